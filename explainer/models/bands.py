@@ -1,0 +1,40 @@
+"""Plasma-concentration bands (ng/mL) linked to pain relief, dissociation and anaesthesia.
+
+These are peak levels seen at particular doses (Zanos 2018, Table 1), not target windows; the
+pain-relief and "floaty" bands overlap, so there is no clean therapeutic window.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+MOLAR_MASS_G_PER_MOL = 237.7
+"""Ketamine base; 1 µM ≈ 238 ng/mL (clinical-facts.md, Mechanism)."""
+
+
+@dataclass(frozen=True)
+class Band:
+    """A named concentration range in ng/mL with the reference key it comes from."""
+
+    key: str
+    low_ng_ml: float
+    high_ng_ml: float
+    refs: tuple[str, ...]
+
+    @property
+    def middle_ng_ml(self) -> float:
+        """The midpoint, used as the representative level of a named step."""
+        return (self.low_ng_ml + self.high_ng_ml) / 2
+
+
+BANDS: dict[str, Band] = {
+    "relief": Band("relief", 70.0, 160.0, ("zanos2018",)),
+    "dissociation": Band("dissociation", 100.0, 250.0, ("zanos2018", "bowdle1998")),
+    "anaesthesia": Band("anaesthesia", 1200.0, 2400.0, ("zanos2018",)),
+}
+"""Analgesia 70–160, dissociation 100–250, anaesthesia 1,200–2,400 ng/mL (Zanos 2018)."""
+
+
+def bands_at(conc_ng_ml: float) -> list[str]:
+    """Keys of the bands a concentration falls in (possibly several, since they overlap)."""
+    return [b.key for b in BANDS.values() if b.low_ng_ml <= conc_ng_ml <= b.high_ng_ml]

@@ -1,0 +1,102 @@
+"""The page shell every notebook shares: header with navigation, body text, footer.
+
+Static parts are displayed as plain HTML outputs (no widget, no round trip), so a page
+shows its text as soon as Voilà sends it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from html import escape
+
+import yaml
+from markdown_it import MarkdownIt
+
+from explainer.serving.paths import assets_dir, notebooks_dir
+
+_md = MarkdownIt("commonmark", {"html": False, "typographer": True}).enable("table")
+
+
+@dataclass(frozen=True)
+class PageInfo:
+    id: str
+    notebook: str
+    title: str
+    summary: str
+    nav: str
+
+
+@lru_cache(maxsize=1)
+def site() -> dict:
+    """Site-wide strings and pages from `assets/site.yaml`."""
+    return yaml.safe_load((assets_dir() / "site.yaml").read_text(encoding="utf-8"))
+
+
+def pages(existing_only: bool = True) -> list[PageInfo]:
+    """The pages in order; by default only those whose notebook exists."""
+    found = [PageInfo(**p) for p in site()["pages"]]
+    if existing_only:
+        found = [p for p in found if (notebooks_dir() / p.notebook).exists()]
+    return found
+
+
+def markdown_html(text: str) -> str:
+    """Markdown to HTML; raw HTML in the source is escaped, never passed through."""
+    return _md.render(text)
+
+
+def header_html(current: str) -> str:
+    """Brand, navigation between the pages that exist, and a skip link."""
+    links = []
+    for p in pages():
+        attrs = ' aria-current="page"' if p.id == current else ""
+        links.append(f'<a href="{escape(p.notebook)}"{attrs}>{escape(p.nav)}</a>')
+    return (
+        '<header class="kx-header" role="banner">'
+        f'<span class="kx-brand">{escape(site()["brand"])}</span>'
+        f'<nav class="kx-nav" aria-label="Pages">{"".join(links)}</nav>'
+        "</header>"
+    )
+
+
+def footer_html() -> str:
+    """The one plain disclaimer every page carries."""
+    return (
+        f'<footer class="kx-footer" role="contentinfo"><p>{escape(site()["disclaimer"])}</p>'
+        "</footer>"
+    )
+
+
+def page_links_html(exclude: str = "start") -> str:
+    """Cards linking to every page that exists (the start page's menu)."""
+    cards = [
+        f'<a href="{escape(p.notebook)}"><strong>{escape(p.title)}</strong>'
+        f"{escape(p.summary)}</a>"
+        for p in pages()
+        if p.id != exclude
+    ]
+    return f'<nav class="kx-links" aria-label="Pages in this explainer">{"".join(cards)}</nav>'
+
+
+def body_html(page_id: str) -> str:
+    """The page's own text from `assets/pages/<id>.md`."""
+    return markdown_html((assets_dir() / "pages" / f"{page_id}.md").read_text(encoding="utf-8"))
+
+
+def show(*parts: str) -> None:
+    """Display HTML parts as one static output."""
+    from IPython.display import HTML, display
+
+    display(HTML("".join(parts)))
+
+
+def references_html() -> str:
+    """Every source in the registry, one line each (the About page's list)."""
+    registry = yaml.safe_load((assets_dir() / "references.yaml").read_text(encoding="utf-8"))
+    items = [
+        f"<li><strong>{escape(key)}</strong>: {escape(ref['citation'])} "
+        f"<em>(confidence {escape(ref.get('confidence', '?'))})</em></li>"
+        for key, ref in sorted(registry.items())
+    ]
+    return f'<h2 id="sources">Sources</h2><ul class="kx-references">{"".join(items)}</ul>'

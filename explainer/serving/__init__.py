@@ -1,0 +1,1 @@
+"""Serving the explainer with Voilà: configuration, the hardened app and the console command."""

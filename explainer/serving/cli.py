@@ -1,0 +1,92 @@
+"""The `ketamine-explainer` console command: `serve [--port N] [--host H] [--open]`."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from explainer.serving import paths
+from explainer.serving.config import LOCALHOST, ServeOptions, build_config
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="ketamine-explainer",
+        description="Serve the ketamine-for-chronic-pain explainer with Voilà.",
+    )
+    sub = p.add_subparsers(dest="command", required=True)
+    s = sub.add_parser("serve", help="serve the explainer (default http://127.0.0.1:8866)")
+    s.add_argument("--port", type=int, default=8866, help="port to listen on (default 8866)")
+    s.add_argument(
+        "--host",
+        default=LOCALHOST,
+        help="address to bind (default 127.0.0.1; anything else exposes the page to a network)",
+    )
+    s.add_argument("--open", action="store_true", help="open a browser once serving")
+    s.add_argument(
+        "--cull-idle",
+        type=int,
+        default=600,
+        metavar="SECONDS",
+        help="shut down kernels idle this long with no page open (default 600)",
+    )
+    s.add_argument(
+        "--preheat",
+        type=int,
+        default=0,
+        metavar="N",
+        help="keep N kernels warm per page (default 0: off)",
+    )
+    s.add_argument("--notebook-dir", type=Path, default=None, help=argparse.SUPPRESS)
+    return p
+
+
+def options_from_args(argv: list[str] | None = None) -> ServeOptions:
+    """Parse command-line arguments into `ServeOptions` (argparse exits on bad input)."""
+    args = _parser().parse_args(argv)
+    try:
+        return ServeOptions(
+            host=args.host,
+            port=args.port,
+            open_browser=args.open,
+            cull_idle_seconds=args.cull_idle,
+            cull_interval_seconds=min(60, max(1, args.cull_idle // 2)),
+            preheat=args.preheat,
+            notebook_dir=args.notebook_dir,
+        )
+    except ValueError as err:
+        _parser().error(str(err))
+        raise  # pragma: no cover  (error() exits)
+
+
+def kernel_environment() -> None:
+    """Environment inherited by the server and every kernel it starts."""
+    jupyter_path = os.environ.get("JUPYTER_PATH", "")
+    os.environ["JUPYTER_PATH"] = os.pathsep.join(
+        p for p in (str(paths.JUPYTER_DATA_DIR), jupyter_path) if p
+    )
+    os.environ["MPLBACKEND"] = "Agg"
+    os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point of the console command."""
+    options = options_from_args(argv)
+    if options.host not in (LOCALHOST, "localhost", "::1"):
+        print(
+            f"WARNING: binding to {options.host}: anyone who can reach this address can open "
+            "the explainer; put it behind a reverse proxy with TLS (see README).",
+            file=sys.stderr,
+        )
+    kernel_environment()
+    from explainer.serving.app import ExplainerVoila
+
+    notebook_dir = options.notebook_dir or paths.notebooks_dir()
+    print(f"Serving the explainer at http://{options.host}:{options.port}/", flush=True)
+    ExplainerVoila.launch_instance(argv=[str(notebook_dir)], config=build_config(options))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,95 @@
+"""The Voilà configuration a clinic gets: every safety choice in one place, each one tested.
+
+`build_config(options)` returns a traitlets `Config` for `ExplainerVoila`; the console command
+turns its flags into `ServeOptions`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from traitlets.config import Config
+
+START_PAGE = "start.ipynb"
+LOCALHOST = "127.0.0.1"
+
+FILE_ALLOWLIST = [r"images/[\w\-]+\.(png|svg|jpg)"]
+"""Only images under notebooks/images/ may be fetched through /voila/files/."""
+FILE_DENYLIST = [r".*\.(ipynb|py|pyc|toml|cfg|ini|json|yaml|yml|md|txt|sh|env)", r"(.*/)?\..*"]
+"""Notebook sources, code, configuration and dot-files are never served, allowlisted or not."""
+
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self' 'unsafe-inline' 'unsafe-eval'",
+        "style-src 'self' 'unsafe-inline'",
+        "img-src 'self' data: blob:",
+        "font-src 'self' data:",
+        "connect-src 'self'",
+        "frame-ancestors 'self'",
+        "form-action 'self'",
+        "base-uri 'self'",
+    ]
+)
+"""The browser itself refuses any request to another host (Voilà's page needs inline scripts)."""
+
+
+@dataclass(frozen=True)
+class ServeOptions:
+    """What a clinic may choose when serving; defaults are the safe ones."""
+
+    host: str = LOCALHOST
+    port: int = 8866
+    open_browser: bool = False
+    cull_idle_seconds: int = 600
+    """Kernels idle this long with no page connected are shut down (10 minutes)."""
+    cull_interval_seconds: int = 60
+    preheat: int = 0
+    """Kernels kept warm per page; 0 turns preheating off (see benchmarks/ for the measurement)."""
+    notebook_dir: Path | None = None
+
+    def __post_init__(self):
+        if not 1 <= self.port <= 65535:
+            raise ValueError(f"port must be between 1 and 65535, got {self.port}")
+        if self.cull_idle_seconds < 1 or self.cull_interval_seconds < 1:
+            raise ValueError("cull times must be at least 1 second")
+        if self.preheat < 0:
+            raise ValueError(f"preheat must be 0 (off) or a pool size, got {self.preheat}")
+
+
+def build_config(options: ServeOptions) -> Config:
+    """The traitlets configuration for one Voilà process."""
+    c = Config()
+    c.Voila.ip = options.host
+    c.Voila.port = options.port
+    c.Voila.port_retries = 0
+    c.Voila.open_browser = options.open_browser
+    c.Voila.tornado_settings = {
+        "headers": {
+            "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+            "X-Content-Type-Options": "nosniff",
+            "Referrer-Policy": "no-referrer",
+        },
+        # Tornado's own HTML error pages would show a traceback in debug mode: keep it off.
+        "debug": False,
+        "serve_traceback": False,
+    }
+    vc = c.VoilaConfiguration
+    vc.template = "kx"
+    vc.theme = "light"
+    vc.strip_sources = True
+    vc.show_tracebacks = False
+    vc.allow_template_override = "NO"
+    vc.allow_theme_override = "NO"
+    vc.file_allowlist = FILE_ALLOWLIST
+    vc.file_denylist = FILE_DENYLIST
+    vc.preheat_kernel = options.preheat > 0
+    vc.default_pool_size = options.preheat
+    # Idle kernels of closed pages are culled; a page that stays open keeps its kernel.
+    km = c.MappingKernelManager
+    km.cull_idle_timeout = options.cull_idle_seconds
+    km.cull_interval = options.cull_interval_seconds
+    km.cull_connected = False
+    km.cull_busy = False
+    return c

@@ -1,0 +1,56 @@
+"""Callbacks that fail show a short friendly message in place and are logged on the server.
+
+Viewers never see a traceback: the log goes to the kernel process's own stderr (the server's
+log), not to the page.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import sys
+
+import ipywidgets as widgets
+
+FRIENDLY_ERROR = (
+    "Sorry, this part of the page could not update. The rest still works. "
+    "You can try again, or reload the page."
+)
+
+_log = logging.getLogger("explainer")
+if not _log.handlers:
+    _handler = logging.StreamHandler(sys.__stderr__)  # the process's stderr, not the page
+    _handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    _log.addHandler(_handler)
+    _log.setLevel(logging.INFO)
+    _log.propagate = False
+
+
+def error_message() -> widgets.HTML:
+    """An initially hidden place for the friendly message."""
+    box = widgets.HTML("", layout=widgets.Layout(display="none"))
+    box.add_class("kx-error-slot")
+    return box
+
+
+def safe_callback(slot: widgets.HTML | None = None):
+    """Decorate a widget callback: on an exception, log it and show `FRIENDLY_ERROR` in `slot`."""
+
+    def decorate(func):
+        @functools.wraps(func)
+        def wrapper(*args, **kwargs):
+            try:
+                result = func(*args, **kwargs)
+            except Exception:
+                _log.exception("callback %s failed", getattr(func, "__qualname__", func))
+                if slot is not None:
+                    slot.value = f'<div class="kx-error" role="alert">{FRIENDLY_ERROR}</div>'
+                    slot.layout.display = None
+                return None
+            if slot is not None and slot.layout.display != "none":
+                slot.value, slot.layout.display = "", "none"
+            return result
+
+        return wrapper
+
+    return decorate

@@ -1,0 +1,182 @@
+"""Shared fixtures: a real `ketamine-explainer serve` process and headless Debian Chromium."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+ARTIFACTS = REPO / "tests" / "artifacts"
+CHROMIUM = os.environ.get("CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+VIEWPORTS = {"desktop": (1280, 800), "tablet": (768, 1024), "phone": (390, 844)}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """A running explainer server on a free port; its log is kept for assertions."""
+
+    def __init__(self, *extra: str, notebook_dir: Path | None = None, log_path: Path):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log_path = log_path
+        command = str(Path(sys.executable).parent / "ketamine-explainer")
+        args = [command, "serve", "--port", str(self.port)]
+        if notebook_dir is not None:
+            args += ["--notebook-dir", str(notebook_dir)]
+        self._log = open(log_path, "w")  # noqa: SIM115  (closed in stop)
+        self.proc = subprocess.Popen(
+            [*args, *extra], stdout=self._log, stderr=subprocess.STDOUT, cwd=REPO
+        )
+        self._wait_ready()
+
+    def _wait_ready(self, timeout: float = 60) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"server exited early:\n{self.log()}")
+            try:
+                urllib.request.urlopen(self.url + "/voila/static/", timeout=2)
+                return
+            except urllib.error.HTTPError:
+                return  # it answered
+            except OSError:
+                time.sleep(0.3)
+        raise RuntimeError(f"server did not start:\n{self.log()}")
+
+    def log(self) -> str:
+        self._log.flush()
+        return self.log_path.read_text(errors="replace")
+
+    def kernels(self) -> dict[str, int]:
+        """Running kernels of this server: kernel id -> process id."""
+        import psutil
+
+        try:
+            children = psutil.Process(self.proc.pid).children(recursive=True)
+        except psutil.NoSuchProcess:
+            return {}
+        found = {}
+        for child in children:
+            try:
+                cmd = " ".join(child.cmdline())
+            except psutil.Error:
+                continue
+            match = re.search(r"kernel-([0-9a-f-]{36})\.json", cmd)
+            if "ipykernel" in cmd and match:
+                found[match.group(1)] = child.pid
+        return found
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+        self._log.close()
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Path:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    return ARTIFACTS
+
+
+@pytest.fixture(scope="session")
+def server(artifacts):
+    srv = Server(log_path=artifacts / "server.log")
+    yield srv
+    srv.stop()
+
+
+@pytest.fixture(scope="session")
+def make_server(artifacts, tmp_path_factory):
+    """Start extra servers with other options; all are stopped at the end."""
+    started = []
+
+    def make(*extra, notebook_dir=None, name="extra"):
+        srv = Server(*extra, notebook_dir=notebook_dir, log_path=artifacts / f"server-{name}.log")
+        started.append(srv)
+        return srv
+
+    yield make
+    for srv in started:
+        srv.stop()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium not found at {CHROMIUM}: run `make test`, which installs it")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+class PageWatch:
+    """A page plus what it logged and requested, for the per-page assertions."""
+
+    def __init__(self, page, server_url: str):
+        self.page = page
+        self.server_url = server_url
+        self.console_errors: list[str] = []
+        self.requests: list[str] = []
+        page.on("console", self._on_console)
+        page.on("pageerror", lambda err: self.console_errors.append(f"pageerror: {err}"))
+        page.on("request", lambda req: self.requests.append(req.url))
+
+    def _on_console(self, msg) -> None:
+        if msg.type == "error":
+            self.console_errors.append(msg.text)
+
+    def foreign_requests(self) -> list[str]:
+        from urllib.parse import urlsplit
+
+        own = urlsplit(self.server_url).netloc
+        return [
+            u
+            for u in self.requests
+            if urlsplit(u).scheme in ("http", "https", "ws", "wss") and urlsplit(u).netloc != own
+        ]
+
+    def open(self, path: str, ready: str = ".kx-footer", timeout: float = 90_000):
+        self.page.goto(self.server_url + path, wait_until="domcontentloaded", timeout=timeout)
+        self.page.wait_for_selector(ready, state="visible", timeout=timeout)
+        return self.page
+
+
+@pytest.fixture
+def watch(browser, server):
+    """A fresh desktop-sized page on the shared server."""
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    w = PageWatch(page, server.url)
+    yield w
+    context.close()

@@ -1,0 +1,56 @@
+"""Every page, in real headless Chromium against the real server: it loads, logs no errors,
+asks no other host for anything, shows no notebook source; screenshots kept as artifacts."""
+
+from __future__ import annotations
+
+import pytest
+
+from explainer.pages import pages
+from tests.conftest import VIEWPORTS
+
+pytestmark = pytest.mark.browser
+
+PAGE_IDS = [p.id for p in pages()]
+SOURCE_MARKERS = ["from explainer", "import ", "pages.show(", "def ", "Traceback"]
+
+
+@pytest.mark.parametrize("page_id", PAGE_IDS)
+def test_page_loads_clean(browser, server, artifacts, page_id):
+    notebook = next(p.notebook for p in pages() if p.id == page_id)
+    for size in ("desktop", "tablet"):
+        width, height = VIEWPORTS[size]
+        context = browser.new_context(viewport={"width": width, "height": height})
+        from tests.conftest import PageWatch
+
+        w = PageWatch(context.new_page(), server.url)
+        page = w.open(f"/voila/render/{notebook}")
+        page.wait_for_timeout(500)
+        text = page.inner_text("body")
+        assert not [m for m in SOURCE_MARKERS if m in text], "notebook source is visible"
+        assert page.locator(".jp-InputArea:visible").count() == 0
+        assert page.locator(".kx-footer").inner_text().startswith("Education, not medical advice")
+        # Nothing wider than the window: no sideways scrolling at tablet width.
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 1, f"page is {overflow}px wider than the {size} window"
+        page.screenshot(path=str(artifacts / f"{page_id}-{size}.png"), full_page=True)
+        assert w.console_errors == [], w.console_errors
+        assert w.foreign_requests() == [], w.foreign_requests()
+        context.close()
+
+
+def test_root_lands_on_start_page(watch):
+    page = watch.open("/")
+    assert page.url.endswith("/voila/render/start.ipynb")
+    assert "Ketamine" in page.inner_text("h1")
+
+
+def test_start_page_links_to_every_other_page(watch):
+    page = watch.open("/")
+    hrefs = page.eval_on_selector_all(".kx-links a", "els => els.map(e => e.getAttribute('href'))")
+    assert sorted(hrefs) == sorted(p.notebook for p in pages() if p.id != "start")
+    for href in hrefs:
+        page.click(f'.kx-links a[href="{href}"]')
+        page.wait_for_url(f"**/{href}", timeout=90_000)
+        page.wait_for_selector(".kx-footer", timeout=90_000)
+        page.go_back()
+        page.wait_for_selector(".kx-links", timeout=90_000)

@@ -1,0 +1,161 @@
+"""A viewer cannot run code: execute requests over the page's kernel websocket are dropped.
+Kernels of closed pages are shut down or culled; a failing callback shows a friendly message."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import time
+import uuid
+from pathlib import Path
+
+import nbformat
+import pytest
+import websocket
+
+from tests.conftest import REPO, PageWatch
+
+pytestmark = pytest.mark.browser
+
+
+def kernel_id(page) -> str:
+    config = page.evaluate("document.getElementById('jupyter-config-data').textContent")
+    return json.loads(config)["kernelId"]
+
+
+def message(msg_type: str, content: dict) -> str:
+    return json.dumps(
+        {
+            "header": {
+                "msg_id": uuid.uuid4().hex,
+                "msg_type": msg_type,
+                "username": "",
+                "session": uuid.uuid4().hex,
+                "version": "5.3",
+                "date": "",
+            },
+            "parent_header": {},
+            "metadata": {},
+            "content": content,
+            "channel": "shell",
+            "buffers": [],
+        }
+    )
+
+
+def replies(ws, seconds: float) -> list[dict]:
+    got, deadline = [], time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        ws.settimeout(max(0.1, deadline - time.monotonic()))
+        try:
+            raw = ws.recv()
+        except websocket.WebSocketTimeoutException:
+            break
+        if isinstance(raw, str):
+            got.append(json.loads(raw))
+    return got
+
+
+def test_execute_request_over_kernel_websocket_runs_nothing(watch, server, tmp_path):
+    page = watch.open("/voila/render/about.ipynb")
+    kid = kernel_id(page)
+    target = tmp_path / f"pwned-{uuid.uuid4().hex}"
+    url = f"ws://127.0.0.1:{server.port}/api/kernels/{kid}/channels?session_id={uuid.uuid4().hex}"
+    ws = websocket.create_connection(url, timeout=10)
+    try:
+        code = f"open({str(target)!r}, 'w').write('ran')"
+        ws.send(message("execute_request", {"code": code, "silent": False, "store_history": False,
+                                            "user_expressions": {}, "allow_stdin": False}))
+        got = replies(ws, 4)
+        assert not target.exists(), "the kernel ran code sent by a viewer"
+        assert not any(m.get("msg_type") == "execute_reply" for m in got)
+        # The channel itself works (so the test is not passing for a broken socket):
+        ws.send(message("kernel_info_request", {}))
+        got = replies(ws, 10)
+        assert any(m.get("msg_type") == "kernel_info_reply" for m in got)
+        assert not target.exists()
+    finally:
+        ws.close()
+
+
+def test_closing_a_page_shuts_its_kernel_down(browser, server):
+    context = browser.new_context()
+    w = PageWatch(context.new_page(), server.url)
+    page = w.open("/voila/render/about.ipynb")
+    kid = kernel_id(page)
+    assert kid in server.kernels(), "the page should have a kernel"
+    page.close(run_before_unload=True)
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and kid in server.kernels():
+        time.sleep(0.5)
+    context.close()
+    assert kid not in server.kernels()
+
+
+def test_idle_kernel_of_a_vanished_page_is_culled(browser, make_server):
+    srv = make_server("--cull-idle", "4", name="cull")
+    context = browser.new_context()
+    w = PageWatch(context.new_page(), srv.url)
+    kid = kernel_id(w.open("/voila/render/about.ipynb"))
+    assert kid in srv.kernels()
+    context.close()  # no beforeunload: the page just vanishes
+    deadline = time.monotonic() + 40
+    while time.monotonic() < deadline and kid in srv.kernels():
+        time.sleep(1)
+    assert kid not in srv.kernels()
+    assert "Culling kernel" in srv.log() or "Kernel shutdown" in srv.log()
+
+
+FAULT_CELL = """\
+import ipywidgets as widgets
+from explainer import pages
+from explainer.widgets.safety import error_message, safe_callback
+
+slot = error_message()
+count = widgets.Label("0")
+boom = widgets.Button(description="Break")
+fine = widgets.Button(description="Count")
+
+@safe_callback(slot)
+def explode(_):
+    raise RuntimeError("injected failure for the test")
+
+@safe_callback(slot)
+def add_one(_):
+    count.value = str(int(count.value) + 1)
+
+boom.on_click(explode)
+fine.on_click(add_one)
+pages.show(pages.footer_html())
+widgets.VBox([slot, boom, fine, count])
+"""
+
+
+def test_failing_callback_shows_friendly_message_and_page_stays_usable(
+    browser, make_server, tmp_path
+):
+    nbdir = tmp_path / "notebooks"
+    shutil.copytree(REPO / "notebooks", nbdir)
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                 "language": "python"}
+    nb.cells = [nbformat.v4.new_code_cell(FAULT_CELL)]
+    nbformat.write(nb, nbdir / "fault.ipynb")
+    srv = make_server(notebook_dir=nbdir, name="fault")
+    context = browser.new_context()
+    w = PageWatch(context.new_page(), srv.url)
+    page = w.open("/voila/render/fault.ipynb", ready="button:has-text('Break')")
+    page.click("button:has-text('Break')")
+    page.wait_for_selector(".kx-error", timeout=20_000)
+    body = page.inner_text("body")
+    assert "could not update" in body
+    assert "Traceback" not in body and "injected failure" not in body
+    page.click("button:has-text('Count')")
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.widget-label')].some(e => e.textContent === '1')",
+        timeout=20_000,
+    )
+    assert page.locator(".kx-error").count() == 0, "the message clears once things work again"
+    context.close()
+    assert "injected failure for the test" in srv.log()
+    assert Path(srv.log_path).exists()
