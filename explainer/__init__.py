@@ -1,3 +1,3 @@
-"""Ketamine for chronic pain: an interactive, cited explainer (models, content, figures, widgets)."""
+"""Ketamine for chronic pain: a cited explainer (models, content, figures, widgets)."""
 
 __version__ = "0.1.0"

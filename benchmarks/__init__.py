@@ -1,0 +1,1 @@
+"""Benchmarks of the served explainer (run with `make bench`; not timed tests)."""

@@ -1,0 +1,224 @@
+"""Measure the served explainer in one run, with one server and one browser.
+
+(a) page load to first visible content for each page, against an empty notebook;
+(b) a control move to the updated figure, against a bare label round trip;
+(c) a fast run of 20 key presses: does the last value show without a backlog?
+(d) kernel memory (resident) per viewer.
+
+Prints a table of medians and ratios and writes benchmarks/results/latest.json.
+`python -m benchmarks.run --quick` runs each measurement once (used by the test suite).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import nbformat
+
+from benchmarks.pages import EMPTY_NOTEBOOK, INTERACTIONS, LABEL, LABEL_NOTEBOOK, Interaction
+from explainer.pages import pages
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS, REPO, Server
+
+RESULTS = REPO / "benchmarks" / "results"
+
+_ARM = """(target) => {
+  const el = document.querySelector(target);
+  window.__kxDone = new Promise((resolve) => {
+    setTimeout(() => resolve(NaN), 10000);
+    let t0 = null;
+    const onKey = () => { t0 = performance.now(); };
+    document.addEventListener("keydown", onKey, {capture: true, once: true});
+    const obs = new MutationObserver(() => {
+      if (t0 === null) return;
+      obs.disconnect();
+      resolve(performance.now() - t0);
+    });
+    obs.observe(el, {childList: true, subtree: true, characterData: true, attributes: true});
+  });
+}"""
+
+_SETTLE = """([target, quietMs]) => new Promise((resolve) => {
+  const el = document.querySelector(target);
+  let last = performance.now(), count = 0;
+  const t0 = performance.now();
+  const obs = new MutationObserver(() => { last = performance.now(); count += 1; });
+  obs.observe(el, {childList: true, subtree: true, characterData: true, attributes: true});
+  const check = () => {
+    if (performance.now() - last > quietMs) { obs.disconnect(); resolve([last - t0, count]); }
+    else setTimeout(check, 20);
+  };
+  setTimeout(check, 20);
+})"""
+
+
+def _write_notebook(path: Path, source: str) -> None:
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                 "language": "python"}
+    nb.cells = [nbformat.v4.new_code_cell(source)]
+    nbformat.write(nb, path)
+
+
+def _notebook_dir() -> Path:
+    tmp = Path(tempfile.mkdtemp(prefix="kx-bench-"))
+    nbdir = tmp / "notebooks"
+    shutil.copytree(REPO / "notebooks", nbdir)
+    _write_notebook(nbdir / "bench-empty.ipynb", EMPTY_NOTEBOOK)
+    _write_notebook(nbdir / "bench-label.ipynb", LABEL_NOTEBOOK)
+    return nbdir
+
+
+def measure_load(browser, server: Server, notebook: str) -> tuple[float, float]:
+    """Seconds from navigation to the rendered page, and to the first visible widget."""
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    t0 = time.perf_counter()
+    page.goto(f"{server.url}/voila/render/{notebook}", wait_until="commit", timeout=120_000)
+    page.wait_for_selector("#rendered_cells", state="visible", timeout=120_000)
+    t_render = time.perf_counter() - t0
+    try:
+        page.wait_for_selector(".jupyter-widgets, .kx-footer", state="visible", timeout=5_000)
+        t_first = time.perf_counter() - t0
+    except Exception:  # a page with nothing visible (the empty notebook)
+        t_first = t_render
+    context.close()
+    return t_render, t_first
+
+
+def _open(browser, server: Server, it: Interaction):
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    page.goto(f"{server.url}/voila/render/{it.page}{it.query}", timeout=120_000)
+    for selector in it.setup:
+        page.click(selector, timeout=120_000)
+    page.wait_for_selector(it.focus, state="visible", timeout=120_000)
+    page.wait_for_timeout(300)
+    page.focus(it.focus)
+    return context, page
+
+
+def measure_roundtrips(browser, server: Server, it: Interaction, presses: int) -> list[float]:
+    """Milliseconds from a key press on the control to the target's first change."""
+    context, page = _open(browser, server, it)
+    times = []
+    for i in range(presses):
+        page.evaluate(_ARM, it.target)
+        page.keyboard.press(it.key if i % 2 == 0 else it.back_key)
+        elapsed = page.evaluate("window.__kxDone")
+        if elapsed == elapsed:  # NaN when nothing changed within 10 s
+            times.append(elapsed)
+        page.wait_for_timeout(60)
+    context.close()
+    return times
+
+
+def measure_burst(browser, server: Server, it: Interaction, steps: int = 20) -> dict:
+    """Press the key `steps` times without waiting; how long until the page is quiet?"""
+    context, page = _open(browser, server, it)
+    t0 = time.perf_counter()
+    for _ in range(steps):
+        page.keyboard.press(it.key)
+    pressed = (time.perf_counter() - t0) * 1000
+    settle_ms, mutations = page.evaluate(_SETTLE, [it.target, 400])
+    context.close()
+    return {"steps": steps, "typing_ms": round(pressed, 1),
+            "settle_after_last_key_ms": round(settle_ms, 1), "updates_seen": mutations}
+
+
+def kernel_memory_mb(server: Server) -> list[float]:
+    import psutil
+
+    return [psutil.Process(pid).memory_info().rss / 2**20 for pid in server.kernels().values()]
+
+
+def run(quick: bool) -> dict:
+    from playwright.sync_api import sync_playwright
+
+    rounds, presses = (1, 3) if quick else (5, 15)
+    nbdir = _notebook_dir()
+    results: dict = {"quick": quick, "load_s": {}, "roundtrip_ms": {}, "burst": {}}
+    server = Server(notebook_dir=nbdir, log_path=Path(tempfile.gettempdir()) / "kx-bench.log")
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                         args=CHROMIUM_ARGS)
+            names = ["bench-empty.ipynb", *[p.notebook for p in pages()]]
+            for name in names:
+                print(f"load {name}", file=sys.stderr, flush=True)
+                samples = [measure_load(browser, server, name) for _ in range(rounds)]
+                results["load_s"][name] = {
+                    "render": statistics.median(s[0] for s in samples),
+                    "first_content": statistics.median(s[1] for s in samples),
+                }
+            for it in [LABEL, *INTERACTIONS]:
+                if not (nbdir / it.page).exists():
+                    continue
+                print(f"interact {it.page}", file=sys.stderr, flush=True)
+                results["roundtrip_ms"][it.page] = measure_roundtrips(browser, server, it,
+                                                                      presses)
+                results["burst"][it.page] = measure_burst(browser, server, it)
+            # Memory: open one viewer of each page and read every kernel's resident size.
+            contexts = []
+            for p in pages():
+                ctx = browser.new_context()
+                pg = ctx.new_page()
+                pg.goto(f"{server.url}/voila/render/{p.notebook}", timeout=120_000)
+                pg.wait_for_selector("#rendered_cells", state="visible", timeout=120_000)
+                contexts.append(ctx)
+            time.sleep(1)
+            results["kernel_rss_mb"] = sorted(round(m, 1) for m in kernel_memory_mb(server))
+            for ctx in contexts:
+                ctx.close()
+            browser.close()
+    finally:
+        server.stop()
+        shutil.rmtree(nbdir.parent, ignore_errors=True)
+    return results
+
+
+def summarise(results: dict) -> str:
+    lines = ["", "Page load (median s)          render   first    ratio to empty"]
+    empty = results["load_s"]["bench-empty.ipynb"]["render"]
+    for name, v in results["load_s"].items():
+        lines.append(f"  {name:28s} {v['render']:6.2f}  {v['first_content']:6.2f}    "
+                     f"{v['first_content'] / empty:5.2f}x")
+    rt = results["roundtrip_ms"]
+    if LABEL.page in rt:
+        base = statistics.median(rt[LABEL.page])
+        lines.append("")
+        lines.append("Control move -> updated page (median ms)   ratio to bare label")
+        for name, samples in rt.items():
+            med = statistics.median(samples)
+            lines.append(f"  {name:28s} {med:8.1f}      {med / base:5.2f}x")
+        lines.append("")
+        lines.append("Burst of 20 key presses: settle after last key (ms), updates seen")
+        for name, b in results["burst"].items():
+            lines.append(f"  {name:28s} {b['settle_after_last_key_ms']:8.1f}  "
+                         f"{b['updates_seen']:4d}")
+    lines.append("")
+    lines.append(f"Kernel resident memory per viewer (MB): {results.get('kernel_rss_mb')}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="one round of each measurement")
+    args = parser.parse_args(argv)
+    results = run(args.quick)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    out = RESULTS / ("quick.json" if args.quick else "latest.json")
+    out.write_text(json.dumps(results, indent=2))
+    print(summarise(results))
+    print(f"\nwritten: {out.relative_to(REPO)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

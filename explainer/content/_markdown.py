@@ -1,0 +1,76 @@
+"""Markdown to safe HTML and to plain text (markdown-it-py; raw HTML is never passed through)."""
+
+from __future__ import annotations
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+_RENDER = MarkdownIt("commonmark", {"html": False, "typographer": True}).enable(
+    ["table", "replacements", "smartquotes"]
+)
+_DETECT = MarkdownIt("commonmark", {"html": True}).enable("table")
+
+
+def to_html(markdown: str) -> str:
+    """Render Markdown to HTML. Raw HTML in the source is escaped, never passed through."""
+    return _RENDER.render(markdown)
+
+
+def has_raw_html(markdown: str) -> bool:
+    """True if the source contains raw HTML (a block or an inline tag)."""
+    for token in _DETECT.parse(markdown):
+        if token.type == "html_block":
+            return True
+        if any(child.type == "html_inline" for child in token.children or ()):
+            return True
+    return False
+
+
+def _inline_text(token: Token) -> str:
+    parts: list[str] = []
+    for child in token.children or ():
+        if child.type in ("text", "code_inline"):
+            parts.append(child.content)
+        elif child.type == "softbreak":
+            parts.append(" ")
+        elif child.type == "hardbreak":
+            parts.append("\n")
+        elif child.type == "image":
+            parts.append(_inline_text(child))
+    return "".join(parts).strip()
+
+
+def to_text(markdown: str) -> str:
+    """Plain text: one line per paragraph, heading, list item or table row.
+
+    List items start with "- "; table cells are joined with " | ". Emphasis markers, links and
+    other Markdown syntax are dropped; typographic quotes and dashes are kept.
+    """
+    lines: list[str] = []
+    row: list[str] | None = None
+    list_depth = 0
+    item_pending = False
+    for token in _RENDER.parse(markdown):
+        kind = token.type
+        if kind in ("bullet_list_open", "ordered_list_open"):
+            list_depth += 1
+        elif kind in ("bullet_list_close", "ordered_list_close"):
+            list_depth -= 1
+        elif kind == "list_item_open":
+            item_pending = True
+        elif kind == "tr_open":
+            row = []
+        elif kind == "tr_close":
+            lines.append(" | ".join(row or []))
+            row = None
+        elif kind == "inline":
+            text = _inline_text(token)
+            if row is not None:
+                row.append(text)
+            elif text:
+                prefix = "  " * max(list_depth - 1, 0) + "- " if item_pending else ""
+                lines.append(prefix + text)
+                item_pending = False
+        elif kind in ("fence", "code_block"):
+            lines.extend(token.content.rstrip("\n").splitlines())
+    return "\n".join(lines)

@@ -1,0 +1,424 @@
+"""The protocol library (``assets/protocols.yaml``): load, validate, turn into pk doses.
+
+    from explainer.content.protocols import load_protocols
+    protocols = load_protocols()                     # or load_protocols("clinic/protocols.yaml")
+    p = protocols["schwartzman-2009"]
+    one_session = p.regimen(weight_kg=70)            # list of pk.Bolus / pk.Infusion / pk.Absorbed
+    whole_course = p.course_regimen(weight_kg=70)    # every session, shifted by p.session_days
+
+The file format is documented in ``docs/model-pk.md`` ("Protocol file schema"). Errors are raised
+as :class:`ProtocolError` (a ``ValueError``) naming the file, the protocol and the field.
+
+The assets directory is ``<repo>/assets`` unless the environment variable
+``KETAMINE_EXPLAINER_ASSETS`` points elsewhere; reference keys are checked against
+``references.yaml`` in that directory unless ``references_path`` is given.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+import yaml
+
+from explainer.models import pk
+
+__all__ = [
+    "ASSETS_ENV_VAR",
+    "EXAMPLE_NOTE",
+    "SCHEMA_VERSION",
+    "ROUTES",
+    "DRUGS",
+    "ProtocolError",
+    "DoseSpec",
+    "Protocol",
+    "assets_dir",
+    "load_protocols",
+]
+
+ASSETS_ENV_VAR = "KETAMINE_EXPLAINER_ASSETS"
+EXAMPLE_NOTE = "Example — your clinic may differ"
+SCHEMA_VERSION = 1
+ROUTES: tuple[str, ...] = ("intravenous", *pk.ROUTES)
+"""Allowed protocol routes: IV (bolus / infusion doses) or one of pk.ROUTES (absorbed doses)."""
+DRUGS: tuple[str, ...] = ("racemic", "s-ketamine")
+MINUTES_PER_DAY = 1440
+
+_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+_TOP_KEYS = {"schema_version", "protocols"}
+_REQUIRED = {"id", "name", "summary", "route", "audience", "session_days", "session_length_min",
+             "doses", "refs", "example"}
+_OPTIONAL = {"drug", "condition", "notes"}
+_AUDIENCES = ("patient", "trainee")
+_DOSE_KEYS = {
+    "bolus": ({"at_min"}, {"mg", "mg_per_kg"}, {"max_mg"}),
+    "infusion": ({"start_min", "duration_min"}, {"mg_per_h", "mg_per_kg_per_h",
+                                                  "mg_per_h_per_70kg"}, {"max_mg_per_h"}),
+    "absorbed": ({"at_min"}, {"mg", "mg_per_kg"}, {"max_mg", "bioavailability"}),
+}
+"""kind -> (required timing keys, amount keys (exactly one), optional keys)."""
+
+
+class ProtocolError(ValueError):
+    """A protocol file is malformed; the message names the file, protocol and field."""
+
+
+def assets_dir() -> Path:
+    """``$KETAMINE_EXPLAINER_ASSETS`` if set, else the repository's ``assets`` directory."""
+    env = os.environ.get(ASSETS_ENV_VAR)
+    if env:
+        return Path(env).expanduser().resolve()
+    return Path(__file__).resolve().parents[2] / "assets"
+
+
+# --------------------------------------------------------------------------------------------
+# the objects
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DoseSpec:
+    """One dose within a session, before it is scaled to a body weight.
+
+    ``kind`` is ``"bolus"``, ``"infusion"`` or ``"absorbed"``; ``amount_key`` says how
+    ``amount`` is expressed (``mg``, ``mg_per_kg``, ``mg_per_h``, ``mg_per_kg_per_h`` or
+    ``mg_per_h_per_70kg``); ``cap`` is the maximum mg (bolus / absorbed) or mg/h (infusion) after
+    weight scaling, if any.
+    """
+
+    kind: str
+    at_min: float
+    amount_key: str
+    amount: float
+    duration_min: float | None = None
+    cap: float | None = None
+    route: str | None = None
+    bioavailability: float | None = None
+
+    def scaled_amount(self, weight_kg: float) -> float:
+        """mg (bolus / absorbed) or mg/h (infusion) for this weight, before any cap."""
+        w = pk.validate_weight(weight_kg)
+        if self.amount_key in ("mg", "mg_per_h"):
+            return self.amount
+        if self.amount_key in ("mg_per_kg", "mg_per_kg_per_h"):
+            return self.amount * w
+        return self.amount * w / 70.0  # mg_per_h_per_70kg
+
+    def is_capped(self, weight_kg: float) -> bool:
+        """True if the cap lowers the dose at this weight."""
+        return self.cap is not None and self.scaled_amount(weight_kg) > self.cap
+
+    def dose(self, weight_kg: float, offset_min: float = 0.0) -> pk.Dose:
+        """The pk dose object for this weight, shifted by ``offset_min``."""
+        amount = self.scaled_amount(weight_kg)
+        if self.cap is not None:
+            amount = min(amount, self.cap)
+        t = self.at_min + offset_min
+        if self.kind == "infusion":
+            assert self.duration_min is not None
+            return pk.Infusion(start_min=t, duration_min=self.duration_min, mg_per_h=amount)
+        if self.kind == "bolus":
+            return pk.Bolus(at_min=t, mg=amount)
+        assert self.route is not None
+        return pk.Absorbed(at_min=t, mg=amount, route=self.route,
+                           bioavailability=self.bioavailability)
+
+    @property
+    def end_min(self) -> float:
+        """When the dose has been given (end of an infusion, else the dose time)."""
+        return self.at_min + (self.duration_min or 0.0)
+
+
+@dataclass(frozen=True)
+class Protocol:
+    """A protocol from the library: plain-words text, the doses of one session, the course."""
+
+    id: str
+    name: str
+    summary: str
+    route: str
+    drug: str
+    condition: str | None
+    audience: Mapping[str, str]
+    session_days: tuple[int, ...]
+    session_length_min: float
+    doses: tuple[DoseSpec, ...]
+    refs: tuple[str, ...]
+    example: bool
+    notes: tuple[str, ...]
+
+    def regimen(self, weight_kg: float) -> list[pk.Dose]:
+        """The doses of one session for this weight (minutes from the start of the session)."""
+        return [d.dose(weight_kg) for d in self.doses]
+
+    def course_regimen(self, weight_kg: float) -> list[pk.Dose]:
+        """The doses of every session, each shifted by its day offset (minutes from day 0)."""
+        return [d.dose(weight_kg, day * MINUTES_PER_DAY)
+                for day in self.session_days for d in self.doses]
+
+    def is_capped(self, weight_kg: float) -> bool:
+        """True if any dose cap (e.g. max 25 mg/h) lowers a dose at this weight."""
+        return any(d.is_capped(weight_kg) for d in self.doses)
+
+    def session_total_mg(self, weight_kg: float) -> float:
+        """Milligrams given in one session (before bioavailability)."""
+        return pk.regimen_total_mg(self.regimen(weight_kg))
+
+    @property
+    def course_length_min(self) -> float:
+        """From the start of the first session to the end of the last, in minutes."""
+        return self.session_days[-1] * MINUTES_PER_DAY + self.session_length_min
+
+    @property
+    def example_label(self) -> str | None:
+        """``"Example — your clinic may differ"`` for example protocols, else None."""
+        return EXAMPLE_NOTE if self.example else None
+
+
+# --------------------------------------------------------------------------------------------
+# loading and validation
+# --------------------------------------------------------------------------------------------
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """A safe YAML loader that refuses duplicate keys (a common slip in hand-edited files)."""
+
+
+def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode,
+                       deep: bool = False) -> dict[Any, Any]:
+    seen: set[Any] = set()
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=deep)
+        if key in seen:
+            raise ProtocolError(f"duplicate key {key!r} at line {key_node.start_mark.line + 1}")
+        seen.add(key)
+    return loader.construct_mapping(node, deep=deep)
+
+
+_UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
+                                 _construct_mapping)
+
+
+def _read_yaml(path: Path) -> Any:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ProtocolError(f"cannot read {path}: {exc}") from exc
+    try:
+        return yaml.load(text, Loader=_UniqueKeyLoader)
+    except ProtocolError as exc:
+        raise ProtocolError(f"{path}: {exc}") from exc
+    except yaml.YAMLError as exc:
+        raise ProtocolError(f"{path} is not valid YAML: {exc}") from exc
+
+
+def _reference_keys(references_path: Path) -> frozenset[str]:
+    data = _read_yaml(references_path)
+    if not isinstance(data, Mapping):
+        raise ProtocolError(f"{references_path} must be a mapping of reference keys")
+    return frozenset(str(k) for k in data)
+
+
+class _Ctx:
+    """Builds error messages that say where the problem is."""
+
+    def __init__(self, path: Path):
+        self.path = path
+
+    def fail(self, where: str, msg: str) -> ProtocolError:
+        return ProtocolError(f"{self.path}: {where}: {msg}")
+
+
+def _num(ctx: _Ctx, where: str, value: Any, *, positive: bool, high: float | None = None
+         ) -> float:
+    kind = "a number > 0" if positive else "a number >= 0"
+    if high is not None:
+        kind += f" and <= {high:g}"
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise ctx.fail(where, f"must be {kind}; got {value!r}")
+    if value < 0 or (positive and value == 0) or (high is not None and value > high):
+        raise ctx.fail(where, f"must be {kind}; got {value!r}")
+    return float(value)
+
+
+def _text(ctx: _Ctx, where: str, value: Any) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ctx.fail(where, f"must be non-empty text; got {value!r}")
+    return value.strip()
+
+
+def _keys(ctx: _Ctx, where: str, data: Any, required: set[str], optional: set[str]
+          ) -> Mapping[str, Any]:
+    if not isinstance(data, Mapping):
+        raise ctx.fail(where, f"must be a mapping; got {type(data).__name__}")
+    allowed = required | optional
+    unknown = sorted(set(map(str, data)) - allowed)
+    if unknown:
+        raise ctx.fail(where, f"unknown key(s) {', '.join(unknown)}; allowed: "
+                              f"{', '.join(sorted(allowed))}")
+    missing = sorted(required - set(data))
+    if missing:
+        raise ctx.fail(where, f"missing key(s) {', '.join(missing)}")
+    return data
+
+
+def _dose(ctx: _Ctx, where: str, item: Any, route: str, session_length: float) -> DoseSpec:
+    if not isinstance(item, Mapping) or "kind" not in item:
+        raise ctx.fail(where, f"must be a mapping with a 'kind' ({', '.join(_DOSE_KEYS)})")
+    kind = item["kind"]
+    if kind not in _DOSE_KEYS:
+        raise ctx.fail(f"{where}.kind", f"must be one of {', '.join(_DOSE_KEYS)}; got {kind!r}")
+    if route == "intravenous" and kind == "absorbed":
+        raise ctx.fail(where, "an intravenous protocol takes only 'bolus' and 'infusion' doses")
+    if route != "intravenous" and kind != "absorbed":
+        raise ctx.fail(where, f"a {route} protocol takes only 'absorbed' doses")
+    timing, amounts, optional = _DOSE_KEYS[kind]
+    _keys(ctx, where, item, {"kind"} | timing, amounts | optional)
+    given = sorted(amounts & set(item))
+    if len(given) != 1:
+        raise ctx.fail(where, f"needs exactly one of {', '.join(sorted(amounts))}; got "
+                              f"{', '.join(given) or 'none'}")
+    amount_key = given[0]
+    amount = _num(ctx, f"{where}.{amount_key}", item[amount_key], positive=True)
+    cap_key = "max_mg_per_h" if kind == "infusion" else "max_mg"
+    cap = (_num(ctx, f"{where}.{cap_key}", item[cap_key], positive=True)
+           if cap_key in item else None)
+    if kind == "infusion":
+        at = _num(ctx, f"{where}.start_min", item["start_min"], positive=False)
+        duration = _num(ctx, f"{where}.duration_min", item["duration_min"], positive=True)
+        if at + duration > session_length:
+            raise ctx.fail(where, f"ends at {at + duration:g} min, after session_length_min "
+                                  f"({session_length:g})")
+        return DoseSpec(kind, at, amount_key, amount, duration_min=duration, cap=cap)
+    at = _num(ctx, f"{where}.at_min", item["at_min"], positive=False)
+    if at >= session_length:
+        raise ctx.fail(where, f"at_min {at:g} is not inside session_length_min "
+                              f"({session_length:g})")
+    if kind == "bolus":
+        return DoseSpec(kind, at, amount_key, amount, cap=cap)
+    f = item.get("bioavailability")
+    if f is not None:
+        f = _num(ctx, f"{where}.bioavailability", f, positive=True, high=1.0)
+    return DoseSpec(kind, at, amount_key, amount, cap=cap, route=route, bioavailability=f)
+
+
+def _protocol(ctx: _Ctx, index: int, data: Any, ref_keys: frozenset[str]) -> Protocol:
+    where = f"protocols[{index}]"
+    if isinstance(data, Mapping) and isinstance(data.get("id"), str):
+        where = f"protocol {data['id']!r}"
+    _keys(ctx, where, data, _REQUIRED, _OPTIONAL)
+
+    pid = data["id"]
+    if not isinstance(pid, str) or not _ID.match(pid):
+        raise ctx.fail(f"{where}.id", "must be lower-case letters, digits and hyphens; got "
+                                      f"{pid!r}")
+    route = data["route"]
+    if route not in ROUTES:
+        raise ctx.fail(f"{where}.route", f"must be one of {', '.join(ROUTES)}; got {route!r}")
+    drug = data.get("drug", "racemic")
+    if drug not in DRUGS:
+        raise ctx.fail(f"{where}.drug", f"must be one of {', '.join(DRUGS)}; got {drug!r}")
+    condition = data.get("condition")
+    if condition is not None:
+        condition = _text(ctx, f"{where}.condition", condition)
+
+    audience = _keys(ctx, f"{where}.audience", data["audience"], set(_AUDIENCES), set())
+    audience = {a: _text(ctx, f"{where}.audience.{a}", audience[a]) for a in _AUDIENCES}
+
+    length = _num(ctx, f"{where}.session_length_min", data["session_length_min"], positive=True)
+    days = data["session_days"]
+    if (not isinstance(days, list) or not days
+            or any(isinstance(d, bool) or not isinstance(d, int) or d < 0 for d in days)):
+        raise ctx.fail(f"{where}.session_days",
+                       f"must be a non-empty list of whole-day offsets >= 0; got {days!r}")
+    gaps = [b - a for a, b in zip(days, days[1:], strict=False)]
+    if any(g <= 0 for g in gaps):
+        raise ctx.fail(f"{where}.session_days", "must be strictly increasing")
+    if gaps and min(gaps) * MINUTES_PER_DAY < length:
+        raise ctx.fail(f"{where}.session_days", f"sessions {min(gaps)} day(s) apart would overlap "
+                                                f"a session_length_min of {length:g}")
+
+    items = data["doses"]
+    if not isinstance(items, list) or not items:
+        raise ctx.fail(f"{where}.doses", "must be a non-empty list of dose items")
+    doses = tuple(_dose(ctx, f"{where}.doses[{i}]", item, route, length)
+                  for i, item in enumerate(items))
+
+    refs = data["refs"]
+    if (not isinstance(refs, list) or not refs
+            or not all(isinstance(r, str) and r for r in refs)):
+        raise ctx.fail(f"{where}.refs", "must be a non-empty list of reference keys")
+    unknown = [r for r in refs if r not in ref_keys]
+    if unknown:
+        raise ctx.fail(f"{where}.refs", f"unknown reference key(s) {', '.join(unknown)}; add "
+                                        "them to references.yaml first")
+
+    example = data["example"]
+    if not isinstance(example, bool):
+        raise ctx.fail(f"{where}.example", f"must be true or false; got {example!r}")
+    notes = data.get("notes", [])
+    if not isinstance(notes, list):
+        raise ctx.fail(f"{where}.notes", "must be a list of text")
+    notes = tuple(_text(ctx, f"{where}.notes[{i}]", n) for i, n in enumerate(notes))
+    if example and not any(n.startswith(EXAMPLE_NOTE) for n in notes):
+        raise ctx.fail(f"{where}.notes", f"an example protocol must carry the note "
+                                         f"{EXAMPLE_NOTE!r}")
+
+    protocol = Protocol(
+        id=pid,
+        name=_text(ctx, f"{where}.name", data["name"]),
+        summary=_text(ctx, f"{where}.summary", data["summary"]),
+        route=route,
+        drug=drug,
+        condition=condition,
+        audience=MappingProxyType(audience),
+        session_days=tuple(days),
+        session_length_min=length,
+        doses=doses,
+        refs=tuple(refs),
+        example=example,
+        notes=notes,
+    )
+    try:  # the doses must build for every accepted weight
+        for w in pk.WEIGHT_RANGE_KG:
+            protocol.regimen(w)
+    except ValueError as exc:
+        raise ctx.fail(where, str(exc)) from exc
+    return protocol
+
+
+def load_protocols(path: str | os.PathLike[str] | None = None, *,
+                   references_path: str | os.PathLike[str] | None = None) -> dict[str, Protocol]:
+    """Load and validate a protocol file; return ``{id: Protocol}`` in file order.
+
+    ``path`` defaults to ``assets_dir() / "protocols.yaml"`` (a clinic can pass its own file);
+    ``references_path`` defaults to ``assets_dir() / "references.yaml"``. Raises
+    :class:`ProtocolError` (a ``ValueError``) on unknown or missing keys, unknown reference keys,
+    bad numbers, doses outside the session, overlapping sessions or duplicate ids.
+    """
+    file = Path(path) if path is not None else assets_dir() / "protocols.yaml"
+    refs_file = (Path(references_path) if references_path is not None
+                 else assets_dir() / "references.yaml")
+    ctx = _Ctx(file)
+    ref_keys = _reference_keys(refs_file)
+    data = _read_yaml(file)
+    top = _keys(ctx, "top level", data, _TOP_KEYS, set())
+    if top["schema_version"] != SCHEMA_VERSION or isinstance(top["schema_version"], bool):
+        raise ctx.fail("schema_version", f"must be {SCHEMA_VERSION}; got "
+                                         f"{top['schema_version']!r}")
+    items = top["protocols"]
+    if not isinstance(items, list) or not items:
+        raise ctx.fail("protocols", "must be a non-empty list")
+    out: dict[str, Protocol] = {}
+    for i, item in enumerate(items):
+        p = _protocol(ctx, i, item, ref_keys)
+        if p.id in out:
+            raise ctx.fail(f"protocol {p.id!r}", "duplicate id")
+        out[p.id] = p
+    return out

@@ -1,0 +1,53 @@
+// Accessibility glue for the widgets Voilà renders (no network, no dependencies):
+// - figure descriptions become polite live regions, so screen readers announce changes;
+// - controls get an accessible name from their visible widget label;
+// - toggle buttons expose their state (aria-pressed), not only a colour;
+// - decorative figure backgrounds get an empty alt (the overlay and describer carry meaning).
+(function () {
+  "use strict";
+  function text(el) { return (el && el.textContent || "").replace(/\s+/g, " ").trim(); }
+
+  function patch(root) {
+    root.querySelectorAll(".kx-describer .widget-html-content:not([aria-live])").forEach(function (el) {
+      el.setAttribute("aria-live", "polite");
+      el.setAttribute("role", "status");
+    });
+    root.querySelectorAll(".kx-figure img:not([alt])").forEach(function (img) {
+      img.setAttribute("alt", "");
+    });
+    root.querySelectorAll(".widget-inline-hbox, .widget-toggle-buttons, .jupyter-widgets.widget-play")
+      .forEach(function (box) {
+        var label = box.querySelector(":scope > .widget-label");
+        var name = text(label);
+        if (!name) { return; }
+        name = name.replace(/:$/, "");
+        if (box.classList.contains("widget-toggle-buttons")) {
+          box.setAttribute("role", "group");
+          box.setAttribute("aria-label", name);
+          return;
+        }
+        box.querySelectorAll("input, select, textarea, .noUi-handle, [role=slider]").forEach(function (c) {
+          if (!c.getAttribute("aria-label")) { c.setAttribute("aria-label", name); }
+        });
+      });
+    root.querySelectorAll(".widget-toggle-buttons button, .widget-toggle-button").forEach(function (b) {
+      var pressed = b.classList.contains("mod-active") ? "true" : "false";
+      if (b.getAttribute("aria-pressed") !== pressed) { b.setAttribute("aria-pressed", pressed); }
+    });
+    root.querySelectorAll("button.jupyter-button:not([aria-label])").forEach(function (b) {
+      if (!text(b) && b.title) { b.setAttribute("aria-label", b.title); }
+    });
+  }
+
+  var scheduled = false;
+  function schedule() {
+    if (scheduled) { return; }
+    scheduled = true;
+    window.requestAnimationFrame(function () { scheduled = false; patch(document); });
+  }
+  document.documentElement.setAttribute("lang", document.documentElement.getAttribute("lang") || "en");
+  new MutationObserver(schedule).observe(document.documentElement, {
+    childList: true, subtree: true, attributes: true, attributeFilter: ["class"]
+  });
+  schedule();
+})();

@@ -1,0 +1,82 @@
+"""The serving configuration: safe defaults, and the console command's options."""
+
+from __future__ import annotations
+
+import pytest
+
+from explainer.serving import cli
+from explainer.serving.config import ServeOptions, build_config
+
+
+def test_defaults_are_the_safe_ones():
+    c = build_config(ServeOptions())
+    vc = c.VoilaConfiguration
+    assert c.Voila.ip == "127.0.0.1" and c.Voila.port == 8866
+    assert vc.strip_sources is True and vc.show_tracebacks is False
+    assert vc.allow_template_override == "NO" and vc.allow_theme_override == "NO"
+    assert vc.template == "kx"
+    assert c.MappingKernelManager.cull_idle_timeout <= 600
+    assert c.MappingKernelManager.cull_interval >= 1
+    assert c.Voila.tornado_settings["serve_traceback"] is False
+    assert "default-src 'self'" in c.Voila.tornado_settings["headers"]["Content-Security-Policy"]
+
+
+@pytest.mark.parametrize("path", ["start.ipynb", "../pyproject.toml", "x.py", "a/.git/config",
+                                  "conf.json", "notes.md"])
+def test_file_rules_refuse_sources_and_config(path):
+    import re
+
+    from explainer.serving.config import FILE_ALLOWLIST, FILE_DENYLIST
+
+    allowed = any(re.fullmatch(p, path) for p in FILE_ALLOWLIST)
+    denied = any(re.fullmatch(p, path) for p in FILE_DENYLIST)
+    assert not allowed or denied
+
+
+def test_images_are_served():
+    import re
+
+    from explainer.serving.config import FILE_ALLOWLIST
+
+    assert any(re.fullmatch(p, "images/receptor.png") for p in FILE_ALLOWLIST)
+
+
+def test_cli_defaults_bind_localhost():
+    opts = cli.options_from_args(["serve"])
+    assert opts.host == "127.0.0.1" and opts.port == 8866 and not opts.open_browser
+
+
+def test_cli_options():
+    opts = cli.options_from_args(["serve", "--port", "9000", "--host", "0.0.0.0", "--open",
+                                  "--cull-idle", "120", "--preheat", "2"])
+    assert (opts.port, opts.host, opts.open_browser) == (9000, "0.0.0.0", True)
+    assert opts.cull_idle_seconds == 120 and opts.preheat == 2
+    c = build_config(opts)
+    assert c.VoilaConfiguration.preheat_kernel is True
+    assert c.VoilaConfiguration.default_pool_size == 2
+
+
+@pytest.mark.parametrize("argv", [["serve", "--port", "0"], ["serve", "--port", "x"],
+                                  ["serve", "--cull-idle", "0"], ["serve", "--preheat", "-1"]])
+def test_cli_rejects_bad_options(argv, capsys):
+    with pytest.raises(SystemExit):
+        cli.options_from_args(argv)
+
+
+def test_binding_elsewhere_warns(monkeypatch, capsys):
+    launched = {}
+
+    class FakeApp:
+        @classmethod
+        def launch_instance(cls, argv, config):
+            launched["argv"], launched["config"] = argv, config
+
+    import explainer.serving.app as app
+
+    monkeypatch.setattr(app, "ExplainerVoila", FakeApp)
+    cli.main(["serve", "--host", "0.0.0.0"])
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "WARNING" in err and "0.0.0.0" in err
+    assert launched["config"].Voila.ip == "0.0.0.0"
+    cli.main(["serve"])
+    assert "WARNING" not in capsys.readouterr().err
