@@ -93,10 +93,10 @@ def show(*parts: str) -> None:
 
 def references_html() -> str:
     """Every source in the registry, one line each (the About page's list)."""
-    registry = yaml.safe_load((assets_dir() / "references.yaml").read_text(encoding="utf-8"))
+    from explainer.content import references
+
     items = [
-        f"<li><strong>{escape(key)}</strong>: {escape(ref['citation'])} "
-        f"<em>(confidence {escape(ref.get('confidence', '?'))})</em></li>"
-        for key, ref in sorted(registry.items())
+        f"<li><strong>{escape(key)}</strong>: {escape(ref.format(confidence=True))}</li>"
+        for key, ref in sorted(references().items())
     ]
     return f'<h2 id="sources">Sources</h2><ul class="kx-references">{"".join(items)}</ul>'

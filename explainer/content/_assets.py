@@ -2,25 +2,18 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-ASSETS_ENV_VAR = "KETAMINE_EXPLAINER_ASSETS"
+from explainer.serving.paths import ASSETS_ENV_VAR, assets_dir
+
+__all__ = ["ASSETS_ENV_VAR", "ContentError", "assets_dir", "read_yaml"]
 
 
 class ContentError(ValueError):
     """The content files are malformed or break a rule; the message lists every problem."""
-
-
-def assets_dir() -> Path:
-    """``$KETAMINE_EXPLAINER_ASSETS`` if set, else the repository's ``assets`` directory."""
-    env = os.environ.get(ASSETS_ENV_VAR)
-    if env:
-        return Path(env).expanduser().resolve()
-    return Path(__file__).resolve().parents[2] / "assets"
 
 
 def read_yaml(path: Path) -> Any:

@@ -27,6 +27,7 @@ from typing import Any
 
 import yaml
 
+from explainer.content._assets import ASSETS_ENV_VAR, ContentError, assets_dir
 from explainer.models import pk
 
 __all__ = [
@@ -42,7 +43,6 @@ __all__ = [
     "load_protocols",
 ]
 
-ASSETS_ENV_VAR = "KETAMINE_EXPLAINER_ASSETS"
 EXAMPLE_NOTE = "Example — your clinic may differ"
 SCHEMA_VERSION = 1
 ROUTES: tuple[str, ...] = ("intravenous", *pk.ROUTES)
@@ -65,16 +65,8 @@ _DOSE_KEYS = {
 """kind -> (required timing keys, amount keys (exactly one), optional keys)."""
 
 
-class ProtocolError(ValueError):
+class ProtocolError(ContentError):
     """A protocol file is malformed; the message names the file, protocol and field."""
-
-
-def assets_dir() -> Path:
-    """``$KETAMINE_EXPLAINER_ASSETS`` if set, else the repository's ``assets`` directory."""
-    env = os.environ.get(ASSETS_ENV_VAR)
-    if env:
-        return Path(env).expanduser().resolve()
-    return Path(__file__).resolve().parents[2] / "assets"
 
 
 # --------------------------------------------------------------------------------------------

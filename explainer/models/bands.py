@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 MOLAR_MASS_G_PER_MOL = 237.7
 """Ketamine base; 1 µM ≈ 238 ng/mL (clinical-facts.md, Mechanism)."""
+MOLAR_MASS_REFS = ("ketamine-molar-mass",)
 
 
 @dataclass(frozen=True)

@@ -11,9 +11,13 @@ JUPYTER_DATA_DIR = Path(__file__).resolve().parent / "jupyter"
 """Holds `voila/templates/kx`, the project's Voilà template."""
 
 
+ASSETS_ENV_VAR = "KETAMINE_EXPLAINER_ASSETS"
+
+
 def assets_dir() -> Path:
-    """The assets folder; `KETAMINE_EXPLAINER_ASSETS` points elsewhere (a clinic's own copy)."""
-    return Path(os.environ.get("KETAMINE_EXPLAINER_ASSETS", REPO_DIR / "assets"))
+    """The assets folder; `$KETAMINE_EXPLAINER_ASSETS` points elsewhere (a clinic's own copy)."""
+    env = os.environ.get(ASSETS_ENV_VAR)
+    return Path(env).expanduser().resolve() if env else REPO_DIR / "assets"
 
 
 def notebooks_dir() -> Path:

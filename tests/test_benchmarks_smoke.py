@@ -1,0 +1,25 @@
+"""`make bench`'s harness runs (quick mode: one round of each measurement) and writes its JSON.
+
+This proves the harness works; it asserts no timings (those are for `make bench`, as ratios).
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from benchmarks import run
+
+pytestmark = pytest.mark.browser
+
+
+def test_benchmark_harness_runs_in_quick_mode(capsys):
+    assert run.main(["--quick"]) == 0
+    out = capsys.readouterr().out
+    assert "ratio to empty" in out and "ratio to bare label" in out
+    results = json.loads((run.RESULTS / "quick.json").read_text())
+    assert results["quick"] is True
+    assert "bench-empty.ipynb" in results["load_s"]
+    assert results["roundtrip_ms"]["bench-label.ipynb"], "the label round trip was measured"
+    assert all(mb > 0 for mb in results["kernel_rss_mb"])
