@@ -6,6 +6,8 @@ shows its text as soon as Voilà sends it.
 
 from __future__ import annotations
 
+import os
+import posixpath
 from dataclasses import dataclass
 from functools import lru_cache
 from html import escape
@@ -41,6 +43,18 @@ def pages(existing_only: bool = True) -> list[PageInfo]:
     return found
 
 
+def page_url(notebook: str) -> str:
+    """Root-relative URL of a page.
+
+    JupyterLab's renderer swallows clicks on relative links in HTML outputs (it treats them as
+    files to open in the lab), so links must start with "/". Voilà tells the kernel the
+    requested path in `SCRIPT_NAME`; pages live beside it.
+    """
+    here = os.environ.get("SCRIPT_NAME", "")
+    base = posixpath.dirname(here) if here.startswith("/") and here.endswith(".ipynb") else ""
+    return f"{base or '/voila/render'}/{notebook}"
+
+
 def markdown_html(text: str) -> str:
     """Markdown to HTML; raw HTML in the source is escaped, never passed through."""
     return _md.render(text)
@@ -51,7 +65,7 @@ def header_html(current: str) -> str:
     links = []
     for p in pages():
         attrs = ' aria-current="page"' if p.id == current else ""
-        links.append(f'<a href="{escape(p.notebook)}"{attrs}>{escape(p.nav)}</a>')
+        links.append(f'<a href="{escape(page_url(p.notebook))}"{attrs}>{escape(p.nav)}</a>')
     return (
         '<header class="kx-header" role="banner">'
         f'<span class="kx-brand">{escape(site()["brand"])}</span>'
@@ -71,7 +85,7 @@ def footer_html() -> str:
 def page_links_html(exclude: str = "start") -> str:
     """Cards linking to every page that exists (the start page's menu)."""
     cards = [
-        f'<a href="{escape(p.notebook)}"><strong>{escape(p.title)}</strong>'
+        f'<a href="{escape(page_url(p.notebook))}"><strong>{escape(p.title)}</strong>'
         f"{escape(p.summary)}</a>"
         for p in pages()
         if p.id != exclude

@@ -47,10 +47,11 @@ def test_root_lands_on_start_page(watch):
 def test_start_page_links_to_every_other_page(watch):
     page = watch.open("/")
     hrefs = page.eval_on_selector_all(".kx-links a", "els => els.map(e => e.getAttribute('href'))")
-    assert sorted(hrefs) == sorted(p.notebook for p in pages() if p.id != "start")
+    assert sorted(hrefs) == sorted(f"/voila/render/{p.notebook}" for p in pages()
+                                   if p.id != "start")
     for href in hrefs:
         page.click(f'.kx-links a[href="{href}"]')
-        page.wait_for_url(f"**/{href}", timeout=90_000)
+        page.wait_for_url(f"**{href}", wait_until="commit", timeout=90_000)
         page.wait_for_selector(".kx-footer", timeout=90_000)
         page.go_back()
         page.wait_for_selector(".kx-links", timeout=90_000)

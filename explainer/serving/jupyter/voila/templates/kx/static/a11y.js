@@ -2,7 +2,9 @@
 // - figure descriptions become polite live regions, so screen readers announce changes;
 // - controls get an accessible name from their visible widget label;
 // - toggle buttons expose their state (aria-pressed), not only a colour;
-// - decorative figure backgrounds get an empty alt (the overlay and describer carry meaning).
+// - decorative figure backgrounds get an empty alt (the overlay and describer carry meaning);
+// - links between the explainer's pages open in the same tab (JupyterLab's renderer adds
+//   target="_blank" to every link, which would open a second page and a second kernel).
 (function () {
   "use strict";
   function text(el) { return (el && el.textContent || "").replace(/\s+/g, " ").trim(); }
@@ -34,6 +36,9 @@
       var pressed = b.classList.contains("mod-active") ? "true" : "false";
       if (b.getAttribute("aria-pressed") !== pressed) { b.setAttribute("aria-pressed", pressed); }
     });
+    root.querySelectorAll("a[target=_blank]").forEach(function (a) {
+      if (a.origin === window.location.origin) { a.removeAttribute("target"); }
+    });
     root.querySelectorAll("button.jupyter-button:not([aria-label])").forEach(function (b) {
       if (!text(b) && b.title) { b.setAttribute("aria-label", b.title); }
     });
@@ -47,7 +52,7 @@
   }
   document.documentElement.setAttribute("lang", document.documentElement.getAttribute("lang") || "en");
   new MutationObserver(schedule).observe(document.documentElement, {
-    childList: true, subtree: true, attributes: true, attributeFilter: ["class"]
+    childList: true, subtree: true, attributes: true, attributeFilter: ["class", "target"]
   });
   schedule();
 })();
