@@ -138,13 +138,17 @@ def kernel_memory_mb(server: Server) -> list[float]:
     return [psutil.Process(pid).memory_info().rss / 2**20 for pid in server.kernels().values()]
 
 
-def run(quick: bool) -> dict:
+def run(quick: bool, preheat: int = 0, only_load: bool = False) -> dict:
     from playwright.sync_api import sync_playwright
 
     rounds, presses = (1, 3) if quick else (5, 15)
     nbdir = _notebook_dir()
-    results: dict = {"quick": quick, "load_s": {}, "roundtrip_ms": {}, "burst": {}}
-    server = Server(notebook_dir=nbdir, log_path=Path(tempfile.gettempdir()) / "kx-bench.log")
+    results: dict = {"quick": quick, "preheat": preheat, "load_s": {}, "roundtrip_ms": {},
+                     "burst": {}}
+    server = Server("--preheat", str(preheat), notebook_dir=nbdir,
+                    log_path=Path(tempfile.gettempdir()) / "kx-bench.log")
+    if preheat:
+        time.sleep(20)  # let the pools fill before the first viewer arrives
     try:
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True,
@@ -158,7 +162,7 @@ def run(quick: bool) -> dict:
                     "first_content": statistics.median(s[1] for s in samples),
                 }
             for it in [LABEL, *INTERACTIONS]:
-                if not (nbdir / it.page).exists():
+                if only_load or not (nbdir / it.page).exists():
                     continue
                 print(f"interact {it.page}", file=sys.stderr, flush=True)
                 results["roundtrip_ms"][it.page] = measure_roundtrips(browser, server, it,
@@ -210,10 +214,13 @@ def summarise(results: dict) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="one round of each measurement")
+    parser.add_argument("--preheat", type=int, default=0, help="serve with N preheated kernels")
+    parser.add_argument("--load-only", action="store_true", help="measure page loads only")
     args = parser.parse_args(argv)
-    results = run(args.quick)
+    results = run(args.quick, args.preheat, args.load_only)
     RESULTS.mkdir(parents=True, exist_ok=True)
-    out = RESULTS / ("quick.json" if args.quick else "latest.json")
+    name = "quick" if args.quick else "latest"
+    out = RESULTS / (f"{name}-preheat{args.preheat}.json" if args.preheat else f"{name}.json")
     out.write_text(json.dumps(results, indent=2))
     print(summarise(results))
     print(f"\nwritten: {out.relative_to(REPO)}")
