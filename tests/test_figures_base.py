@@ -76,3 +76,41 @@ def test_safe_callback_shows_friendly_message_and_recovers():
     assert flaky(False) == "ok"
     assert slot.value == "" and slot.layout.display == "none"
     assert isinstance(slot, widgets.HTML)
+
+
+def test_background_cache_is_shared_between_scenes(tmp_path, monkeypatch):
+    from matplotlib.figure import Figure
+
+    from explainer.figures.scene import CACHE_ENV_VAR, background_key
+
+    monkeypatch.setenv(CACHE_ENV_VAR, str(tmp_path))
+    key = background_key("test-figure", "inputs v1")
+    assert key != background_key("test-figure", "inputs v2")
+
+    def build():
+        with project_style():
+            fig = Figure(figsize=(2, 1), dpi=100)
+            fig.add_axes((0.1, 0.1, 0.8, 0.8)).plot([0, 1], [0, 1])
+        return Scene(fig, key)
+
+    first = build().background_png()
+    assert (tmp_path / f"{key}.png").read_bytes() == first
+    second = build()
+    second.fig.savefig = None  # a cache hit must not render again
+    assert second.background_png() == first
+
+
+def test_a_failure_inside_a_nested_callback_stays_visible():
+    slot = error_message()
+
+    @safe_callback(slot)
+    def inner():
+        raise ValueError("inner failure")
+
+    @safe_callback(slot)
+    def outer():
+        inner()
+        return "outer finished"
+
+    assert outer() == "outer finished"
+    assert FRIENDLY_ERROR in slot.value, "the outer success must not hide the inner failure"

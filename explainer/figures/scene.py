@@ -13,48 +13,96 @@ the picture stays one figure to the eye.
 
 from __future__ import annotations
 
+import hashlib
 import io
+import os
+import tempfile
 from collections.abc import Iterable
 from contextlib import contextmanager
+from pathlib import Path
 
 import matplotlib
+import matplotlib.style
+import numpy as np
+from matplotlib.figure import Figure
 
-matplotlib.use("Agg", force=False)
-
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-
-from explainer.figures import svg  # noqa: E402
-from explainer.serving.paths import mpl_style  # noqa: E402
+from explainer.figures import svg
+from explainer.serving.paths import mpl_style
 
 PNG_SCALE = 2.0
 """The background is rendered at twice the layout resolution, for sharp tablets."""
+
+CACHE_ENV_VAR = "KETAMINE_EXPLAINER_CACHE"
+_FIGURES_DIR = Path(__file__).resolve().parent
+
+
+def cache_dir() -> Path:
+    """Where rendered backgrounds are kept between kernels (`$KETAMINE_EXPLAINER_CACHE`)."""
+    env = os.environ.get(CACHE_ENV_VAR)
+    if env:
+        return Path(env)
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "ketamine-explainer" / "backgrounds"
+
+
+def background_key(name: str, *inputs: Path | str) -> str:
+    """A key that changes whenever anything drawing a background may have changed: the
+    figure modules' sources, the style files, matplotlib's version and the given inputs."""
+    h = hashlib.sha256(f"{name}|{matplotlib.__version__}|{PNG_SCALE}".encode())
+    files = sorted(_FIGURES_DIR.glob("*.py")) + [mpl_style()]
+    for item in [*files, *inputs]:
+        h.update(Path(item).read_bytes() if isinstance(item, Path) else str(item).encode())
+    return f"{name}-{h.hexdigest()[:24]}"
 
 
 @contextmanager
 def project_style():
     """Build a figure inside this block so every artist takes the project's style."""
-    with plt.style.context(str(mpl_style())):
+    with matplotlib.style.context(str(mpl_style())):
         yield
 
 
 class Scene:
     """Static background (PNG, rendered once) plus an SVG overlay in the same pixels."""
 
-    def __init__(self, fig: Figure):
+    def __init__(self, fig: Figure, cache_key: str | None = None):
+        """`cache_key` (from `background_key`) lets new kernels reuse a rendered background.
+
+        Only figures whose axes are placed explicitly (no constrained or tight layout) may
+        use it: their transforms are right without drawing."""
         self.fig = fig
+        self.cache_key = cache_key
         self._png: bytes | None = None
         self.width_px, self.height_px = (float(v) for v in fig.bbox.size)
 
     def background_png(self) -> bytes:
-        """The still parts, rendered once per scene; also fixes the layout for `px`."""
+        """The still parts, rendered once per scene (or read from the cache)."""
         if self._png is None:
-            buf = io.BytesIO()
-            self.fig.savefig(buf, format="png", dpi=self.fig.dpi * PNG_SCALE)
-            self._png = buf.getvalue()
-            self.fig.canvas.draw()  # transforms now match the saved layout
+            self._png = self._cached() or self._render()
         return self._png
+
+    def _render(self) -> bytes:
+        buf = io.BytesIO()
+        self.fig.savefig(buf, format="png", dpi=self.fig.dpi * PNG_SCALE)
+        png = buf.getvalue()
+        if self.cache_key:
+            try:
+                folder = cache_dir()
+                folder.mkdir(parents=True, exist_ok=True)
+                with tempfile.NamedTemporaryFile(dir=folder, delete=False) as tmp:
+                    tmp.write(png)
+                os.replace(tmp.name, folder / f"{self.cache_key}.png")
+            except OSError:
+                pass  # a read-only home: render once per process instead
+        return png
+
+    def _cached(self) -> bytes | None:
+        if not self.cache_key:
+            return None
+        try:
+            return (cache_dir() / f"{self.cache_key}.png").read_bytes()
+        except OSError:
+            return None
 
     def invalidate(self) -> None:
         """Call after changing a still part (e.g. axis limits) so the PNG is redrawn once."""

@@ -33,21 +33,36 @@ def error_message() -> widgets.HTML:
     return box
 
 
+class _Round:
+    """Callbacks nest (a button sets a trait whose observer runs): only the outermost one
+    decides whether the message clears, and not if anything inside it failed."""
+
+    depth = 0
+    failed = False
+
+
 def safe_callback(slot: widgets.HTML | None = None):
     """Decorate a widget callback: on an exception, log it and show `FRIENDLY_ERROR` in `slot`."""
 
     def decorate(func):
         @functools.wraps(func)
         def wrapper(*args, **kwargs):
+            if _Round.depth == 0:
+                _Round.failed = False
+            _Round.depth += 1
             try:
                 result = func(*args, **kwargs)
             except Exception:
+                _Round.failed = True
                 _log.exception("callback %s failed", getattr(func, "__qualname__", func))
                 if slot is not None:
                     slot.value = f'<div class="kx-error" role="alert">{FRIENDLY_ERROR}</div>'
                     slot.layout.display = None
                 return None
-            if slot is not None and slot.layout.display != "none":
+            finally:
+                _Round.depth -= 1
+            done = _Round.depth == 0 and not _Round.failed
+            if done and slot is not None and slot.layout.display != "none":
                 slot.value, slot.layout.display = "", "none"
             return result
 

@@ -1,0 +1,165 @@
+"""The pain-signal page in real headless Chromium: keyboard, Play, Reset, trainee slider, pictures.
+
+Screenshots land in tests/artifacts/pain-signal-*.png (desktop 1280×800 and tablet 768×1024,
+patient and trainee views; `-widget` files hold the whole widget, whatever its height).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import VIEWPORTS, PageWatch
+
+pytestmark = pytest.mark.browser
+
+URL = "/voila/render/pain-signal.ipynb"
+DIAGRAM = ".kx-pain-signal > .kx-figure-view"
+OVERLAY = f"{DIAGRAM} .kx-figure-overlay svg"
+DESCRIBER = f"{DIAGRAM} .kx-describer"
+TIMEOUT = 30_000
+
+
+def _open(browser, server, size: str):
+    width, height = VIEWPORTS[size]
+    context = browser.new_context(viewport={"width": width, "height": height})
+    w = PageWatch(context.new_page(), server.url)
+    page = w.open(URL)
+    page.wait_for_selector(OVERLAY, timeout=90_000)
+    return context, w, page
+
+
+def _overlay(page) -> str:
+    return page.inner_html(f"{DIAGRAM} .kx-figure-overlay")
+
+
+def _describer(page) -> str:
+    return page.inner_text(DESCRIBER)
+
+
+def _wait_for_change(page, selector: str, old: str, what: str = "innerHTML") -> None:
+    page.wait_for_function(
+        "([sel, old, what]) => { const e = document.querySelector(sel);"
+        " return e && e[what] !== old; }",
+        arg=[selector, old, what], timeout=TIMEOUT)
+
+
+def _wait_for_text(page, selector: str, text: str) -> None:
+    page.wait_for_function(
+        "([sel, text]) => { const e = document.querySelector(sel);"
+        " return e && e.textContent.includes(text); }",
+        arg=[selector, text], timeout=TIMEOUT)
+
+
+def _shoot(page, artifacts, name: str) -> None:
+    """The window as the user sees it (scrolled to the diagram), then the whole widget and its
+    note (the window is made tall for that: Voilà scrolls inside the page, not the page)."""
+    page.locator(DIAGRAM).scroll_into_view_if_needed()
+    page.wait_for_timeout(400)  # let the pulse animation finish
+    page.screenshot(path=str(artifacts / f"pain-signal-{name}.png"))
+    size = page.viewport_size
+    page.set_viewport_size({"width": size["width"], "height": 4000})
+    page.wait_for_timeout(300)
+    box = page.locator(".kx-model-note").bounding_box()
+    top = page.locator(DIAGRAM).bounding_box()["y"]
+    page.screenshot(path=str(artifacts / f"pain-signal-{name}-widget.png"),
+                    clip={"x": 0, "y": max(top - 8, 0), "width": size["width"],
+                          "height": min(box["y"] + box["height"] - top + 16, 3900)})
+    page.set_viewport_size(size)
+
+
+def _check_clean(w, page) -> None:
+    assert w.console_errors == [], w.console_errors
+    assert w.foreign_requests() == [], w.foreign_requests()
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 1
+
+
+@pytest.mark.parametrize("size", ["desktop", "tablet"])
+def test_patient_keyboard_play_and_reset(browser, server, artifacts, size):
+    context, w, page = _open(browser, server, size)
+    # The background and overlay are one picture: same box, same size.
+    img = page.locator(f"{DIAGRAM} .kx-figure img").bounding_box()
+    svg = page.locator(OVERLAY).bounding_box()
+    for key in ("x", "y", "width", "height"):
+        assert abs(img[key] - svg[key]) <= 1.5, (key, img, svg)
+    assert img["width"] >= (700 if size == "tablet" else 950)
+
+    before_svg, before_text = _overlay(page), _describer(page)
+    assert "stronger than the last" in before_text
+    # Keyboard only: focus the first level button, Tab to the next, press Space.
+    page.get_by_role("button", name="None", exact=True).focus()
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.textContent")
+    assert focused == "Pain-relief range"
+    page.keyboard.press("Space")
+    _wait_for_text(page, DESCRIBER, "pain-relief level")
+    assert _overlay(page) != before_svg and "gates blocked" in _overlay(page)
+    page.get_by_role("button", name="Pain-relief range").press("Tab")
+    page.keyboard.press("Enter")  # the next level, with Enter this time
+    _wait_for_text(page, DESCRIBER, "“floaty” level")
+    page.get_by_role("button", name="Pain-relief range").click()
+    _wait_for_text(page, DESCRIBER, "pain-relief level")
+    _shoot(page, artifacts, size)
+
+    # Play: the counter runs from the first pinch to the last, one by one.
+    play = page.locator(".kx-play")
+    play.focus()
+    page.keyboard.press("Space")
+    _wait_for_text(page, OVERLAY, "3 of 16")
+    assert "Pause" in play.inner_text()
+    _wait_for_text(page, OVERLAY, "16 of 16")
+    page.wait_for_function("!document.querySelector('.kx-play').textContent.includes('Pause')",
+                           timeout=TIMEOUT)
+    _wait_for_text(page, DESCRIBER, "build-up is smaller")
+
+    # Reset: back to before the first pinch.
+    page.locator(".kx-reset").click()
+    _wait_for_text(page, OVERLAY, "no pinch")
+    _wait_for_text(page, DESCRIBER, "No pinch yet")
+
+    # One pinch.
+    page.get_by_role("button", name="One pinch").click()
+    _wait_for_text(page, OVERLAY, "1 of 1")
+    _wait_for_text(page, DESCRIBER, "One pinch sends")
+    _check_clean(w, page)
+    context.close()
+
+
+@pytest.mark.parametrize("size", ["desktop", "tablet"])
+def test_trainee_slider_chart_and_notes(browser, server, artifacts, size):
+    context, w, page = _open(browser, server, size)
+    page.get_by_role("button", name="Trainee view").click()
+    handle = page.locator(".kx-level-slider .noUi-handle")
+    handle.wait_for(state="visible", timeout=TIMEOUT)
+    page.wait_for_selector(".kx-pain-chart .kx-figure-overlay svg", timeout=TIMEOUT)
+    _wait_for_text(page, DESCRIBER, "Model:")
+    _wait_for_text(page, ".kx-model-note", "Simplifications, stated plainly")
+
+    before_svg, before_text = _overlay(page), _describer(page)
+    chart_before = page.inner_html(".kx-pain-chart .kx-figure-overlay")
+    readout = page.locator(".kx-level-slider .widget-readout")
+    assert readout.inner_text() == "0 ng/mL"
+    handle.focus()
+    for _ in range(9):  # 0 -> 5 -> … -> 115 ng/mL, one keyboard step at a time
+        page.keyboard.press("ArrowRight")
+    _wait_for_text(page, DESCRIBER, "115 ng/mL")
+    assert _overlay(page) != before_svg and _describer(page) != before_text
+    assert "49% of channels blocked" in _overlay(page)
+    # Messages arrive in order but render asynchronously: wait for each part.
+    _wait_for_text(page, ".kx-level-slider .widget-readout", "115 ng/mL")
+    _wait_for_change(page, ".kx-pain-chart .kx-figure-overlay", chart_before)
+    _wait_for_text(page, ".kx-pain-chart .kx-figure-overlay", "at 115 ng/mL")
+    _wait_for_text(page, ".kx-pain-numbers", "0.48 µM")
+    # the named buttons follow the slider
+    _wait_for_text(page, ".kx-pain-signal .widget-toggle-button.mod-active",
+                   "Pain-relief range")
+    _shoot(page, artifacts, f"trainee-{size}")
+
+    page.get_by_role("button", name="Patient view").click()
+    handle.wait_for(state="hidden", timeout=TIMEOUT)
+    page.wait_for_function(
+        f"!document.querySelector('{DESCRIBER}').textContent.includes('Model:')",
+        timeout=TIMEOUT)
+    assert "ng/mL" not in _describer(page)
+    _check_clean(w, page)
+    context.close()
