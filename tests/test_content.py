@@ -163,12 +163,55 @@ def _protocol_keys(keys: set[str]) -> set[str] | None:
     return found
 
 
+FIGURE_STRING_FILES = sorted(
+    p for p in (ASSETS / "content").glob("*.yaml")
+    if not p.name[:2].isdigit() and p.name not in {"glossary.yaml", "predictions.yaml", "ui.yaml"}
+)
+"""Widget strings (on-figure words, describers) kept beside the walkthrough's passages."""
+
+
+def _leaves(node, path=""):
+    """Every (path, value) leaf of a YAML tree."""
+    if isinstance(node, dict):
+        for k, v in node.items():
+            yield from _leaves(v, f"{path}.{k}")
+    elif isinstance(node, list):
+        for i, v in enumerate(node):
+            yield from _leaves(v, f"{path}[{i}]")
+    else:
+        yield path, node
+
+
+def test_figure_strings_cite_only_known_keys():
+    assert FIGURE_STRING_FILES, "the widgets' string files should be found"
+    unknown = []
+    for f in FIGURE_STRING_FILES:
+        for path, value in _leaves(yaml.safe_load(f.read_text(encoding="utf-8"))):
+            if ".refs[" in path and value not in REGISTRY:
+                unknown.append(f"{f.name}{path}: {value}")
+    assert not unknown, unknown
+
+
+def test_figure_strings_make_no_promotional_claims():
+    hits = []
+    for f in FIGURE_STRING_FILES:
+        for path, value in _leaves(yaml.safe_load(f.read_text(encoding="utf-8"))):
+            if isinstance(value, str):
+                hits += [f"{f.name}{path}: /{p}/" for p in PROMOTIONAL
+                         if re.search(p, _norm(value))]
+    assert not hits, hits
+
+
 def _used_keys() -> dict[str, set[str]]:
     keys = set(REGISTRY)
     used = {"content": set(content.cited_keys()), "code literals": _code_literal_keys(keys)}
     protocols = _protocol_keys(keys)
     if protocols is not None:
         used["protocols.yaml"] = protocols
+    for f in FIGURE_STRING_FILES:
+        found: set[str] = set()
+        _strings_in(yaml.safe_load(f.read_text(encoding="utf-8")), keys, found)
+        used[f.name] = found
     for name in [*_model_modules(), "explainer.content.protocols"]:
         found = _module_keys(name, keys)
         if found is not None:

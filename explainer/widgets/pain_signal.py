@@ -8,7 +8,7 @@
 An update never touches matplotlib: it reruns `nmda.simulate` (tens of µs, cached), builds the
 overlay SVG as a string (a few KB) and sets it once; texts and numbers are sent only when they
 change. One state change gives one overlay update (duplicates are dropped by a state key).
-Every callback is wrapped in `safe_callback`, so a failure shows a short message in place.
+Every callback is wrapped in `one `CallbackGuard``, so a failure shows a short message in place.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from explainer.models.bands import BANDS, MOLAR_MASS_G_PER_MOL, bands_at
 from explainer.serving.paths import REPO_DIR
 from explainer.widgets.audience import PATIENT, TRAINEE, Mode, link_mode, mode_switch
 from explainer.widgets.figure_view import FigureView
-from explainer.widgets.safety import error_message, safe_callback
+from explainer.widgets.safety import CallbackGuard, error_message
 
 __all__ = [
     "N_IMPULSES",
@@ -313,8 +313,7 @@ class PainSignalWidget(widgets.VBox):
         s = strings()
         c = s["controls"]
         self.error = error_message()
-        safe = self._guarded
-        self._depth = 0
+        safe = CallbackGuard(self.error)
         self._syncing = False
         self._last_key: tuple | None = None
 
@@ -386,22 +385,6 @@ class PainSignalWidget(widgets.VBox):
         self.state.observe(safe(self._on_state),
                            names=["conc_ng_ml", "pattern", "impulse", "mode"])
         self._render()
-
-    def _guarded(self, func):
-        """`safe_callback` for the outermost callback only: a callback that fails inside another
-        (a control that sets the state, whose observer fails) is caught and reported once."""
-        safe = safe_callback(self.error)(func)
-
-        def run(*args, **kwargs):
-            if self._depth:
-                return func(*args, **kwargs)
-            self._depth += 1
-            try:
-                return safe(*args, **kwargs)
-            finally:
-                self._depth -= 1
-
-        return run
 
     # controls -> state
     def _on_level_button(self, change):

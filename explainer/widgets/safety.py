@@ -34,19 +34,29 @@ def error_message() -> widgets.HTML:
 
 
 class _Round:
-    """Callbacks nest (a button sets a trait whose observer runs): only the outermost one
-    decides whether the message clears, and not if anything inside it failed."""
+    """Callbacks nest (a button sets a trait whose observers run, and so on): only the
+    outermost one decides whether the message clears, and not if anything inside it failed.
+    Widgets run in one kernel thread, so one counter serves every guard."""
 
     depth = 0
     failed = False
 
 
-def safe_callback(slot: widgets.HTML | None = None):
-    """Decorate a widget callback: on an exception, log it and show `FRIENDLY_ERROR` in `slot`."""
+class CallbackGuard:
+    """Wraps callbacks so a failure is logged on the server and `slot` shows `FRIENDLY_ERROR`.
 
-    def decorate(func):
+        guard = CallbackGuard(error_message())
+        button.on_click(guard(handler)); state.observe(guard(on_change), names="step")
+
+    A widget tree shares one guard (one message slot); the page stays usable after a failure.
+    """
+
+    def __init__(self, slot: widgets.HTML | None = None):
+        self.slot = slot if slot is not None else error_message()
+
+    def __call__(self, func):
         @functools.wraps(func)
-        def wrapper(*args, **kwargs):
+        def run(*args, **kwargs):
             if _Round.depth == 0:
                 _Round.failed = False
             _Round.depth += 1
@@ -55,17 +65,18 @@ def safe_callback(slot: widgets.HTML | None = None):
             except Exception:
                 _Round.failed = True
                 _log.exception("callback %s failed", getattr(func, "__qualname__", func))
-                if slot is not None:
-                    slot.value = f'<div class="kx-error" role="alert">{FRIENDLY_ERROR}</div>'
-                    slot.layout.display = None
+                self.slot.value = f'<div class="kx-error" role="alert">{FRIENDLY_ERROR}</div>'
+                self.slot.layout.display = None
                 return None
             finally:
                 _Round.depth -= 1
-            done = _Round.depth == 0 and not _Round.failed
-            if done and slot is not None and slot.layout.display != "none":
-                slot.value, slot.layout.display = "", "none"
+            if _Round.depth == 0 and not _Round.failed and self.slot.layout.display != "none":
+                self.slot.value, self.slot.layout.display = "", "none"
             return result
 
-        return wrapper
+        return run
 
-    return decorate
+
+def safe_callback(slot: widgets.HTML | None = None) -> CallbackGuard:
+    """Decorator form of `CallbackGuard`: `@safe_callback(slot)`."""
+    return CallbackGuard(slot)

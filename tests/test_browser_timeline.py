@@ -1,0 +1,191 @@
+"""The treatment-timeline page in real headless Chromium: protocol, keyboard cursor, routes, course,
+trainee weight, the NMDA diagram following the cursor, and pictures.
+
+Screenshots land in tests/artifacts/timeline-*.png (desktop 1280×800 and tablet 768×1024):
+`timeline-session-<size>.png` (the window, scrolled to the chart), `-widget` files hold the whole
+timeline widget whatever its height, plus the course, routes and trainee views.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import VIEWPORTS, PageWatch
+
+pytestmark = pytest.mark.browser
+
+URL = "/voila/render/treatment-timeline.ipynb"
+SESSION = ".kx-timeline-session"
+CURSOR = f"{SESSION} .kx-figure-cursor"
+OVERLAY = f"{SESSION} .kx-figure-overlay:not(.kx-figure-cursor)"
+DESCRIBER = f"{SESSION} .kx-describer"
+HANDLE = ".kx-cursor-slider .noUi-handle"
+TIMEOUT = 30_000
+
+
+def _open(browser, server, size: str):
+    width, height = VIEWPORTS[size]
+    context = browser.new_context(viewport={"width": width, "height": height})
+    w = PageWatch(context.new_page(), server.url)
+    page = w.open(URL)
+    page.wait_for_selector(f"{OVERLAY} svg", timeout=90_000)
+    return context, w, page
+
+
+def _html(page, selector: str) -> str:
+    return page.inner_html(selector)
+
+
+def _text(page, selector: str) -> str:
+    return page.inner_text(selector)
+
+
+def _wait_for_change(page, selector: str, old: str) -> None:
+    page.wait_for_function(
+        "([sel, old]) => { const e = document.querySelector(sel);"
+        " return e && e.innerHTML !== old; }", arg=[selector, old], timeout=TIMEOUT)
+
+
+def _wait_for_text(page, selector: str, text: str) -> None:
+    page.wait_for_function(
+        "([sel, text]) => { const e = document.querySelector(sel);"
+        " return e && e.textContent.includes(text); }", arg=[selector, text], timeout=TIMEOUT)
+
+
+def _shoot(page, artifacts, name: str, target: str = SESSION) -> None:
+    """The window scrolled to `target`, and the whole widget (in a window tall enough to hold
+    it: the page scrolls inside its own container, which clips element screenshots)."""
+    page.locator(target).scroll_into_view_if_needed()
+    page.wait_for_timeout(300)
+    page.screenshot(path=str(artifacts / f"timeline-{name}.png"))
+    size = page.viewport_size
+    page.set_viewport_size({"width": size["width"], "height": 3000})
+    page.wait_for_timeout(300)
+    page.locator(".kx-timeline").screenshot(path=str(artifacts / f"timeline-{name}-widget.png"))
+    page.set_viewport_size(size)
+
+
+def _check_clean(w, page) -> None:
+    assert w.console_errors == [], w.console_errors
+    assert w.foreign_requests() == [], w.foreign_requests()
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 1
+
+
+def _aligned(page, root: str) -> None:
+    img = page.locator(f"{root} .kx-figure img").bounding_box()
+    for layer in page.locator(f"{root} .kx-figure-overlay svg").all():
+        svg = layer.bounding_box()
+        for key in ("x", "y", "width", "height"):
+            assert abs(img[key] - svg[key]) <= 1.5, (key, img, svg)
+
+
+def _handle_under_cursor(page) -> None:
+    """The slider's handle sits under the chart's cursor line (the track spans the time axis)."""
+    handle = page.locator(HANDLE).bounding_box()
+    line = page.evaluate("() => document.querySelector('.kx-tl-cursor')"
+                         ".getBoundingClientRect().left")
+    assert abs(handle["x"] + handle["width"] / 2 - line) <= 3, (handle, line)
+
+
+@pytest.mark.parametrize("size", ["desktop", "tablet"])
+def test_session_keyboard_cursor_and_protocol(browser, server, artifacts, size):
+    context, w, page = _open(browser, server, size)
+    _aligned(page, SESSION)
+    assert page.locator(f"{SESSION} .kx-figure img").bounding_box()["width"] >= (
+        700 if size == "tablet" else 950)
+    assert "pain-relief range" in _text(page, DESCRIBER)
+    readout = page.locator(".kx-cursor-slider .widget-readout")
+    assert readout.inner_text() == "1 h 30 min"
+
+    # keyboard only: focus the cursor's handle and step it along
+    before_svg, before_text = _html(page, CURSOR), _text(page, DESCRIBER)
+    still = _html(page, OVERLAY)
+    pain_before = _html(page, ".kx-timeline-pain .kx-figure-overlay")
+    page.locator(HANDLE).focus()
+    for _ in range(6):
+        page.keyboard.press("ArrowRight")
+    _wait_for_text(page, DESCRIBER, "At 2 h,")
+    assert readout.inner_text() == "2 h"
+    assert _html(page, CURSOR) != before_svg and _text(page, DESCRIBER) != before_text
+    assert "2 h ·" in _text(page, CURSOR)
+    _handle_under_cursor(page)
+    assert _html(page, OVERLAY) == still  # only the cursor layer and the words change
+    # the NMDA diagram below follows the level at the cursor
+    _wait_for_change(page, ".kx-timeline-pain .kx-figure-overlay", pain_before)
+    assert "ng/mL" not in _text(page, DESCRIBER)
+    _shoot(page, artifacts, f"session-{size}")
+    page.set_viewport_size({"width": VIEWPORTS[size][0], "height": 3000})
+    page.locator(".kx-timeline-pain-box").screenshot(path=str(artifacts /
+                                                               f"timeline-pain-{size}.png"))
+    page.set_viewport_size(dict(zip(("width", "height"), VIEWPORTS[size], strict=True)))
+
+    # another protocol (same layout): the curve and title change in place
+    old = _html(page, OVERLAY)
+    page.select_option(".kx-timeline-protocol select", label="A single 2-hour test drip")
+    _wait_for_text(page, OVERLAY, "A single 2-hour test drip")
+    assert _html(page, OVERLAY) != old
+    # a protocol on another layout (days): a new background, a new cursor scale
+    page.select_option(".kx-timeline-protocol select",
+                       label="A drip that runs day and night for about 4 days")
+    _wait_for_text(page, OVERLAY, "day and night")
+    _wait_for_text(page, ".kx-cursor-slider .widget-readout", "1 day")
+    _aligned(page, SESSION)
+    page.locator(HANDLE).focus()
+    page.keyboard.press("ArrowRight")
+    _wait_for_text(page, ".kx-cursor-slider .widget-readout", "1 day 1 h")
+    _wait_for_text(page, CURSOR, "1 day 1 h ·")  # the readout is local; the chart follows
+    _handle_under_cursor(page)
+    _shoot(page, artifacts, f"session-days-{size}")
+    _check_clean(w, page)
+    context.close()
+
+
+@pytest.mark.parametrize("size", ["desktop", "tablet"])
+def test_routes_course_and_trainee(browser, server, artifacts, size):
+    context, w, page = _open(browser, server, size)
+
+    # comparing routes: highlight the nasal spray
+    page.get_by_role("button", name="Comparing routes").click()
+    routes = ".kx-timeline-routes-view"
+    page.wait_for_selector(f"{routes} .kx-figure-overlay svg", timeout=TIMEOUT)
+    _aligned(page, routes)
+    before = _html(page, f"{routes} .kx-figure-overlay")
+    page.get_by_role("button", name="Nasal spray").click()
+    _wait_for_change(page, f"{routes} .kx-figure-overlay", before)
+    assert "kx-routes-intranasal kx-routes-chosen" in _html(page, f"{routes} .kx-figure-overlay")
+    _wait_for_text(page, f"{routes} .kx-describer", "shaded area")
+    assert page.locator(".kx-timeline-pain-box").is_hidden()
+    _shoot(page, artifacts, f"routes-{size}", routes)
+
+    # the course view says it is not a prediction
+    page.get_by_role("button", name="A course of treatment").click()
+    course = ".kx-timeline-course"
+    page.wait_for_selector(f"{course} .kx-figure-overlay svg", timeout=TIMEOUT)
+    _aligned(page, course)
+    assert "not a prediction for you" in _text(page, f"{course} .kx-figure-overlay")
+    assert "not a prediction" in _text(page, f"{course} .kx-describer")
+    _shoot(page, artifacts, f"course-{size}", course)
+
+    # trainee: numbers, a weight, and a friendly message for a weight out of range
+    page.get_by_role("button", name="A treatment day").click()
+    page.get_by_role("button", name="Trainee view").click()
+    _wait_for_text(page, DESCRIBER, "ng/mL")
+    weight = page.locator(".kx-timeline-weight input")
+    weight.fill("95")
+    weight.press("Enter")
+    _wait_for_text(page, DESCRIBER, "95 kg")
+    svg_before = _html(page, OVERLAY)
+    weight.fill("300")
+    weight.press("Enter")
+    _wait_for_text(page, ".kx-timeline-weight-message", "between 40 and 150 kg")
+    assert "still shows 95 kg" in _text(page, ".kx-timeline-weight-message")
+    assert _html(page, OVERLAY) == svg_before
+    assert page.locator(".kx-error-slot .kx-error").count() == 0
+    _shoot(page, artifacts, f"trainee-{size}")
+    page.get_by_role("button", name="Comparing routes").click()
+    page.wait_for_selector(".kx-routes-table table", timeout=TIMEOUT)
+    assert "Bioavailability used" in _text(page, ".kx-routes-table")
+    _shoot(page, artifacts, f"routes-trainee-{size}", ".kx-timeline-routes-view")
+    _check_clean(w, page)
+    context.close()
