@@ -31,6 +31,7 @@ from explainer.serving.paths import REPO_DIR
 from explainer.widgets.audience import PATIENT, TRAINEE, Mode, link_mode, mode_switch
 from explainer.widgets.figure_view import FigureView
 from explainer.widgets.safety import CallbackGuard, error_message
+from explainer.widgets.syncing import syncing
 
 __all__ = [
     "N_IMPULSES",
@@ -410,7 +411,7 @@ class PainSignalWidget(widgets.VBox):
 
     def _on_playing(self, change):
         c = strings()["controls"]
-        with self._sync():
+        with syncing(self):
             self.play_button.value = bool(change["new"])
             self.play_button.description = c["pause"] if change["new"] else c["play"]
 
@@ -422,22 +423,9 @@ class PainSignalWidget(widgets.VBox):
     def _on_state(self, change):
         self._render()
 
-    def _sync(self):
-        widget = self
-
-        class _Guard:
-            def __enter__(self):
-                self.outer = widget._syncing
-                widget._syncing = True
-
-            def __exit__(self, *exc):
-                widget._syncing = self.outer
-
-        return _Guard()
-
     def _sync_controls(self) -> None:
         st = self.state
-        with self._sync():
+        with syncing(self):
             key = level_key(st.conc_ng_ml)
             if self.level_buttons.value != key:
                 self.level_buttons.value = key

@@ -34,6 +34,7 @@ from explainer.models import pk
 from explainer.widgets.audience import PATIENT, TRAINEE, Mode, link_mode, mode_switch
 from explainer.widgets.figure_view import FigureView
 from explainer.widgets.safety import CallbackGuard, error_message
+from explainer.widgets.syncing import syncing
 
 __all__ = [
     "PATIENT_WEIGHT_KG",
@@ -524,24 +525,11 @@ class TimelineWidget(widgets.VBox):
     def _on_state(self, change):
         self._render()
 
-    def _sync(self):
-        widget = self
-
-        class _Guard:
-            def __enter__(self):
-                self.outer = widget._syncing
-                widget._syncing = True
-
-            def __exit__(self, *exc):
-                widget._syncing = self.outer
-
-        return _Guard()
-
     def _sync_controls(self, curve: fig.SessionCurve) -> None:
         st = self.state
         s = strings()
         trainee = st.mode == TRAINEE
-        with self._sync():
+        with syncing(self):
             if self.view_buttons.value != st.view:
                 self.view_buttons.value = st.view
             if self.protocol_select.value != st.protocol:
