@@ -88,6 +88,7 @@ def measure_load(browser, server: Server, notebook: str) -> tuple[float, float]:
         t_first = time.perf_counter() - t0
     except Exception:  # a page with nothing visible (the empty notebook)
         t_first = t_render
+    page.close(run_before_unload=True)  # frees the kernel, as a real viewer's closing tab does
     context.close()
     return t_render, t_first
 
@@ -132,10 +133,13 @@ def measure_burst(browser, server: Server, it: Interaction, steps: int = 20) -> 
             "settle_after_last_key_ms": round(settle_ms, 1), "updates_seen": mutations}
 
 
-def kernel_memory_mb(server: Server) -> list[float]:
+def kernel_memory_mb(server: Server, kernel_ids: dict[str, str]) -> dict[str, float]:
+    """Resident memory of each page's kernel (page name -> MB)."""
     import psutil
 
-    return [psutil.Process(pid).memory_info().rss / 2**20 for pid in server.kernels().values()]
+    running = server.kernels()
+    return {name: round(psutil.Process(running[kid]).memory_info().rss / 2**20, 1)
+            for name, kid in kernel_ids.items() if kid in running}
 
 
 def run(quick: bool, preheat: int = 0, only_load: bool = False) -> dict:
@@ -169,15 +173,18 @@ def run(quick: bool, preheat: int = 0, only_load: bool = False) -> dict:
                                                                       presses)
                 results["burst"][it.page] = measure_burst(browser, server, it)
             # Memory: open one viewer of each page and read every kernel's resident size.
-            contexts = []
+            contexts, kernel_ids = [], {}
             for p in pages():
                 ctx = browser.new_context()
                 pg = ctx.new_page()
                 pg.goto(f"{server.url}/voila/render/{p.notebook}", timeout=120_000)
                 pg.wait_for_selector("#rendered_cells", state="visible", timeout=120_000)
+                config = pg.evaluate(
+                    "document.getElementById('jupyter-config-data').textContent")
+                kernel_ids[p.notebook] = json.loads(config)["kernelId"]
                 contexts.append(ctx)
             time.sleep(1)
-            results["kernel_rss_mb"] = sorted(round(m, 1) for m in kernel_memory_mb(server))
+            results["kernel_rss_mb"] = kernel_memory_mb(server, kernel_ids)
             for ctx in contexts:
                 ctx.close()
             browser.close()
@@ -207,7 +214,9 @@ def summarise(results: dict) -> str:
             lines.append(f"  {name:28s} {b['settle_after_last_key_ms']:8.1f}  "
                          f"{b['updates_seen']:4d}")
     lines.append("")
-    lines.append(f"Kernel resident memory per viewer (MB): {results.get('kernel_rss_mb')}")
+    lines.append("Kernel resident memory per viewer (MB)")
+    for name, mb in results.get("kernel_rss_mb", {}).items():
+        lines.append(f"  {name:28s} {mb:8.1f}")
     return "\n".join(lines)
 
 

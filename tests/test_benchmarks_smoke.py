@@ -22,4 +22,4 @@ def test_benchmark_harness_runs_in_quick_mode(capsys):
     assert results["quick"] is True
     assert "bench-empty.ipynb" in results["load_s"]
     assert results["roundtrip_ms"]["bench-label.ipynb"], "the label round trip was measured"
-    assert all(mb > 0 for mb in results["kernel_rss_mb"])
+    assert results["kernel_rss_mb"] and all(mb > 0 for mb in results["kernel_rss_mb"].values())

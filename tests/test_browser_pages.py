@@ -17,7 +17,7 @@ SOURCE_MARKERS = ["from explainer", "import ", "pages.show(", "def ", "Traceback
 @pytest.mark.parametrize("page_id", PAGE_IDS)
 def test_page_loads_clean(browser, server, artifacts, page_id):
     notebook = next(p.notebook for p in pages() if p.id == page_id)
-    for size in ("desktop", "tablet"):
+    for size in ("desktop", "tablet", "phone"):
         width, height = VIEWPORTS[size]
         context = browser.new_context(viewport={"width": width, "height": height})
         from tests.conftest import PageWatch

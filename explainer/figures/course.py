@@ -33,6 +33,7 @@ from explainer.figures.timeline import (
     protocols,
     pt,
     strings,
+    strings_key,
     text_width,
 )
 
@@ -153,7 +154,7 @@ def course_scene() -> Scene:
     with project_style():
         fig = new_figure(CW, CH)
         _draw_course(fig)
-        scene = Scene(fig)
+        scene = Scene(fig, strings_key("course"))
         scene.background_png()
     return scene
 

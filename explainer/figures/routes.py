@@ -30,6 +30,7 @@ from explainer.figures.timeline import (
     overlay_text,
     paper_axes,
     strings,
+    strings_key,
     y_axis_overlay,
 )
 from explainer.models import pk
@@ -100,7 +101,7 @@ def routes_scene() -> tuple[Scene, AxisMap]:
         paper = paper_axes(fig, RW, RH)
         draw_level_axes(fig, paper, PLOT, 0, HORIZON_MIN, 60, TICKS_H,
                         strings()["routes"]["x_label"])
-        scene = Scene(fig)
+        scene = Scene(fig, strings_key("routes"))
         scene.background_png()
     return scene, AxisMap(PLOT, 0, HORIZON_MIN)
 

@@ -47,9 +47,10 @@ def cache_dir() -> Path:
 
 def background_key(name: str, *inputs: Path | str) -> str:
     """A key that changes whenever anything drawing a background may have changed: the
-    figure modules' sources, the style files, matplotlib's version and the given inputs."""
+    figure and model modules' sources, the style file, matplotlib's version and `inputs`."""
     h = hashlib.sha256(f"{name}|{matplotlib.__version__}|{PNG_SCALE}".encode())
-    files = sorted(_FIGURES_DIR.glob("*.py")) + [mpl_style()]
+    models = _FIGURES_DIR.parent / "models"
+    files = [*sorted(_FIGURES_DIR.glob("*.py")), *sorted(models.glob("*.py")), mpl_style()]
     for item in [*files, *inputs]:
         h.update(Path(item).read_bytes() if isinstance(item, Path) else str(item).encode())
     return f"{name}-{h.hexdigest()[:24]}"
@@ -92,6 +93,10 @@ class Scene:
                 with tempfile.NamedTemporaryFile(dir=folder, delete=False) as tmp:
                     tmp.write(png)
                 os.replace(tmp.name, folder / f"{self.cache_key}.png")
+                name = self.cache_key.rsplit("-", 1)[0]
+                for stale in folder.glob(f"{name}-*.png"):  # older versions of this figure
+                    if stale.stem != self.cache_key and stale.stem.rsplit("-", 1)[0] == name:
+                        stale.unlink(missing_ok=True)
             except OSError:
                 pass  # a read-only home: render once per process instead
         return png

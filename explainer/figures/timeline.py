@@ -34,7 +34,7 @@ from matplotlib.patches import Rectangle
 from explainer.content.protocols import Protocol, load_protocols
 from explainer.figures import palette as pal
 from explainer.figures import svg
-from explainer.figures.scene import Scene, project_style
+from explainer.figures.scene import Scene, background_key, project_style
 from explainer.models import pk
 from explainer.models.bands import BANDS, bands_at
 from explainer.serving.paths import assets_dir
@@ -78,6 +78,11 @@ LABEL_PX = 21
 STRIP_PX = 20
 TICK_PX = 19
 BAND_ORDER = ("relief", "dissociation", "anaesthesia")
+
+
+def strings_key(name: str) -> str:
+    """A background cache key for a timeline figure (changes when its strings change)."""
+    return background_key(name, assets_dir() / STRINGS_FILE)
 
 
 @lru_cache(maxsize=1)
@@ -583,7 +588,7 @@ def session_scene(layout_key: str) -> tuple[Scene, AxisMap]:
     with project_style():
         fig = new_figure(W, H)
         amap = _draw_session(fig, layout)
-        scene = Scene(fig)
+        scene = Scene(fig, strings_key(f"session-{layout_key}"))
         scene.background_png()
     return scene, amap
 
