@@ -32,6 +32,13 @@ def test_page_loads_clean(browser, server, artifacts, page_id):
         # Nothing wider than the window: no sideways scrolling at tablet width.
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 1, f"page is {overflow}px wider than the {size} window"
+        smallest = page.evaluate(
+            """() => Math.min(...[...document.querySelectorAll(
+                   '#rendered_cells p, #rendered_cells li')]
+                 .filter(e => e.offsetParent !== null && e.textContent.trim())
+                 .map(e => parseFloat(getComputedStyle(e).fontSize)))"""
+        )
+        assert smallest >= 18, f"body text as small as {smallest}px"
         page.screenshot(path=str(artifacts / f"{page_id}-{size}.png"), full_page=True)
         assert w.console_errors == [], w.console_errors
         assert w.foreign_requests() == [], w.foreign_requests()
