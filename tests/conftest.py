@@ -180,3 +180,35 @@ def watch(browser, server):
     w = PageWatch(page, server.url)
     yield w
     context.close()
+
+
+def open_sized(browser, server, path: str, ready: str, size: str = "desktop"):
+    """A fresh context at one of `VIEWPORTS`, opened on `path`; waits for `ready`.
+
+    Returns (context, watch, page); the caller closes the context."""
+    width, height = VIEWPORTS[size]
+    context = browser.new_context(viewport={"width": width, "height": height})
+    w = PageWatch(context.new_page(), server.url)
+    page = w.open(path)
+    page.wait_for_selector(ready, timeout=90_000)
+    return context, w, page
+
+
+@pytest.fixture
+def figure_spy(monkeypatch):
+    """`start()` begins counting matplotlib Figure constructions; returns the growing list."""
+
+    def start() -> list:
+        import matplotlib.figure
+
+        made = []
+        original = matplotlib.figure.Figure.__init__
+
+        def spy(self, *args, **kwargs):
+            made.append(1)
+            original(self, *args, **kwargs)
+
+        monkeypatch.setattr(matplotlib.figure.Figure, "__init__", spy)
+        return made
+
+    return start

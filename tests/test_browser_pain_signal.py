@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import VIEWPORTS, PageWatch
+from tests.conftest import open_sized
 
 pytestmark = pytest.mark.browser
 
@@ -20,12 +20,7 @@ TIMEOUT = 30_000
 
 
 def _open(browser, server, size: str):
-    width, height = VIEWPORTS[size]
-    context = browser.new_context(viewport={"width": width, "height": height})
-    w = PageWatch(context.new_page(), server.url)
-    page = w.open(URL)
-    page.wait_for_selector(OVERLAY, timeout=90_000)
-    return context, w, page
+    return open_sized(browser, server, URL, OVERLAY, size)
 
 
 def _overlay(page) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import VIEWPORTS, PageWatch
+from tests.conftest import VIEWPORTS, open_sized
 
 pytestmark = pytest.mark.browser
 
@@ -24,12 +24,7 @@ TIMEOUT = 30_000
 
 
 def _open(browser, server, size: str):
-    width, height = VIEWPORTS[size]
-    context = browser.new_context(viewport={"width": width, "height": height})
-    w = PageWatch(context.new_page(), server.url)
-    page = w.open(URL)
-    page.wait_for_selector(f"{OVERLAY} svg", timeout=90_000)
-    return context, w, page
+    return open_sized(browser, server, URL, f"{OVERLAY} svg", size)
 
 
 def _html(page, selector: str) -> str:

@@ -229,17 +229,10 @@ def test_pulse_animates_only_when_one_more_impulse_arrives(widget):
 # --- Speed: no matplotlib on the update path -----------------------------------------------------
 
 
-def test_updates_create_no_figures(widget, monkeypatch):
+def test_updates_create_no_figures(widget, figure_spy):
     widget.mode = TRAINEE  # the chart's background is drawn here, once
     before = plt.get_fignums()
-    made = []
-    original = matplotlib.figure.Figure.__init__
-
-    def spy(self, *args, **kwargs):
-        made.append(1)
-        original(self, *args, **kwargs)
-
-    monkeypatch.setattr(matplotlib.figure.Figure, "__init__", spy)
+    made = figure_spy()
     concs = list(ps.SLIDER_GRID_NG_ML)
     for i in range(50):
         widget.level_slider.value = float(concs[i % len(concs)])

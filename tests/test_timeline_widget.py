@@ -7,7 +7,6 @@ import statistics
 import time
 from collections.abc import Mapping
 
-import matplotlib.figure
 import matplotlib.pyplot as plt
 import nbformat
 import numpy as np
@@ -278,7 +277,7 @@ def test_views_show_one_at_a_time(widget):
     assert widget.course_view is not None and widget.routes_view is not None
 
 
-def test_updates_create_no_figures(widget, monkeypatch):
+def test_updates_create_no_figures(widget, figure_spy):
     # build every background once (lazily, as the views are first shown)
     for view in tl.VIEWS:
         widget.view_buttons.value = view
@@ -286,14 +285,7 @@ def test_updates_create_no_figures(widget, monkeypatch):
         widget.protocol_select.value = pid
     widget.view_buttons.value = "session"
     before = plt.get_fignums()
-    made = []
-    original = matplotlib.figure.Figure.__init__
-
-    def spy(self, *args, **kwargs):
-        made.append(1)
-        original(self, *args, **kwargs)
-
-    monkeypatch.setattr(matplotlib.figure.Figure, "__init__", spy)
+    made = figure_spy()
     widget.mode = TRAINEE
     for i in range(50):
         if i % 10 == 0:
