@@ -166,6 +166,16 @@ class PageWatch:
             if urlsplit(u).scheme in ("http", "https", "ws", "wss") and urlsplit(u).netloc != own
         ]
 
+    def assert_clean(self) -> None:
+        """No console error, no request to another host, nothing wider than the window."""
+        assert self.console_errors == [], self.console_errors
+        assert self.foreign_requests() == [], self.foreign_requests()
+        overflow = self.page.evaluate(
+            "(() => { const r = document.querySelector('#rendered_cells');"
+            " return Math.max(document.documentElement.scrollWidth - window.innerWidth,"
+            " r ? r.scrollWidth - r.clientWidth : 0); })()")
+        assert overflow <= 1, f"page is {overflow}px wider than the window"
+
     def open(self, path: str, ready: str = ".kx-footer", timeout: float = 90_000):
         self.page.goto(self.server_url + path, wait_until="domcontentloaded", timeout=timeout)
         self.page.wait_for_selector(ready, state="visible", timeout=timeout)

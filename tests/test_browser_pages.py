@@ -29,9 +29,6 @@ def test_page_loads_clean(browser, server, artifacts, page_id):
         assert not [m for m in SOURCE_MARKERS if m in text], "notebook source is visible"
         assert page.locator(".jp-InputArea:visible").count() == 0
         assert page.locator(".kx-footer").inner_text().startswith("Education, not medical advice")
-        # Nothing wider than the window: no sideways scrolling at tablet width.
-        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-        assert overflow <= 1, f"page is {overflow}px wider than the {size} window"
         smallest = page.evaluate(
             """() => Math.min(...[...document.querySelectorAll(
                    '#rendered_cells p, #rendered_cells li')]
@@ -40,8 +37,7 @@ def test_page_loads_clean(browser, server, artifacts, page_id):
         )
         assert smallest >= 18, f"body text as small as {smallest}px"
         page.screenshot(path=str(artifacts / f"{page_id}-{size}.png"), full_page=True)
-        assert w.console_errors == [], w.console_errors
-        assert w.foreign_requests() == [], w.foreign_requests()
+        w.assert_clean()  # no errors, no foreign requests, no sideways scrolling
         context.close()
 
 

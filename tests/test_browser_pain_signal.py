@@ -62,13 +62,6 @@ def _shoot(page, artifacts, name: str) -> None:
     page.set_viewport_size(size)
 
 
-def _check_clean(w, page) -> None:
-    assert w.console_errors == [], w.console_errors
-    assert w.foreign_requests() == [], w.foreign_requests()
-    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-    assert overflow <= 1
-
-
 @pytest.mark.parametrize("size", ["desktop", "tablet"])
 def test_patient_keyboard_play_and_reset(browser, server, artifacts, size):
     context, w, page = _open(browser, server, size)
@@ -116,7 +109,7 @@ def test_patient_keyboard_play_and_reset(browser, server, artifacts, size):
     page.get_by_role("button", name="One pinch").click()
     _wait_for_text(page, OVERLAY, "1 of 1")
     _wait_for_text(page, DESCRIBER, "One pinch sends")
-    _check_clean(w, page)
+    w.assert_clean()
     context.close()
 
 
@@ -156,5 +149,5 @@ def test_trainee_slider_chart_and_notes(browser, server, artifacts, size):
         f"!document.querySelector('{DESCRIBER}').textContent.includes('Model:')",
         timeout=TIMEOUT)
     assert "ng/mL" not in _describer(page)
-    _check_clean(w, page)
+    w.assert_clean()
     context.close()

@@ -60,13 +60,6 @@ def _shoot(page, artifacts, name: str, target: str = SESSION) -> None:
     page.set_viewport_size(size)
 
 
-def _check_clean(w, page) -> None:
-    assert w.console_errors == [], w.console_errors
-    assert w.foreign_requests() == [], w.foreign_requests()
-    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-    assert overflow <= 1
-
-
 def _aligned(page, root: str) -> None:
     img = page.locator(f"{root} .kx-figure img").bounding_box()
     for layer in page.locator(f"{root} .kx-figure-overlay svg").all():
@@ -132,7 +125,7 @@ def test_session_keyboard_cursor_and_protocol(browser, server, artifacts, size):
     _wait_for_text(page, CURSOR, "1 day 1 h ·")  # the readout is local; the chart follows
     _handle_under_cursor(page)
     _shoot(page, artifacts, f"session-days-{size}")
-    _check_clean(w, page)
+    w.assert_clean()
     context.close()
 
 
@@ -182,5 +175,5 @@ def test_routes_course_and_trainee(browser, server, artifacts, size):
     page.wait_for_selector(".kx-routes-table table", timeout=TIMEOUT)
     assert "Bioavailability used" in _text(page, ".kx-routes-table")
     _shoot(page, artifacts, f"routes-trainee-{size}", ".kx-timeline-routes-view")
-    _check_clean(w, page)
+    w.assert_clean()
     context.close()

@@ -89,14 +89,8 @@ def _full_shot(page, path, size: str) -> None:
 
 
 def _check_page(w, page) -> None:
-    assert w.console_errors == [], w.console_errors
-    assert w.foreign_requests() == [], w.foreign_requests()
+    w.assert_clean()
     assert w.dialogs == []
-    overflow = page.evaluate(
-        "(() => { const r = document.querySelector('#rendered_cells');"
-        " return Math.max(document.documentElement.scrollWidth - window.innerWidth,"
-        " r.scrollWidth - r.clientWidth); })()")
-    assert overflow <= 1, f"{overflow}px wider than the window"
 
 
 def _check_step(page, n: int, mode: str) -> None:

@@ -240,6 +240,16 @@ def _id(item: dict, where: str, p: _Problems, seen: dict[str, str]) -> str:
     return ident
 
 
+def _items(path: Path, items: list, noun: str, allowed, p: _Problems):
+    """(where, item) for each well-formed entry of a list; `where` names it in messages."""
+    for i, item in enumerate(items):
+        where = f"{path.name}: {noun} {i + 1}"
+        if isinstance(item, dict) and isinstance(item.get("id"), str):
+            where = f"{path.name}: {item['id']}"
+        if _check_keys(item, allowed, where, p):
+            yield where, item
+
+
 def _parse_step_file(path: Path, known, p: _Problems, seen: dict[str, str]) -> list[Passage]:
     data = read_yaml(path)
     if not isinstance(data, dict) or set(data) != {"step", "passages"}:
@@ -254,12 +264,7 @@ def _parse_step_file(path: Path, known, p: _Problems, seen: dict[str, str]) -> l
         p.add(path.name, "passages must be a non-empty list")
         return []
     out = []
-    for i, item in enumerate(items):
-        where = f"{path.name}: passage {i + 1}"
-        if isinstance(item, dict) and isinstance(item.get("id"), str):
-            where = f"{path.name}: {item['id']}"
-        if not _check_keys(item, _PASSAGE_KEYS, where, p):
-            continue
+    for where, item in _items(path, items, "passage", _PASSAGE_KEYS, p):
         ident = _id(item, where, p, seen)
         step = _step(item, where, p)
         if step and file_step and step != file_step:
@@ -279,12 +284,7 @@ def _parse_glossary(path: Path, known, p: _Problems, seen: dict[str, str]):
         p.add(path.name, "must be a mapping with a `terms` list")
         return []
     out = []
-    for i, item in enumerate(data["terms"]):
-        where = f"{path.name}: term {i + 1}"
-        if isinstance(item, dict) and isinstance(item.get("id"), str):
-            where = f"{path.name}: {item['id']}"
-        if not _check_keys(item, _TERM_KEYS, where, p):
-            continue
+    for where, item in _items(path, data["terms"], "term", _TERM_KEYS, p):
         ident = _id(item, where, p, seen)
         term = _text_field(item, "term", where, p)
         aliases = item.get("aliases", [])
@@ -306,12 +306,7 @@ def _parse_predictions(path: Path, known, p: _Problems, seen: dict[str, str]):
         p.add(path.name, "must be a mapping with a `predictions` list")
         return []
     out = []
-    for i, item in enumerate(data["predictions"]):
-        where = f"{path.name}: prediction {i + 1}"
-        if isinstance(item, dict) and isinstance(item.get("id"), str):
-            where = f"{path.name}: {item['id']}"
-        if not _check_keys(item, _PREDICTION_KEYS, where, p):
-            continue
+    for where, item in _items(path, data["predictions"], "prediction", _PREDICTION_KEYS, p):
         ident = _id(item, where, p, seen)
         step = _step(item, where, p)
         audience = _audience(item, where, p)

@@ -109,20 +109,12 @@ class Scene:
         except OSError:
             return None
 
-    def invalidate(self) -> None:
-        """Call after changing a still part (e.g. axis limits) so the PNG is redrawn once."""
-        self._png = None
-
     def px(self, ax, x, y) -> tuple[np.ndarray, np.ndarray]:
         """Data coordinates of `ax` to overlay pixels (origin top-left, y down)."""
         pts = np.column_stack([np.atleast_1d(np.asarray(x, float)),
                                np.atleast_1d(np.asarray(y, float))])
         disp = ax.transData.transform(pts)
         return disp[:, 0], self.height_px - disp[:, 1]
-
-    def fig_px(self, fx: float, fy: float) -> tuple[float, float]:
-        """Figure-fraction coordinates (0–1, y up) to overlay pixels."""
-        return fx * self.width_px, (1 - fy) * self.height_px
 
     def svg(self, children: Iterable[str], label: str) -> str:
         """The overlay document for this scene."""

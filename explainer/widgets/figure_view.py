@@ -37,6 +37,8 @@ class FigureView(widgets.VBox):
         if description_html != self.describer.value:
             self.describer.value = description_html
 
-    def refresh_background(self) -> None:
-        """Send a re-rendered background (after `scene.invalidate()`)."""
-        self.background.value = self.scene.background_png()
+    def set_scene(self, scene: Scene) -> None:
+        """Show another still background (e.g. a different time axis); a no-op if unchanged."""
+        if scene is not self.scene:
+            self.scene = scene
+            self.background.value = scene.background_png()

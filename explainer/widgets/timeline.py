@@ -588,9 +588,7 @@ class TimelineWidget(widgets.VBox):
             return
         view = self.session_view
         scene = fig.session_scene(curve.layout.key)[0]
-        if scene is not view.scene:
-            view.scene = scene
-            view.refresh_background()
+        view.set_scene(scene)
         if (curve, st.mode) != self._static_key:
             view.overlay.value = scene.svg(list(fig.session_static(curve, st.mode)), view.label)
             self._static_key = (curve, st.mode)
