@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import random
 import shutil
 import statistics
@@ -40,6 +41,7 @@ import psutil
 
 from benchmarks.pages import notebook_dir
 from benchmarks.protocol import Control, Viewer, ViewerError
+from explainer.figures.scene import CACHE_ENV_VAR
 from tests.conftest import REPO, Server
 
 RESULTS = REPO / "benchmarks" / "results"
@@ -162,11 +164,14 @@ def server_rss_mb(server: Server) -> float:
     return round(psutil.Process(server.proc.pid).memory_info().rss / 2**20, 1)
 
 
-def kernel_rss_mb(server: Server, kernel_id: str) -> float | None:
+def kernel_memory_mb(server: Server, kernel_id: str) -> tuple[float | None, float | None]:
+    """(resident, unique) MB of a kernel: unique leaves out the shared libraries' pages that
+    every kernel maps once for all, so it is what one more viewer really costs."""
     pid = server.kernels().get(kernel_id)
     if pid is None:
-        return None
-    return round(psutil.Process(pid).memory_info().rss / 2**20, 1)
+        return None, None
+    info = psutil.Process(pid).memory_full_info()
+    return round(info.rss / 2**20, 1), round(info.uss / 2**20, 1)
 
 
 async def wait_for_kernels(server: Server, count: int, limit_s: float = 60.0) -> int:
@@ -240,11 +245,23 @@ async def memory(url: str, server: Server, page: str, plan: Plan) -> dict:
     viewer = Viewer(url, plan.timeout_s)
     ready = await _open(viewer, page, "", errors)
     await asyncio.sleep(plan.memory_settle_s)
-    rss = kernel_rss_mb(server, viewer.kernel_id) if ready is not None else None
+    rss, uss = kernel_memory_mb(server, viewer.kernel_id) if ready is not None else (None, None)
     await viewer.close()
     await wait_for_kernels(server, 0)
     return {"page": page, "ready_s": round(ready, 2) if ready else None, "kernel_rss_mb": rss,
-            "errors": errors.total, "error_examples": errors.examples}
+            "kernel_uss_mb": uss, "errors": errors.total, "error_examples": errors.examples}
+
+
+async def warm_up(url: str, server: Server, pages: list[str], plan: Plan) -> int:
+    """Open each page once, so the figures' backgrounds are cached (as on a server that has
+    shown its pages once) before anything is measured; the number of failures."""
+    errors = Errors()
+    for page in pages:
+        viewer = Viewer(url, plan.timeout_s)
+        await _open(viewer, page, "", errors)
+        await viewer.close()
+    await wait_for_kernels(server, 0)
+    return errors.total
 
 
 async def _person(viewer: Viewer, control: Control, until: float, pace_s: float,
@@ -351,6 +368,8 @@ async def run_plan(url: str, server: Server, plan: Plan, log) -> dict:
     results: dict = {"plan": {k: v for k, v in plan.__dict__.items()},
                      "server_rss_mb_idle": server_rss_mb(server)}
     try:
+        log("warm-up: every page once")
+        results["warm_up_errors"] = await warm_up(url, server, [EMPTY, LABEL.page, *PAGES], plan)
         if "memory" in plan.parts:
             results["memory"] = []
             for page in plan.memory_pages:
@@ -381,12 +400,15 @@ async def run_plan(url: str, server: Server, plan: Plan, log) -> dict:
     results["errors_total"] = sum(
         r["errors"] for part in ("memory", "bursts", "latency") for r in results.get(part, []))
     results["errors_total"] += results.get("soak", {}).get("errors", 0)
+    results["errors_total"] += results["warm_up_errors"]
     return results
 
 
 def run(plan: Plan, preheat: int = 0) -> dict:
     nbdir = notebook_dir()
     log_path = Path(tempfile.gettempdir()) / "kx-load.log"
+    # The run's own background cache (other checkouts on this machine share ~/.cache)
+    os.environ[CACHE_ENV_VAR] = str(nbdir.parent / "backgrounds")
     server = Server("--preheat", str(preheat), notebook_dir=nbdir, log_path=log_path)
     assert server.url.startswith("http://127.0.0.1:"), "load goes to this machine only"
     if preheat:
@@ -418,11 +440,11 @@ def _fmt(v, unit: str = "") -> str:
 def summarise(results: dict) -> str:
     lines: list[str] = []
     if results.get("memory"):
-        lines += ["", "Live kernel per page (resident MB, one viewer)   ready (s)"]
+        lines += ["", "Live kernel per page (MB, one viewer)   resident   unique   ready (s)"]
         for r in results["memory"]:
-            lines.append(f"  {r['page']:28s} {_fmt(r['kernel_rss_mb']):>8s}   "
-                         f"{_fmt(r['ready_s']):>8s}")
-        lines.append(f"  server process at idle      {results['server_rss_mb_idle']:8.1f}")
+            lines.append(f"  {r['page']:36s} {_fmt(r['kernel_rss_mb']):>8s} "
+                         f"{_fmt(r.get('kernel_uss_mb')):>8s}   {_fmt(r['ready_s']):>8s}")
+        lines.append(f"  {'server process at idle':36s} {results['server_rss_mb_idle']:8.1f}")
     if results.get("bursts"):
         lines += ["", "Bursts: viewers arriving together   all ready (s)  median  ratio to empty"
                   "  errors  CPU cores (mean/peak)  server MB  kernels MB"]

@@ -19,7 +19,7 @@ import numpy as np
 
 from explainer.figures import palette as pal
 from explainer.figures import svg
-from explainer.figures.scene import Scene, project_style
+from explainer.figures.scene import Scene
 from explainer.figures.timeline import (
     LABEL_PX,
     PLOT,
@@ -95,14 +95,18 @@ def route_curves(weight_kg: float, model: str = pk.DEFAULT_MODEL) -> Mapping[str
 
 @lru_cache(maxsize=1)
 def routes_scene() -> tuple[Scene, AxisMap]:
-    """The route comparison's axes and bands, drawn and rendered to PNG once per process."""
-    with project_style():
+    """The route comparison's axes and bands: from the cache, or drawn and rendered to PNG
+    once per process."""
+
+    def draw():
         fig = new_figure(RW, RH)
         paper = paper_axes(fig, RW, RH)
         draw_level_axes(fig, paper, PLOT, 0, HORIZON_MIN, 60, TICKS_H,
                         strings()["routes"]["x_label"])
-        scene = Scene(fig, strings_key("routes"))
-        scene.background_png()
+        return fig
+
+    scene = Scene(draw, (RW, RH), strings_key("routes"))
+    scene.background_png()
     return scene, AxisMap(PLOT, 0, HORIZON_MIN)
 
 
