@@ -29,6 +29,7 @@ from explainer.figures.timeline import (
     new_figure,
     overlay_text,
     paper_axes,
+    plot_indices,
     strings,
     strings_key,
     y_axis_overlay,
@@ -147,8 +148,7 @@ def routes_overlay(curves: Mapping[str, RouteCurve], highlight: str, mode: str,
 
 def _curve(curve: RouteCurve, amap: AxisMap, chosen: bool) -> str:
     st = _style(curve.route)
-    idx = np.unique(np.concatenate([np.arange(0, curve.times_min.size, 2),
-                                    [int(curve.t_peak_min), curve.times_min.size - 1]]))
+    idx = plot_indices(curve.times_min.size, 2, (int(curve.t_peak_min),))
     return svg.polyline(amap.x(curve.times_min[idx]), amap.y(curve.conc[idx]),
                         stroke=st["color"], stroke_width=5.5 if chosen else 3.5,
                         stroke_dasharray=st["dash"] or None, stroke_linejoin="round",

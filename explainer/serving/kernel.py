@@ -10,10 +10,14 @@ the kernel leaves out:
 - IPython's command history (a SQLite file shared by every kernel on the machine, written on
   each start; a viewer's kernel has no history worth keeping, and nothing about a viewer is
   stored).
+
+After each cell Voilà runs, the kernel hands freed heap pages back to the system
+(`malloc_trim`, about 1.5 MB once a page is built).
 """
 
 from __future__ import annotations
 
+import ctypes
 import sys
 
 NEVER_IMPORTED = ("debugpy",)
@@ -23,13 +27,23 @@ takes as "no debugger"."""
 KERNEL_OPTIONS = ("--HistoryManager.enabled=False",)
 
 
+def _trim_heap(*_args) -> None:
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc: nothing to hand back
+        pass
+
+
 def main(argv: list[str] | None = None) -> None:
     for name in NEVER_IMPORTED:
         sys.modules[name] = None  # type: ignore[assignment]
     from ipykernel.kernelapp import IPKernelApp
 
     args = list(sys.argv[1:] if argv is None else argv)
-    IPKernelApp.launch_instance(argv=[*KERNEL_OPTIONS, *args])
+    app = IPKernelApp.instance()
+    app.initialize([*KERNEL_OPTIONS, *args])
+    app.shell.events.register("post_run_cell", _trim_heap)
+    app.start()
 
 
 if __name__ == "__main__":
