@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PORT   ?= 8866
 
-.PHONY: serve test lint bench chromium clean
+.PHONY: serve test lint bench load multi chromium nginx clean
 
 $(BIN)/python:
 	@$(PYTHON) -m venv $(VENV) 2>/dev/null || { \
@@ -29,14 +29,28 @@ chromium:
 	  $(SUDO) apt-get update -q && \
 	  $(SUDO) apt-get install -y -q --no-install-recommends chromium fonts-dejavu-core; }
 
+nginx:
+	@command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || { \
+	  echo "Installing Debian's nginx for the multi-process deployment"; \
+	  $(SUDO) apt-get update -q && \
+	  $(SUDO) apt-get install -y -q --no-install-recommends nginx-light; }
+
 serve: $(VENV)/.run-installed
 	$(BIN)/ketamine-explainer serve --port $(PORT)
 
 lint: $(VENV)/.test-installed
 	$(BIN)/ruff check .
 
-test: $(VENV)/.test-installed chromium lint
+test: $(VENV)/.test-installed chromium nginx lint
 	$(BIN)/pytest
+
+# Several explainer processes behind nginx with sticky sessions, on http://127.0.0.1:8080
+multi: $(VENV)/.run-installed nginx
+	$(BIN)/python -m deploy.multi
+
+# Many viewers over the real protocol: bursts, latency, memory, CPU, soak (several minutes)
+load: $(VENV)/.test-installed
+	$(BIN)/python -m benchmarks.load
 
 bench: $(VENV)/.test-installed chromium
 	$(BIN)/python -m benchmarks.run
