@@ -4,7 +4,10 @@
 // - toggle buttons expose their state (aria-pressed), not only a colour;
 // - decorative figure backgrounds get an empty alt (the overlay and describer carry meaning);
 // - links between the explainer's pages open in the same tab (JupyterLab's renderer adds
-//   target="_blank" to every link, which would open a second page and a second kernel).
+//   target="_blank" to every link, which would open a second page and a second kernel);
+// - a table or box that scrolls sideways (wide tables at phone width) can take keyboard focus,
+//   so keyboard users can scroll it too (axe "scrollable-region-focusable"); it is named by
+//   its caption, and gives the focus up again when the window is wide enough.
 (function () {
   "use strict";
   function text(el) { return (el && el.textContent || "").replace(/\s+/g, " ").trim(); }
@@ -42,6 +45,28 @@
     root.querySelectorAll("button.jupyter-button:not([aria-label])").forEach(function (b) {
       if (!text(b) && b.title) { b.setAttribute("aria-label", b.title); }
     });
+    scrollables(root);
+  }
+
+  function scrollables(root) {
+    root.querySelectorAll("#rendered_cells table, .kx-routes-table").forEach(function (el) {
+      var style = window.getComputedStyle(el);
+      var scrolls = (style.overflowX === "auto" || style.overflowX === "scroll") &&
+        el.scrollWidth > el.clientWidth + 1;
+      var marked = el.classList.contains("kx-scrollable");
+      if (scrolls && !marked) {
+        el.classList.add("kx-scrollable");
+        el.setAttribute("tabindex", "0");
+        if (el.tagName !== "TABLE") {       // a table keeps its own role; a box becomes a region
+          el.setAttribute("role", "region");
+          el.setAttribute("aria-label", text(el.querySelector("caption")) || "Table");
+        }
+      } else if (!scrolls && marked) {
+        el.classList.remove("kx-scrollable");
+        el.removeAttribute("tabindex");
+        if (el.tagName !== "TABLE") { el.removeAttribute("role"); el.removeAttribute("aria-label"); }
+      }
+    });
   }
 
   var scheduled = false;
@@ -52,7 +77,8 @@
   }
   document.documentElement.setAttribute("lang", document.documentElement.getAttribute("lang") || "en");
   new MutationObserver(schedule).observe(document.documentElement, {
-    childList: true, subtree: true, attributes: true, attributeFilter: ["class", "target"]
+    childList: true, subtree: true, attributes: true, attributeFilter: ["class", "target", "style"]
   });
+  window.addEventListener("resize", schedule);
   schedule();
 })();
