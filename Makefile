@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PORT   ?= 8866
 
-.PHONY: serve test lint bench load multi chromium nginx clean
+.PHONY: serve test lint bench load multi hub chromium nginx clean
 
 $(BIN)/python:
 	@$(PYTHON) -m venv $(VENV) 2>/dev/null || { \
@@ -41,8 +41,19 @@ serve: $(VENV)/.run-installed
 lint: $(VENV)/.test-installed
 	$(BIN)/ruff check .
 
-test: $(VENV)/.test-installed chromium nginx lint
+# configurable-http-proxy from npm, for the JupyterHub recipe (deploy/jupyterhub)
+CHP := $(VENV)/chp/node_modules/.bin/configurable-http-proxy
+$(CHP): | $(BIN)/python
+	@command -v npm >/dev/null 2>&1 || { echo "Installing Debian's npm"; \
+	  $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q --no-install-recommends npm; }
+	npm install --prefix $(VENV)/chp --no-audit --no-fund configurable-http-proxy@5
+
+test: $(VENV)/.test-installed chromium nginx $(CHP) lint
 	$(BIN)/pytest
+
+# JupyterHub in front: one explainer per signed-in person (set your authenticator first)
+hub: $(VENV)/.test-installed $(CHP)
+	$(BIN)/jupyterhub -f deploy/jupyterhub/jupyterhub_config.py
 
 # Several explainer processes behind nginx with sticky sessions, on http://127.0.0.1:8080
 multi: $(VENV)/.run-installed nginx

@@ -74,6 +74,9 @@ class Plan:
     """How long each latency level runs once its viewers are in."""
     pace_s: float = 3.0
     """A viewer moves its control every pace_s × (0.5–1.5) seconds."""
+    hostile_runs: tuple[tuple[str, int, int], ...] = (("timeline", 25, 2),)
+    """(control, viewers, hostile clients): latency with attackers among the viewers, to
+    compare with the same level without them."""
     arrival_concurrency: int = 4
     """Latency viewers arrive this many at a time (a stream of arrivals, not a burst)."""
     soak_cycles: int = 200
@@ -88,6 +91,7 @@ class Plan:
 
 QUICK = Plan(burst_sizes=(2,), burst_pages=(), burst20_pages=("start.ipynb",),
              viewer_counts=(2,), latency_controls=("label", "timeline"), duration_s=3.0,
+             hostile_runs=(("timeline", 2, 1),),
              pace_s=1.0, soak_cycles=4, soak_concurrency=2, memory_pages=(EMPTY,),
              memory_settle_s=0.5, timeout_s=120.0)
 """A run of under a minute that exercises every part (`make test` runs it once)."""
@@ -290,8 +294,9 @@ async def _person(viewer: Viewer, control: Control, until: float, pace_s: float,
 
 
 async def latency(url: str, server: Server, monitor: Monitor, name: str, n: int,
-                  plan: Plan) -> dict:
-    """`n` viewers arrive (a few at a time) and each moves a control at a person's pace."""
+                  plan: Plan, hostile: int = 0) -> dict:
+    """`n` viewers arrive (a few at a time) and each moves a control at a person's pace;
+    `hostile` more attack the server meanwhile (`Hostile`)."""
     control = CONTROLS[name]
     base = len(server.kernels())
     errors = Errors()
@@ -306,6 +311,11 @@ async def latency(url: str, server: Server, monitor: Monitor, name: str, n: int,
     opened = await asyncio.gather(*(arrive(v) for v in viewers))
     arrival_s = time.perf_counter() - t0
     live = [v for v, t in zip(viewers, opened, strict=True) if t is not None]
+    attackers = [await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "benchmarks.hostile", url, control.page, str(plan.duration_s),
+        stdout=asyncio.subprocess.PIPE, cwd=REPO) for _ in range(hostile)]
+    for a in attackers:  # each says "ready" once its page is open, then attacks
+        await asyncio.wait_for(a.stdout.readline(), plan.timeout_s)
     latencies: list[float] = []
     mark = monitor.mark()
     until = time.monotonic() + plan.duration_s
@@ -313,6 +323,11 @@ async def latency(url: str, server: Server, monitor: Monitor, name: str, n: int,
     await asyncio.gather(*(_person(v, control, until, plan.pace_s, latencies, errors,
                                    random.Random(rng.random())) for v in live))
     usage = monitor.summary(mark)
+    attacks = []
+    for a in attackers:
+        out, _ = await asyncio.wait_for(a.communicate(), plan.timeout_s)
+        attacks.append(json.loads(out.decode().strip().splitlines()[-1]) if out.strip()
+                       else {"failed": 1})
     await asyncio.gather(*(v.close() for v in viewers))
     left = await wait_for_kernels(server, base)
     return {"control": name, "page": control.page, "viewers": n, "live": len(live),
@@ -321,7 +336,17 @@ async def latency(url: str, server: Server, monitor: Monitor, name: str, n: int,
             "p99_ms": percentile(latencies, 99),
             "max_ms": round(max(latencies), 1) if latencies else None,
             "errors": errors.total, "error_kinds": errors.by_kind,
-            "error_examples": errors.examples, "kernels_left": left - base, **usage}
+            "error_examples": errors.examples, "kernels_left": left - base,
+            "hostile": hostile, "hostile_stats": _add_up(attacks),
+            **usage}
+
+
+def _add_up(stats: list[dict]) -> dict:
+    total: dict[str, int] = {}
+    for s in stats:
+        for k, v in s.items():
+            total[k] = total.get(k, 0) + v
+    return total
 
 
 async def soak(url: str, server: Server, plan: Plan) -> dict:
@@ -392,6 +417,10 @@ async def run_plan(url: str, server: Server, plan: Plan, log) -> dict:
                 for name in plan.latency_controls:
                     log(f"latency {n} viewers x {name}")
                     results["latency"].append(await latency(url, server, monitor, name, n, plan))
+            for name, n, hostile in plan.hostile_runs:
+                log(f"latency {n} viewers x {name} with {hostile} hostile clients")
+                results["latency"].append(
+                    await latency(url, server, monitor, name, n, plan, hostile))
         if "soak" in plan.parts:
             log(f"soak {plan.soak_cycles} cycles")
             results["soak"] = await soak(url, server, plan)
@@ -463,11 +492,20 @@ def summarise(results: dict) -> str:
         lines += ["", "Move -> update at a person's pace   viewers  moves   p50    p95    p99 (ms)"
                   "  errors  CPU cores (mean/peak)  kernels MB"]
         for r in results["latency"]:
+            who = r["control"] + (f" + {r['hostile']} hostile" if r.get("hostile") else "")
             lines.append(
-                f"  {r['control']:32s} {r['viewers']:5d}  {r['moves']:5d} "
+                f"  {who:32s} {r['viewers']:5d}  {r['moves']:5d} "
                 f"{_fmt(r['p50_ms']):>6s} {_fmt(r['p95_ms']):>6s} {_fmt(r['p99_ms']):>6s}"
                 f"     {r['errors']:4d}   {r.get('cpu_cores_mean', 0):5.2f}/"
                 f"{r.get('cpu_cores_peak', 0):4.2f}  {_fmt(r.get('kernels_rss_mb_peak')):>9s}")
+    for r in results.get("latency", []):
+        if r.get("hostile"):
+            h = r["hostile_stats"]
+            lines.append(f"  hostile clients sent {h.get('forged_frames', 0)} forged frames, "
+                         f"{h.get('flood_messages', 0)} flood messages, "
+                         f"{h.get('forged_values', 0)} forged values; legacy handshakes refused "
+                         f"{h.get('legacy_refused', 0)}, accepted {h.get('legacy_accepted', 0)};"
+                         f" sockets closed by the server {h.get('sockets_closed_by_server', 0)}")
     if results.get("soak"):
         s = results["soak"]
         lines += ["", f"Soak: {s['cycles']} open-and-close cycles of {s['page']} in "

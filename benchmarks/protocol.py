@@ -86,16 +86,18 @@ class Viewer:
         if not match:
             raise ViewerError("page has no jupyter-config-data")
         self.kernel_id = json.loads(match.group(1))["kernelId"]
-        url = (f"{self.base_url.replace('http', 'ws', 1)}/api/kernels/{self.kernel_id}/channels"
-               f"?session_id={self.session_id}")
-        self.ws = await self.http.ws_connect(url, protocols=[SUBPROTOCOL], max_msg_size=0,
-                                             heartbeat=None)
+        self.ws = await self.http.ws_connect(self.channels_url(), protocols=[SUBPROTOCOL],
+                                             max_msg_size=0, heartbeat=None)
         if self.ws.protocol != SUBPROTOCOL:
             raise ViewerError(f"server chose subprotocol {self.ws.protocol!r}")
         self._reader = asyncio.create_task(self._read())
         await self._request("kernel_info_request", {}, "kernel_info_reply")
         await self._load_widget_states()
         return time.perf_counter() - t0
+
+    def channels_url(self) -> str:
+        return (f"{self.base_url.replace('http', 'ws', 1)}/api/kernels/{self.kernel_id}/channels"
+                f"?session_id={self.session_id}")
 
     async def _load_widget_states(self) -> None:
         """ipywidgets 8's page start: open the control comm and `request_states`; a kernel
@@ -224,3 +226,4 @@ class Viewer:
             for fut in self._waiters.pop(comm_id, []):
                 if not fut.done():
                     fut.set_result(data)
+

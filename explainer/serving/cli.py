@@ -6,6 +6,7 @@ import argparse
 import os
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from explainer.serving import paths
 from explainer.serving.config import LOCALHOST, ServeOptions, build_config
@@ -39,6 +40,11 @@ def _parser() -> argparse.ArgumentParser:
         metavar="N",
         help="keep N kernels warm per page (default 0: off)",
     )
+    s.add_argument(
+        "--jupyterhub",
+        action="store_true",
+        help="spawned by JupyterHub: listen where $JUPYTERHUB_SERVICE_URL says, under its path",
+    )
     s.add_argument("--notebook-dir", type=Path, default=None, help=argparse.SUPPRESS)
     return p
 
@@ -46,10 +52,18 @@ def _parser() -> argparse.ArgumentParser:
 def options_from_args(argv: list[str] | None = None) -> ServeOptions:
     """Parse command-line arguments into `ServeOptions` (argparse exits on bad input)."""
     args = _parser().parse_args(argv)
+    host, port, base_url = args.host, args.port, "/"
+    if args.jupyterhub:
+        url = urlsplit(os.environ.get("JUPYTERHUB_SERVICE_URL", ""))
+        if not url.hostname or not url.port:
+            _parser().error("--jupyterhub needs $JUPYTERHUB_SERVICE_URL (set by the spawner)")
+        host, port = url.hostname, url.port
+        base_url = os.environ.get("JUPYTERHUB_SERVICE_PREFIX", url.path or "/")
     try:
         return ServeOptions(
-            host=args.host,
-            port=args.port,
+            host=host,
+            port=port,
+            base_url=base_url,
             open_browser=args.open,
             cull_idle_seconds=args.cull_idle,
             cull_interval_seconds=min(60, max(1, args.cull_idle // 2)),
