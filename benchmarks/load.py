@@ -459,6 +459,84 @@ def run(plan: Plan, preheat: int = 0) -> dict:
     return results
 
 
+def compare(plan: Plan, other_checkout: Path) -> dict:
+    """Bursts of 20 on every page, against another checkout of the explainer (say, before a
+    change) served side by side: each page's burst runs on one server and then the other, so
+    both see the same machine (on a shared machine, phases minutes apart do not)."""
+    nbdir = notebook_dir()
+    servers: dict[str, Server] = {}
+    for name, pythonpath in (("other", str(other_checkout.resolve())), ("this", None)):
+        env = {CACHE_ENV_VAR: str(nbdir.parent / f"backgrounds-{name}")}
+        if pythonpath:
+            env["PYTHONPATH"] = pythonpath  # the other checkout's explainer package and kernels
+        saved = {k: os.environ.get(k) for k in env}
+        os.environ.update(env)
+        try:
+            servers[name] = Server(notebook_dir=nbdir,
+                                   log_path=Path(tempfile.gettempdir()) / f"kx-load-{name}.log")
+        finally:
+            for k, v in saved.items():
+                if v is None:
+                    os.environ.pop(k, None)
+                else:
+                    os.environ[k] = v
+
+    def log(msg: str) -> None:
+        print(f"[{time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
+
+    async def go() -> dict:
+        out: dict = {"bursts": [], "memory": []}
+        monitors = {name: Monitor(srv) for name, srv in servers.items()}
+        try:
+            for name, srv in servers.items():
+                log(f"warm-up {name}")
+                await warm_up(srv.url, srv, [EMPTY, *PAGES], plan)
+            for page in [EMPTY, *PAGES]:
+                for name, srv in servers.items():
+                    log(f"memory {page} on {name}")
+                    out["memory"].append({"server": name,
+                                          **await memory(srv.url, srv, page, plan)})
+            for page in [EMPTY, *PAGES]:
+                for name, srv in servers.items():
+                    log(f"burst 20 x {page} on {name}")
+                    r = await burst(srv.url, srv, monitors[name], page, 20, plan)
+                    out["bursts"].append({"server": name, **r})
+        finally:
+            for m in monitors.values():
+                m.stop()
+        return out
+
+    try:
+        results = asyncio.run(go())
+    finally:
+        for srv in servers.values():
+            srv.stop()
+        shutil.rmtree(nbdir.parent, ignore_errors=True)
+    results["other_checkout"] = str(other_checkout)
+    results["when"] = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime())
+    return results
+
+
+def summarise_compare(results: dict) -> str:
+    lines = ["", "Side by side: the other checkout vs this one (burst of 20; ratio to each "
+             "server's own empty-notebook burst)",
+             "  page                          other: ready (s)  ratio   this: ready (s)  ratio"
+             "   kernel MB other -> this"]
+    rows: dict[str, dict] = {}
+    for r in results["bursts"]:
+        rows.setdefault(r["page"], {})[r["server"]] = r
+    mem = {(m["server"], m["page"]): m["kernel_rss_mb"] for m in results["memory"]}
+    empty = rows[EMPTY]
+    for page, by in rows.items():
+        cells = []
+        for name in ("other", "this"):
+            t, base = by[name]["all_ready_s"], empty[name]["all_ready_s"]
+            cells.append(f"{_fmt(t):>8s}  {t / base if t and base else 0:5.2f}x")
+        lines.append(f"  {page:28s}   {cells[0]}       {cells[1]}     "
+                     f"{_fmt(mem.get(('other', page)))} -> {_fmt(mem.get(('this', page)))}")
+    return "\n".join(lines)
+
+
 # --- reporting ------------------------------------------------------------------------------------
 
 
@@ -528,7 +606,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--bursts", help="burst sizes, e.g. 10,20,50")
     parser.add_argument("--controls", help=f"latency controls, from {','.join(CONTROLS)}")
     parser.add_argument("--out", type=Path, help="where to write the JSON")
+    parser.add_argument("--compare-with", type=Path, metavar="CHECKOUT",
+                        help="bursts of 20 and memory side by side with another checkout")
     args = parser.parse_args(argv)
+    if args.compare_with:
+        results = compare(Plan(), args.compare_with)
+        out = args.out or RESULTS / "load-compare.json"
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(json.dumps(results, indent=2))
+        print(summarise_compare(results))
+        print(f"\nwritten: {out}")
+        return 0
     plan = QUICK if args.quick else Plan()
     if args.only:
         plan.parts = tuple(args.only)
