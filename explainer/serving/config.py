@@ -75,6 +75,8 @@ def build_config(options: ServeOptions) -> Config:
         "debug": False,
         "serve_traceback": False,
     }
+    # Study notebooks cite sources as [@key] in markdown; the page template links them.
+    c.VoilaExporter.filters = {"cite_markdown": "explainer.content.citations.cite_markdown"}
     vc = c.VoilaConfiguration
     vc.template = "kx"
     vc.theme = "light"
