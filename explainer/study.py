@@ -63,15 +63,17 @@ def axes(title: str, xlabel: str, ylabel: str, width: float = 8.0, height: float
     return fig, ax
 
 
-def shade_bands(ax, keys=("relief", "dissociation")) -> None:
-    """Shade the concentration bands of `explainer.models.bands` (ng/mL) on a y axis, each with
-    a hatch as well as a colour and a legend entry (peak levels seen in studies, not targets)."""
+def shade_bands(ax, keys=("relief", "dissociation"), axis: str = "y") -> None:
+    """Shade the concentration bands of `explainer.models.bands` (ng/mL) along the `axis` ("y"
+    for a level-against-time plot, "x" when concentration is across), each with a hatch as well
+    as a colour and a legend entry (peak levels seen in studies, not targets)."""
     from explainer.models import bands
 
     colours = {"relief": "#009E73", "dissociation": "#CC79A7", "anaesthesia": "#56B4E9"}
     for key in keys:
         band = bands.BANDS[key]
-        ax.axhspan(band.low_ng_ml, band.high_ng_ml, color=colours[key], alpha=0.15,
+        span = ax.axhspan if axis == "y" else ax.axvspan
+        span(band.low_ng_ml, band.high_ng_ml, color=colours[key], alpha=0.15,
                    hatch=_BAND_HATCH[key], lw=0,
                    label=f"{_BAND_WORDS[key]} ({band.low_ng_ml:g}–{band.high_ng_ml:g} ng/mL)")
 
