@@ -76,19 +76,21 @@ _SCHEMA = {
                     "tolerance": {"type": "number", "minimum": 0},
                     "unit": _TEXT,
                 },
-                "oneOf": [
-                    {"properties": {"kind": {"const": "choice"}}, "required": ["choices"],
-                     "not": {"anyOf": [{"required": ["answer"]}, {"required": ["tolerance"]},
-                                       {"required": ["unit"]}]}},
-                    {"properties": {"kind": {"const": "numeric"}},
-                     "required": ["answer", "tolerance", "unit"],
-                     "not": {"required": ["choices"]}},
+                "allOf": [
+                    {"if": {"properties": {"kind": {"const": "choice"}}},
+                     "then": {"required": ["choices"]}},
+                    {"if": {"properties": {"kind": {"const": "numeric"}}},
+                     "then": {"required": ["answer", "tolerance", "unit"]}},
                 ],
                 "additionalProperties": False,
             },
         },
     },
 }
+
+
+_ONLY_FOR = {"choice": {"answer", "tolerance", "unit"}, "numeric": {"choices"}}
+"""Fields that the *other* kind of question must not carry."""
 
 
 @dataclass(frozen=True)
@@ -180,10 +182,21 @@ def _build(entry: dict) -> Question:
                     unit=entry["unit"])
 
 
+def _where(data: object, path: list) -> str:
+    """A readable place: the question's id where there is one, then the field."""
+    if len(path) >= 2 and path[0] == "questions":
+        try:
+            qid = data["questions"][path[1]]["id"]
+        except (KeyError, IndexError, TypeError):
+            qid = f"question {path[1] + 1}"
+        return "/".join([str(qid), *map(str, path[2:])])
+    return "/".join(map(str, path)) or "(top)"
+
+
 def _problems(data: object, known_refs: set[str]) -> list[str]:
     validator = jsonschema.Draft202012Validator(_SCHEMA)
-    problems = [f"{'/'.join(map(str, e.absolute_path)) or '(top)'}: {e.message}"
-                for e in sorted(validator.iter_errors(data), key=lambda e: list(e.path))]
+    problems = [f"{_where(data, list(e.absolute_path))}: {e.message}"
+                for e in sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.path)))]
     if problems:
         return problems
     seen: set[str] = set()
@@ -198,6 +211,9 @@ def _problems(data: object, known_refs: set[str]) -> list[str]:
         unknown = [k for k in entry["refs"] if k not in known_refs]
         if unknown:
             problems.append(f"{qid}: unknown reference keys {unknown}")
+        extra = sorted(_ONLY_FOR[entry["kind"]] & entry.keys())
+        if extra:
+            problems.append(f"{qid}: {', '.join(extra)} not allowed in a {entry['kind']} question")
         if entry["kind"] == "choice":
             n_correct = sum(bool(c.get("correct")) for c in entry["choices"])
             if n_correct != 1:
@@ -258,19 +274,17 @@ def shuffled(items: Sequence[Question], rng: random.Random) -> list[Shown]:
     return shown
 
 
-_NUMBER = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)?(\.\d+)?$")
+_NUMBER = re.compile(r"^\s*([+-]?(?:\d{1,3}(?:,\d{3})+|\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?)"
+                     r"\s*([a-zA-Zµ%/][\w%/µ ]*)?$")
 
 
 def parse_number(text: str) -> float | None:
-    """A typed number ("1100", "1,100", "2.2", " 4.4 % ") or None when it is not one.
+    """A typed number ("1100", "1,100", "2.2", "1e3", " 4.4 % ") or None when it is not one.
     A trailing unit or percent sign is ignored; NaN and infinity are refused."""
-    cleaned = re.sub(r"\s*[a-zA-Zµ%/]+.*$", "", str(text).strip()).replace(" ", "")
-    if not cleaned or not _NUMBER.match(cleaned) or cleaned in {"+", "-", "."}:
+    match = _NUMBER.match(str(text))
+    if not match or not any(ch.isdigit() for ch in match.group(1)):
         return None
-    try:
-        value = float(cleaned.replace(",", ""))
-    except ValueError:
-        return None
+    value = float(match.group(1).replace(",", ""))
     return value if math.isfinite(value) else None
 
 
