@@ -115,7 +115,8 @@ class Question:
         """The correct answer in words."""
         if self.kind == "choice":
             return self.choices[self.correct_index]
-        return f"{_format_number(self.answer)} {self.unit}"
+        gap = "" if self.unit == "%" else " "
+        return f"{_format_number(self.answer)}{gap}{self.unit}"
 
 
 @dataclass(frozen=True)

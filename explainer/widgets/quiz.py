@@ -46,7 +46,7 @@ class QuestionView(widgets.VBox):
             self.control.add_class("kx-quiz-choices")
         else:
             self.control = widgets.Text(value="", description=f"Your answer ({q.unit})",
-                                        placeholder="a number",
+                                        placeholder="a number", continuous_update=False,
                                         style={"description_width": "initial"},
                                         layout=widgets.Layout(width="auto"))
             self.control.add_class("kx-quiz-number")
