@@ -26,8 +26,8 @@ from explainer.content import quiz as quiz_data
 from explainer.pages import STUDY_DIR
 from explainer.serving.paths import notebooks_dir
 
-__all__ = ["STUDY_DIR", "axes", "figure", "footer", "header", "references", "self_check",
-           "shade_bands", "study_notebook"]
+__all__ = ["STUDY_DIR", "axes", "figure", "footer", "header", "legend_below", "references",
+           "self_check", "shade_bands", "study_notebook", "table"]
 
 _BAND_WORDS = {"relief": "linked with pain relief", "dissociation": 'feeling "floaty"',
                "anaesthesia": "anaesthesia"}
@@ -76,6 +76,20 @@ def shade_bands(ax, keys=("relief", "dissociation"), axis: str = "y") -> None:
         span(band.low_ng_ml, band.high_ng_ml, color=colours[key], alpha=0.15,
                    hatch=_BAND_HATCH[key], lw=0,
                    label=f"{_BAND_WORDS[key]} ({band.low_ng_ml:g}–{band.high_ng_ml:g} ng/mL)")
+
+
+def legend_below(ax, columns: int = 2) -> None:
+    """The legend under the axes, so it never hides a curve."""
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncols=columns, fontsize=12)
+
+
+def table(headers: list[str], rows: list[list], caption: str) -> None:
+    """A small HTML table (numbers computed in the notebook) with a caption, in page type."""
+    head = "".join(f'<th scope="col">{escape(str(h))}</th>' for h in headers)
+    body = "".join("<tr>" + "".join(f"<td>{escape(str(v))}</td>" for v in row) + "</tr>"
+                   for row in rows)
+    pages.show(f'<table class="kx-study-table"><caption>{escape(caption)}</caption>'
+               f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
 
 
 def figure(fig, description: str) -> None:

@@ -33,11 +33,11 @@ def _full_shot(page, path, size: str) -> None:
     page.set_viewport_size({"width": width, "height": height})
 
 
-@pytest.mark.parametrize("size", ["desktop", "tablet"])
 @pytest.mark.parametrize("name", STUDY_PAGES)
-def test_study_page_renders_without_source(browser, server, artifacts, name, size):
+def test_study_page_renders_without_source(browser, server, artifacts, name):
+    """One load per page, looked at (and screenshot) at desktop, then tablet width."""
     ready = ".kx-quiz-question" if name in TOPIC_PAGES | {"self-check"} else ".kx-footer"
-    context, w, page = open_sized(browser, server, _path(name), ready, size)
+    context, w, page = open_sized(browser, server, _path(name), ready, "desktop")
     page.wait_for_selector(".kx-footer", timeout=90_000)
     assert page.locator(".jp-InputArea-editor, .jp-InputPrompt, .CodeMirror").count() == 0
     assert page.locator(".jp-CodeCell .jp-InputArea").count() == 0
@@ -56,8 +56,15 @@ def test_study_page_renders_without_source(browser, server, artifacts, name, siz
         assert "[@" not in page.locator("#rendered_cells").inner_text()
         assert page.locator("details.kx-reveal").count() >= 2
         assert page.locator("details.kx-reveal[open]").count() == 0
-    _full_shot(page, artifacts / f"study-{name}-{size}.png", size)
-    w.assert_clean()
+    smallest = page.evaluate(
+        "Math.min(...[...document.querySelectorAll('.jp-RenderedMarkdown p, .kx-study-table td')]"
+        ".map(e => parseFloat(getComputedStyle(e).fontSize)))")
+    assert smallest >= 18, f"text as small as {smallest}px"
+    for size in ("desktop", "tablet"):
+        page.set_viewport_size(dict(zip(("width", "height"), VIEWPORTS[size], strict=True)))
+        page.wait_for_timeout(300)
+        w.assert_clean()  # no errors, no foreign requests, no sideways scrolling at this width
+        _full_shot(page, artifacts / f"study-{name}-{size}.png", size)
     context.close()
 
 
