@@ -10,6 +10,7 @@ PORT   ?= 8866
 LAB_PORT ?= 8888
 LAB_ARGS ?=
 LAB_DIR  ?= notebooks/study
+LAB_ROOT := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 
 .PHONY: serve test lint bench chromium clean lab docs
 
@@ -46,11 +47,12 @@ serve: $(VENV)/.run-installed
 	$(BIN)/ketamine-explainer serve --port $(PORT)
 
 # JupyterLab on notebooks/study (the package is installed, so `import explainer` works), bound
-# to this machine only. Extra options go in LAB_ARGS, e.g. LAB_ARGS=--no-browser; LAB_DIR=...
+# to this machine only; the extension manager does not query PyPI. Extra options go in LAB_ARGS, e.g. LAB_ARGS=--no-browser; LAB_DIR=...
 # opens another folder (the tests use a copy).
 lab: $(VENV)/.lab-installed
 	$(BIN)/jupyter lab --ServerApp.root_dir=$(LAB_DIR) --ServerApp.ip=127.0.0.1 \
-	  --ServerApp.port=$(LAB_PORT) --LabApp.default_url=/lab/tree/index.ipynb $(LAB_ARGS)
+	  --ServerApp.port=$(LAB_PORT) --LabApp.default_url=/lab/tree/index.ipynb \
+	  --LabApp.extension_manager=readonly $(LAB_ROOT) $(LAB_ARGS)
 
 docs: $(VENV)/.docs-installed
 	$(BIN)/python docs/build_api.py
