@@ -118,5 +118,5 @@ def self_check(topic: str | None = None):
     from explainer.widgets.quiz import QuizView
 
     titles = quiz_data.topics()
-    title = f"Check yourself: {titles[topic].lower()}" if topic else "Self-check: every topic"
+    title = f"Check yourself: {titles[topic].lower()}" if topic else "All the questions"
     return QuizView(quiz_data.questions(topic), title=title)

@@ -304,4 +304,4 @@ def check(question: Question, response: object) -> Verdict:
             return Verdict(None, expected, f"Type a number (in {question.unit}) first.")
         ok = abs(value - question.answer) <= question.tolerance + 1e-9
     word = "Correct." if ok else "Not quite."
-    return Verdict(ok, expected, f"{word} The answer is {expected}.")
+    return Verdict(ok, expected, f"{word} The right answer: {expected}.")

@@ -77,7 +77,7 @@ class QuestionView(widgets.VBox):
         self.control.disabled = True
         self.check_button.disabled = True
         mark, cls = ("✓", "kx-quiz-right") if verdict.correct else ("✗", "kx-quiz-wrong")
-        sources = "; ".join(format_refs(self.question.refs))
+        sources = " ".join(format_refs(self.question.refs))
         self.feedback.value = (
             f'<div class="kx-quiz-verdict {cls}"><p><span aria-hidden="true">{mark}</span> '
             f"<strong>{escape(verdict.message)}</strong></p>"
