@@ -213,7 +213,10 @@ def test_widget_feedback_score_and_lock():
     first.answer(_right(first))
     assert "Correct." in first.feedback.value and first.question.explanation[:20] in \
         first.feedback.value.replace("&quot;", '"').replace("&#x27;", "'")
-    assert first.control.disabled and first.check_button.disabled
+    assert first.locked
+    if first.question.kind == "choice":
+        marked = [b.description for b in first.choice_buttons if b.description.startswith("✓")]
+        assert marked == [f"✓ {_right(first)}"]
     assert "kx-describer" in first.feedback._dom_classes  # a polite live region on the page
     wrong = "nonsense" if second.question.kind == "numeric" else next(
         c for c in second.question.choices if c != _right(second))
@@ -242,8 +245,12 @@ def test_widget_controls_are_labelled():
     view = _view("pharmacokinetics")
     for n, item in enumerate(view.items, 1):
         assert f"Question {n} of {len(view.items)}" in item.children[0].value
-        assert item.check_button.description == "Check answer"
         if item.question.kind == "numeric":
             assert item.control.description == f"Your answer ({item.question.unit})"
+            assert item.check_button.description == "Check answer"
         else:
-            assert "kx-quiz-choices" in item.control._dom_classes and item.control.value is None
+            assert item.check_button is None and "kx-quiz-choices" in item.control._dom_classes
+            texts = [b.description for b in item.choice_buttons]
+            assert sorted(texts) == sorted(item.question.choices)
+            assert all(b.tooltip == b.description for b in item.choice_buttons)
+        assert not item.locked

@@ -2,13 +2,14 @@
 instant feedback in a polite live region, and a running score. Nothing is stored.
 
     view = QuizView(content_quiz.questions("receptor"), title="Check yourself: the receptor")
-    view.items[0].answer("S-ketamine")   # what choosing and pressing "Check answer" does
+    view.items[0].answer("S-ketamine")   # what pressing that choice's button does
     view.tally.correct, view.tally.answered
 
 The logic (shuffle, check, score) is pure and lives in `explainer.content.quiz`; this module only
-turns it into controls. Choice questions are native radio buttons (arrow keys move between them),
-numeric ones a labelled text box; the page's a11y glue (`a11y.js`) names each radio group after
-its question and makes `.kx-describer` outputs polite live regions.
+turns it into controls. A choice question is a group of buttons (Tab to one, Enter or Space
+answers), a numeric one a labelled text box and a "Check answer" button; the page's a11y glue
+(`a11y.js`) names each group after its question and makes `.kx-describer` outputs polite live
+regions.
 """
 
 from __future__ import annotations
@@ -27,9 +28,10 @@ __all__ = ["QuestionView", "QuizView"]
 
 
 class QuestionView(widgets.VBox):
-    """One question: prompt, control (`control`), a "Check answer" button (`check_button`) and
-    the feedback (`feedback`). `on_answer(question_id, correct)` is called once, when first
-    answered; after that the controls are locked so the score stays honest."""
+    """One question: prompt, then one button per choice (`choice_buttons`, answering on click) or
+    a labelled text box (`control`) with a "Check answer" button (`check_button`), then the
+    feedback (`feedback`). `on_answer(question_id, correct)` is called once, when first answered;
+    after that the controls are locked so the score stays honest."""
 
     def __init__(self, shown: quiz_data.Shown, number: int, total: int,
                  on_answer: Callable[[str, bool], None], guard: CallbackGuard):
@@ -40,26 +42,58 @@ class QuestionView(widgets.VBox):
         prompt = widgets.HTML(
             f'<h3 class="kx-quiz-heading">Question {number} of {total}</h3>'
             f'<p class="kx-quiz-prompt">{escape(q.text)}</p>')
+        self.choice_buttons: list[widgets.Button] = []
+        self.check_button: widgets.Button | None = None
         if q.kind == "choice":
-            self.control = widgets.RadioButtons(options=list(shown.choices), value=None,
-                                                layout=widgets.Layout(width="auto"))
+            # One button per choice: a click carries the answer itself (no selection to sync
+            # first), the same pattern as the walkthrough's predictions.
+            for text in shown.choices:
+                button = widgets.Button(description=text, tooltip=text,
+                                        layout=widgets.Layout(width="auto", height="auto"))
+                button.add_class("kx-quiz-choice")
+                button.on_click(guard(lambda _b, t=text: self.answer(t)))
+                self.choice_buttons.append(button)
+            self.control = widgets.VBox(self.choice_buttons)
             self.control.add_class("kx-quiz-choices")
+            controls = [self.control]
         else:
             self.control = widgets.Text(value="", description=f"Your answer ({q.unit})",
                                         placeholder="a number", continuous_update=False,
                                         style={"description_width": "initial"},
                                         layout=widgets.Layout(width="auto"))
             self.control.add_class("kx-quiz-number")
-        self.check_button = widgets.Button(description="Check answer",
-                                           tooltip=f"Check your answer to question {number}",
-                                           layout=widgets.Layout(width="auto"))
-        self.check_button.add_class("kx-quiz-check")
-        self.check_button.on_click(guard(lambda _b: self.answer(self.control.value)))
+            self.check_button = widgets.Button(description="Check answer",
+                                               tooltip=f"Check your answer to question {number}",
+                                               layout=widgets.Layout(width="auto"))
+            self.check_button.add_class("kx-quiz-check")
+            self.check_button.on_click(guard(lambda _b: self.answer(self.control.value)))
+            controls = [self.control, self.check_button]
         self.feedback = widgets.HTML("")
         self.feedback.add_class("kx-describer")
         self.feedback.add_class("kx-quiz-feedback")
-        super().__init__([prompt, self.control, self.check_button, self.feedback])
+        super().__init__([prompt, *controls, self.feedback])
         self.add_class("kx-quiz-question")
+
+    @property
+    def locked(self) -> bool:
+        """True once answered: no control can change the answer."""
+        parts = self.choice_buttons or [self.control, self.check_button]
+        return all(p.disabled for p in parts)
+
+    def _lock(self, response: object) -> None:
+        q = self.question
+        for button in self.choice_buttons:
+            text = button.description
+            if text == q.choices[q.correct_index]:
+                button.description = f"✓ {text}"
+                button.add_class("kx-quiz-right-choice")
+            elif text == response:
+                button.description = f"✗ {text}"
+                button.add_class("kx-quiz-picked")
+            button.disabled = True
+        if self.check_button is not None:
+            self.control.disabled = True
+            self.check_button.disabled = True
 
     @property
     def answered(self) -> bool:
@@ -74,8 +108,7 @@ class QuestionView(widgets.VBox):
         if verdict.correct is None:
             self.feedback.value = f'<p class="kx-quiz-hint">{escape(verdict.message)}</p>'
             return verdict
-        self.control.disabled = True
-        self.check_button.disabled = True
+        self._lock(response)
         mark, cls = ("✓", "kx-quiz-right") if verdict.correct else ("✗", "kx-quiz-wrong")
         sources = " ".join(format_refs(self.question.refs))
         self.feedback.value = (

@@ -5,7 +5,7 @@
 // - decorative figure backgrounds get an empty alt (the overlay and describer carry meaning);
 // - links between the explainer's pages open in the same tab (JupyterLab's renderer adds
 //   target="_blank" to every link, which would open a second page and a second kernel);
-// - self-check radio groups are named after their question.
+// - self-check answer groups are named after their question.
 (function () {
   "use strict";
   function text(el) { return (el && el.textContent || "").replace(/\s+/g, " ").trim(); }
@@ -40,12 +40,12 @@
     root.querySelectorAll("a[target=_blank]").forEach(function (a) {
       if (a.origin === window.location.origin) { a.removeAttribute("target"); }
     });
-    // Self-check: each radio group is named after its question (the options keep their labels).
+    // Self-check: each group of answer buttons is named after its question.
     root.querySelectorAll(".kx-quiz-question").forEach(function (q) {
-      var group = q.querySelector(".kx-quiz-choices .widget-radio-box");
+      var group = q.querySelector(".kx-quiz-choices");
       var prompt = text(q.querySelector(".kx-quiz-prompt"));
       if (group && prompt && group.getAttribute("aria-label") !== prompt) {
-        group.setAttribute("role", "radiogroup");
+        group.setAttribute("role", "group");
         group.setAttribute("aria-label", prompt);
       }
     });
