@@ -134,8 +134,8 @@ class QuizView(widgets.VBox):
         self.heading = widgets.HTML(
             f'<h2 class="kx-quiz-title">{escape(title)}</h2>'
             f'<p class="kx-quiz-intro">{len(self.questions)} questions, in a new order each time '
-            "you open this page. Answer each one, then press “Check answer”. Your answers are "
-            "not saved or sent anywhere.</p>")
+            "you open this page. Press the answer you choose, or type a number and press "
+            "“Check answer”. Your answers are not saved or sent anywhere.</p>")
         self.score = widgets.HTML("")
         self.score.add_class("kx-describer")
         self.score.add_class("kx-quiz-score")
