@@ -59,7 +59,8 @@ def _parse(root: Path) -> AftercareBlock:
         raise ContentError(f"{path}: must be a mapping with exactly `{BLOCK_NAME}`")
     expected = {"example", "refs", "text", "timeline"}
     if set(entry) != expected:
-        raise ContentError(f"{path}: `{BLOCK_NAME}` must have exactly {', '.join(sorted(expected))}")
+        raise ContentError(
+            f"{path}: `{BLOCK_NAME}` must have exactly {', '.join(sorted(expected))}")
     known = _load_references(root / "references.yaml")
     refs = entry["refs"]
     if not isinstance(refs, list) or not refs or not all(isinstance(r, str) for r in refs):
