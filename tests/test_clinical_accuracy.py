@@ -317,7 +317,8 @@ def test_no_label_reads_like_a_promise_of_relief():
 
 def test_no_level_is_offered_as_relief_without_the_floaty_feelings():
     overlap = _norm(content.passage("s3-levels-overlap").text)
-    assert "they overlap" in overlap and "no level that eases pain without these feelings" in overlap
+    assert "they overlap" in overlap
+    assert "no level that eases pain without these feelings" in overlap
     assert "overlaps the “floaty” range" in tl.strings()["level_words"]["relief+dissociation"]
 
 
