@@ -40,14 +40,14 @@ from explainer.figures.timeline import (
 __all__ = ["CW", "CH", "CALENDAR_DAYS", "WEEKS", "CourseFrame", "course_frame", "course_overlay",
            "course_scene", "row_boxes"]
 
-CW, CH = 1040, 940
+CW, CH = 1040, 1000
 CALENDAR_DAYS = 14
 WEEKS = 13
 LEFT, RIGHT = 190, 1020
 CELL = (RIGHT - LEFT) / CALENDAR_DAYS
 CAL_TOP, CAL_H = 56, 60
 ROWS_TOP = 206
-ROW_H = 96
+ROW_H = 106
 BAND_H = 20
 WEEK_TICKS = (0, 1, 2, 4, 8, 12)
 
@@ -143,9 +143,9 @@ def _draw_course(fig) -> None:
             for j in range(n):
                 _person(paper, LEFT + 12 + j * 24, band_y + BAND_H / 2 + 2,
                         "#ffffff" if j >= n - k else fill)
-        paper.text(LEFT, top + 51, row["text"], ha="left", va="center", fontsize=pt(STRIP_PX),
+        paper.text(LEFT, top + 60, row["text"], ha="left", va="center", fontsize=pt(STRIP_PX),
                    color=pal.INK, linespacing=1.15)
-        paper.text(LEFT, top + 84, f"{c['source_label']} {row['source']}", ha="left",
+        paper.text(LEFT, top + 95, f"{c['source_label']} {row['source']}", ha="left",
                    va="center", fontsize=pt(STRIP_PX - 3), color=pal.MUTED_INK)
 
 
@@ -241,7 +241,7 @@ def course_overlay(frame: CourseFrame) -> list[str]:
         top, bottom = boxes[key]
         out.append(svg.rect(6, top + 2, CW - 12, bottom - top - 4, rx=10, fill="none",
                             stroke=pal.INK, stroke_width=3, class_="kx-course-closest"))
-        out += boxed_text(RIGHT, top + 84, c["highlight"], size=STRIP_PX - 2, anchor="end",
+        out += boxed_text(RIGHT, top + 95, c["highlight"], size=STRIP_PX - 2, anchor="end",
                           bold=True)
     bottom = _rows_bottom()
     y = bottom + 112
