@@ -26,6 +26,8 @@ __all__ = ["CELL_H", "CELL_W", "EMPTY_FILL", "FILLED", "columns", "html", "icon"
 
 CELL_W, CELL_H = 22, 30
 """One person icon's cell, in px at full size (the SVG scales down on narrow screens)."""
+SMALL_GROUP, SMALL_GROUP_ZOOM = 20, 1.6
+"""Groups of up to 20 people are drawn larger, so a few people read as people, not dots."""
 FILLED = pal.OKABE_ITO["blue"]
 EMPTY_FILL = "#ffffff"
 
@@ -58,9 +60,11 @@ def svg_group(a: IconArray, g: Group, index: int = 0) -> str:
     icons = [svg.element("use", href=f"#{ids[i < g.count]}", x=(i % cols) * CELL_W,
                          y=(i // cols) * CELL_H) for i in range(g.of)]
     w, h = cols * CELL_W, rows * CELL_H
+    zoom = SMALL_GROUP_ZOOM if g.of <= SMALL_GROUP else 1.0
     return svg.element("svg", [svg.element("title", escape(group_sentence(a, g))), defs, *icons],
                        xmlns="http://www.w3.org/2000/svg", viewBox=f"0 0 {w} {h}",
-                       width=w, height=h, role="img", aria_label=group_sentence(a, g),
+                       width=round(w * zoom), height=round(h * zoom), role="img",
+                       aria_label=group_sentence(a, g),
                        class_="kx-icon-array-svg")
 
 
