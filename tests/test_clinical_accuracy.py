@@ -138,7 +138,7 @@ def test_aftercare_block_is_one_item_shown_in_the_walkthrough_timeline_and_summa
 def test_aftercare_block_lists_the_rules_and_says_the_clinic_confirms_them():
     text = _norm(aftercare.block().text)
     for phrase in ("at least 24 hours", "do not drive, ride a bike or use machines",
-                   "do not drink alcohol", "big choices", "have an adult with you",
+                   "do not drink alcohol", "important decisions", "have an adult with you",
                    "opioids or diazepam", "only take them if your team says",
                    "pain or burning when you pass urine", "blood in your urine",
                    "yellow skin or eyes", "dark urine", "pale poo", "right ribs",
