@@ -1,4 +1,5 @@
-"""The `ketamine-explainer` console command: `serve [--port N] [--host H] [--open]`."""
+"""The `ketamine-explainer` console command: `serve [--port N] [--host H] [--open]`, and
+`review-export [--out DIR] [--format markdown|html]` (explainer.content.review_export)."""
 
 from __future__ import annotations
 
@@ -40,6 +41,9 @@ def _parser() -> argparse.ArgumentParser:
         help="keep N kernels warm per page (default 0: off)",
     )
     s.add_argument("--notebook-dir", type=Path, default=None, help=argparse.SUPPRESS)
+    from explainer.content import review_export
+
+    review_export.add_parser(sub)
     return p
 
 
@@ -73,6 +77,12 @@ def kernel_environment() -> None:
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the console command."""
+    args = _parser().parse_args(argv)
+    if args.command == "review-export":
+        from explainer.content import review_export
+
+        review_export.run(args)
+        return
     options = options_from_args(argv)
     if options.host not in (LOCALHOST, "localhost", "::1"):
         print(
