@@ -1,12 +1,18 @@
 # Two commands do everything on a fresh Debian 12 machine with Python 3.11 (run as root, or
 # with sudo available): `make serve` and `make test`. Repeated runs skip what is installed.
+# For trainees: `make lab` opens JupyterLab on the study notebooks; `make docs` builds the
+# models' API reference into docs/api/.
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PORT   ?= 8866
+LAB_PORT ?= 8888
+LAB_ARGS ?=
+LAB_DIR  ?= notebooks/study
+LAB_ROOT := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 
-.PHONY: serve test lint bench chromium clean
+.PHONY: serve test lint bench chromium clean lab docs
 
 $(BIN)/python:
 	@$(PYTHON) -m venv $(VENV) 2>/dev/null || { \
@@ -21,6 +27,14 @@ $(VENV)/.run-installed: pyproject.toml | $(BIN)/python
 
 $(VENV)/.test-installed: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install -q -e '.[test]'
+	@touch $@ $(VENV)/.run-installed $(VENV)/.lab-installed $(VENV)/.docs-installed
+
+$(VENV)/.lab-installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e '.[lab]'
+	@touch $@ $(VENV)/.run-installed
+
+$(VENV)/.docs-installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e '.[docs]'
 	@touch $@ $(VENV)/.run-installed
 
 chromium:
@@ -32,6 +46,17 @@ chromium:
 serve: $(VENV)/.run-installed
 	$(BIN)/ketamine-explainer serve --port $(PORT)
 
+# JupyterLab on notebooks/study (the package is installed, so `import explainer` works), bound
+# to this machine only; the extension manager does not query PyPI. Extra options go in LAB_ARGS, e.g. LAB_ARGS=--no-browser; LAB_DIR=...
+# opens another folder (the tests use a copy).
+lab: $(VENV)/.lab-installed
+	$(BIN)/jupyter lab --ServerApp.root_dir=$(LAB_DIR) --ServerApp.ip=127.0.0.1 \
+	  --ServerApp.port=$(LAB_PORT) --LabApp.default_url=/lab/tree/index.ipynb \
+	  --LabApp.extension_manager=readonly $(LAB_ROOT) $(LAB_ARGS)
+
+docs: $(VENV)/.docs-installed
+	$(BIN)/python docs/build_api.py
+
 lint: $(VENV)/.test-installed
 	$(BIN)/ruff check .
 
@@ -42,4 +67,4 @@ bench: $(VENV)/.test-installed chromium
 	$(BIN)/python -m benchmarks.run
 
 clean:
-	rm -rf $(VENV) tests/artifacts benchmarks/results .pytest_cache
+	rm -rf $(VENV) tests/artifacts benchmarks/results .pytest_cache docs/api

@@ -18,6 +18,9 @@ from markdown_it import MarkdownIt
 
 from explainer.serving.paths import assets_dir, notebooks_dir
 
+STUDY_DIR = "study"
+"""Folder of the trainee study notebooks under `notebooks/`."""
+
 _md = MarkdownIt("commonmark", {"html": False, "typographer": True}).enable("table")
 
 
@@ -68,6 +71,8 @@ def page_url(notebook: str) -> str:
     """
     here = os.environ.get("SCRIPT_NAME", "")
     base = posixpath.dirname(here) if here.startswith("/") and here.endswith(".ipynb") else ""
+    if base.endswith(f"/{STUDY_DIR}"):  # pages in notebooks/study/ link from the same root
+        base = base[: -len(STUDY_DIR) - 1]
     return f"{base or '/voila/render'}/{notebook}"
 
 

@@ -4,7 +4,8 @@
 // - toggle buttons expose their state (aria-pressed), not only a colour;
 // - decorative figure backgrounds get an empty alt (the overlay and describer carry meaning);
 // - links between the explainer's pages open in the same tab (JupyterLab's renderer adds
-//   target="_blank" to every link, which would open a second page and a second kernel).
+//   target="_blank" to every link, which would open a second page and a second kernel);
+// - self-check answer groups are named after their question.
 (function () {
   "use strict";
   function text(el) { return (el && el.textContent || "").replace(/\s+/g, " ").trim(); }
@@ -38,6 +39,15 @@
     });
     root.querySelectorAll("a[target=_blank]").forEach(function (a) {
       if (a.origin === window.location.origin) { a.removeAttribute("target"); }
+    });
+    // Self-check: each group of answer buttons is named after its question.
+    root.querySelectorAll(".kx-quiz-question").forEach(function (q) {
+      var group = q.querySelector(".kx-quiz-choices");
+      var prompt = text(q.querySelector(".kx-quiz-prompt"));
+      if (group && prompt && group.getAttribute("aria-label") !== prompt) {
+        group.setAttribute("role", "group");
+        group.setAttribute("aria-label", prompt);
+      }
     });
     root.querySelectorAll("button.jupyter-button:not([aria-label])").forEach(function (b) {
       if (!text(b) && b.title) { b.setAttribute("aria-label", b.title); }
