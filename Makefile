@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PORT   ?= 8866
 
-.PHONY: serve test lint bench chromium clean
+.PHONY: serve test lint bench chromium pdf-tools check-clinic clean
 
 $(BIN)/python:
 	@$(PYTHON) -m venv $(VENV) 2>/dev/null || { \
@@ -29,16 +29,27 @@ chromium:
 	  $(SUDO) apt-get update -q && \
 	  $(SUDO) apt-get install -y -q --no-install-recommends chromium fonts-dejavu-core; }
 
+# pdftoppm / pdffonts / pdfinfo: the handout tests render and inspect the PDF they download.
+pdf-tools:
+	@command -v pdftoppm >/dev/null 2>&1 || { \
+	  echo "Installing Debian's poppler-utils for the handout tests"; \
+	  $(SUDO) apt-get update -q && \
+	  $(SUDO) apt-get install -y -q --no-install-recommends poppler-utils; }
+
 serve: $(VENV)/.run-installed
-	$(BIN)/ketamine-explainer serve --port $(PORT)
+	$(BIN)/ketamine-explainer serve --port $(PORT) $(if $(CLINIC),--clinic $(CLINIC))
+
+# make check-clinic CLINIC=examples/clinic.toml
+check-clinic: $(VENV)/.run-installed
+	$(BIN)/ketamine-explainer check-clinic $(or $(CLINIC),examples/clinic.toml)
 
 lint: $(VENV)/.test-installed
 	$(BIN)/ruff check .
 
-test: $(VENV)/.test-installed chromium lint
+test: $(VENV)/.test-installed chromium pdf-tools lint
 	$(BIN)/pytest
 
-bench: $(VENV)/.test-installed chromium
+bench: $(VENV)/.test-installed chromium pdf-tools
 	$(BIN)/python -m benchmarks.run
 
 clean:
