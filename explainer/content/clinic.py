@@ -319,7 +319,7 @@ def _pydantic_problems(path: Path, lines: Mapping[tuple, int], err: ValidationEr
             message = "unknown field" + (f"; allowed: {_allowed(model)}" if model else "")
         elif kind == "missing":
             message = "missing (required)"
-        elif "input" in e and kind not in ("model_type",):
+        elif "input" in e and not isinstance(e["input"], Mapping):
             message += f"; got {e['input']!r}"
         if ": " in message and message.split(": ", 1)[0] in _field_names_of(loc):
             field, message = message.split(": ", 1)  # a table-level check names its field
