@@ -75,9 +75,13 @@ def header_html(current: str) -> str:
 
 
 def footer_html() -> str:
-    """The one plain disclaimer every page carries."""
+    """The one plain disclaimer every page carries, and the clinic line: its name and numbers,
+    or that the pages are not set up for one clinic (issue 12; values escaped)."""
+    from explainer.content.clinic_text import footer_text
+
     return (
         f'<footer class="kx-footer" role="contentinfo"><p>{escape(site()["disclaimer"])}</p>'
+        f'<p class="kx-footer-clinic">{escape(footer_text())}</p>'
         "</footer>"
     )
 

@@ -3,7 +3,7 @@ the 24-hour driving rule, and gentle refusals of impossible input."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -56,7 +56,7 @@ def test_clocks_going_forward_during_the_drip_keep_real_hours():
     # London, 29 March 2026: 01:00 GMT becomes 02:00 BST.
     p = _plan("2026-03-29", "00:30")
     assert clock(p.drip_to) == "05:30"  # 4 real hours, one of them skipped by the clock
-    elapsed = p.drip_to.astimezone(timezone.utc) - p.drip_from.astimezone(timezone.utc)
+    elapsed = p.drip_to.astimezone(UTC) - p.drip_from.astimezone(UTC)
     assert elapsed == timedelta(hours=4)
 
 
@@ -64,7 +64,7 @@ def test_clocks_going_back_during_the_drip_keep_real_hours():
     # London, 25 October 2026: 02:00 BST becomes 01:00 GMT.
     p = _plan("2026-10-25", "00:30")
     assert clock(p.drip_to) == "03:30"
-    assert p.drip_to.astimezone(timezone.utc) - p.drip_from.astimezone(timezone.utc) == \
+    assert p.drip_to.astimezone(UTC) - p.drip_from.astimezone(UTC) == \
         timedelta(hours=4)
 
 
@@ -73,14 +73,14 @@ def test_no_driving_across_the_clocks_going_back_is_not_earlier_by_the_wall_cloc
     # which would read as "an hour less than a day": the plan shows 16:00.
     p = _plan("2026-10-24", "12:00")
     assert when(p.no_driving_until) == "Sunday 25 October 2026 at 16:00"
-    assert p.no_driving_until.astimezone(timezone.utc) - p.drip_to.astimezone(timezone.utc) >= \
+    assert p.no_driving_until.astimezone(UTC) - p.drip_to.astimezone(UTC) >= \
         timedelta(hours=24)
 
 
 def test_no_driving_across_the_clocks_going_forward_is_24_real_hours():
     p = _plan("2026-03-28", "12:00")
     assert when(p.no_driving_until) == "Sunday 29 March 2026 at 17:00"
-    assert p.no_driving_until.astimezone(timezone.utc) - p.drip_to.astimezone(timezone.utc) == \
+    assert p.no_driving_until.astimezone(UTC) - p.drip_to.astimezone(UTC) == \
         timedelta(hours=24)
 
 
@@ -165,7 +165,7 @@ def test_no_driving_is_never_earlier_than_24_hours_after_the_drip(day, hour, min
               days=(0, *sorted(days)))
     for s in p.sessions:
         ended = s.treatment_to
-        assert s.no_driving_until.astimezone(timezone.utc) - ended.astimezone(timezone.utc) >= \
+        assert s.no_driving_until.astimezone(UTC) - ended.astimezone(UTC) >= \
             timedelta(hours=hours) - timedelta(microseconds=1)
         wall = ended.replace(tzinfo=None) + timedelta(hours=hours)
         assert s.no_driving_until.replace(tzinfo=None) >= wall

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 __all__ = [
@@ -93,14 +93,14 @@ def exists_locally(day: date, at: time, tz: str | ZoneInfo) -> bool:
     last Sunday of March)."""
     zone = _zone(tz)
     local = datetime.combine(day, at, tzinfo=zone)
-    back = local.astimezone(timezone.utc).astimezone(zone)
+    back = local.astimezone(UTC).astimezone(zone)
     return back.replace(tzinfo=None) == local.replace(tzinfo=None)
 
 
 def _local(day: date, at: time, zone: ZoneInfo) -> datetime:
     """An aware local datetime; a skipped time moves forward to one that exists."""
     local = datetime.combine(day, at, tzinfo=zone)
-    return local.astimezone(timezone.utc).astimezone(zone)
+    return local.astimezone(UTC).astimezone(zone)
 
 
 @dataclass(frozen=True)
@@ -169,13 +169,13 @@ class Plan:
     def clock_at(self, minutes_from_start: float) -> datetime:
         """The clock time ``minutes_from_start`` elapsed minutes after the first start (for a
         chart's clock-time axis)."""
-        start = self.first.start.astimezone(timezone.utc)
+        start = self.first.start.astimezone(UTC)
         return (start + timedelta(minutes=minutes_from_start)).astimezone(self.zone)
 
 
 def _after(moment: datetime, hours: float, zone: ZoneInfo) -> datetime:
     """At least ``hours`` later both in elapsed time and by the wall clock."""
-    elapsed = (moment.astimezone(timezone.utc) + timedelta(hours=hours)).astimezone(zone)
+    elapsed = (moment.astimezone(UTC) + timedelta(hours=hours)).astimezone(zone)
     wall = _local(*_split(moment.replace(tzinfo=None) + timedelta(hours=hours)), zone)
     return max(elapsed, wall)
 
@@ -203,7 +203,7 @@ def make_plan(first_date: date | str, start_time: time | str, tz: str | ZoneInfo
         raise PlanInputError("Sessions must start on day 0 and go forward one by one.")
 
     def utc_plus(moment: datetime, minutes: float) -> datetime:
-        return (moment.astimezone(timezone.utc) + timedelta(minutes=minutes)).astimezone(zone)
+        return (moment.astimezone(UTC) + timedelta(minutes=minutes)).astimezone(zone)
 
     sessions = []
     for number, offset in enumerate(session_days, start=1):
@@ -229,9 +229,9 @@ def clock(moment: datetime) -> str:
     return moment.strftime("%H:%M")
 
 
-def day_words(moment: datetime | date) -> str:
-    """``Monday 2 March 2026``."""
-    return f"{moment.strftime('%A')} {moment.day} {moment.strftime('%B %Y')}"
+def day_words(moment: datetime | date, year: bool = True) -> str:
+    """``Monday 2 March 2026`` (or ``Monday 2 March``)."""
+    return f"{moment.strftime('%A')} {moment.day} {moment.strftime('%B %Y' if year else '%B')}"
 
 
 def when(moment: datetime) -> str:
