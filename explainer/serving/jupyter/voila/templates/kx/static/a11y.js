@@ -4,7 +4,9 @@
 // - toggle buttons expose their state (aria-pressed), not only a colour;
 // - decorative figure backgrounds get an empty alt (the overlay and describer carry meaning);
 // - links between the explainer's pages open in the same tab (JupyterLab's renderer adds
-//   target="_blank" to every link, which would open a second page and a second kernel).
+//   target="_blank" to every link, which would open a second page and a second kernel);
+// - a new handout link (a.kx-download, a data: URL built in the kernel) is clicked once, so
+//   "Make a handout" downloads the PDF in one click (explainer/widgets/handout.py).
 (function () {
   "use strict";
   function text(el) { return (el && el.textContent || "").replace(/\s+/g, " ").trim(); }
@@ -38,6 +40,10 @@
     });
     root.querySelectorAll("a[target=_blank]").forEach(function (a) {
       if (a.origin === window.location.origin) { a.removeAttribute("target"); }
+    });
+    root.querySelectorAll("a.kx-download[data-kx-auto]:not([data-kx-clicked])").forEach(function (a) {
+      a.setAttribute("data-kx-clicked", "1");
+      a.click();
     });
     root.querySelectorAll("button.jupyter-button:not([aria-label])").forEach(function (b) {
       if (!text(b) && b.title) { b.setAttribute("aria-label", b.title); }
