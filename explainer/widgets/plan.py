@@ -244,8 +244,8 @@ class PlanWidget(widgets.VBox):
         inputs = widgets.VBox([self.date_input, self.time_input, self.weight_input,
                                widgets.Box([self.show_button, self.clock_toggle])])
         inputs.add_class("kx-plan-inputs")
-        super().__init__([title, self.panel, inputs, self.message, self.times, self.error,
-                          self.handout], **kwargs)
+        super().__init__([title, inputs, self.message, self.times, self.error, self.handout,
+                          self.panel], **kwargs)
         self.add_class("kx-plan")
 
         # The clock-time layer goes on top of the session chart's layers, over the hour ticks
@@ -256,16 +256,22 @@ class PlanWidget(widgets.VBox):
         stack = timeline.session_view.children[0]
         stack.children = (*stack.children, self.clock_layer)
 
+        # A box sends its value on Enter or when it loses focus; the times follow each change
+        # (once both date and time are typed). The button does the same for those who look
+        # for one. (Text.on_submit is not used: its message can overtake the value's.)
         self.show_button.on_click(safe(lambda _b: self._submit()))
         for box in (self.date_input, self.time_input, self.weight_input):
-            box.on_submit(safe(lambda _w: self._submit()))
+            box.observe(safe(lambda _c: self._submit(quiet=True)), names="value")
         self.clock_toggle.observe(safe(lambda _c: self._render()), names="value")
         tstate.observe(safe(self._on_protocol), names="protocol")
         tstate.observe(safe(self._follow_view), names="view")
         self._follow_view()
         self.state.observe(safe(lambda _c: self._render()), names=["plan", "message"])
 
-    def _submit(self) -> None:
+    def _submit(self, quiet: bool = False) -> None:
+        """Make the plan from the boxes; ``quiet``: say nothing while date or time is empty."""
+        if quiet and not (self.date_input.value.strip() and self.time_input.value.strip()):
+            return
         ok = self.state.submit(self.date_input.value, self.time_input.value,
                                self.weight_input.value)
         if ok:
