@@ -22,6 +22,7 @@ import traitlets
 
 from explainer.content import clinic_text
 from explainer.content.clinic import current
+from explainer.figures import svg
 from explainer.figures import timeline as fig
 from explainer.models import pk
 from explainer.models.plan import Plan, PlanInputError, clock, make_plan
@@ -189,6 +190,12 @@ def clock_axis_layer(plan: Plan | None, layout: fig.Layout) -> str:
         label = f"{moment.strftime('%a')} {moment.day}" if days else clock(moment)
         elements += fig.boxed_text(float(amap.x(t_min)), fig.PLOT.bottom + 16, label,
                                    size=fig.TICK_PX - 2, anchor="middle", stroke="#ffffff")
+    # the axis words under the ticks ("hours from the start") become "clock time" / "day"
+    words = clinic_text.strings()["handout"]
+    centre, y = (fig.PLOT.left + fig.PLOT.right) / 2, fig.PLOT.bottom + 43
+    elements += [svg.rect(centre - 200, y - 15, 400, 30, fill="#ffffff"),
+                 fig.overlay_text(centre, y, words["chart_x_days" if days else "chart_x_clock"],
+                                  text_anchor="middle")]
     return fig.layer_document(elements)
 
 
