@@ -29,12 +29,13 @@ chromium:
 	  $(SUDO) apt-get update -q && \
 	  $(SUDO) apt-get install -y -q --no-install-recommends chromium fonts-dejavu-core; }
 
-# pdftoppm / pdffonts / pdfinfo: the handout tests render and inspect the PDF they download.
+# pdftoppm / pdfinfo: the handout tests render and inspect the PDF they download; DejaVu Sans is
+# the handout's typeface (embedded in the PDF).
 pdf-tools:
-	@command -v pdftoppm >/dev/null 2>&1 || { \
-	  echo "Installing Debian's poppler-utils for the handout tests"; \
+	@{ command -v pdftoppm && [ -d /usr/share/fonts/truetype/dejavu ]; } >/dev/null 2>&1 || { \
+	  echo "Installing Debian's poppler-utils and DejaVu fonts for the handout"; \
 	  $(SUDO) apt-get update -q && \
-	  $(SUDO) apt-get install -y -q --no-install-recommends poppler-utils; }
+	  $(SUDO) apt-get install -y -q --no-install-recommends poppler-utils fonts-dejavu-core; }
 
 serve: $(VENV)/.run-installed
 	$(BIN)/ketamine-explainer serve --port $(PORT) $(if $(CLINIC),--clinic $(CLINIC))
@@ -51,6 +52,7 @@ test: $(VENV)/.test-installed chromium pdf-tools lint
 
 bench: $(VENV)/.test-installed chromium pdf-tools
 	$(BIN)/python -m benchmarks.run
+	$(BIN)/python -m benchmarks.handout
 
 clean:
 	rm -rf $(VENV) tests/artifacts benchmarks/results .pytest_cache

@@ -48,6 +48,16 @@ def _clock_label(plan: Plan, t_min: float, days: bool) -> str:
 def session_chart_svg(curve: tl.SessionCurve, plan: Plan | None = None) -> str:
     """One session of ``curve``'s protocol as a vector chart (hours, or clock times)."""
     layout = curve.layout
+    days = layout.key == "days"
+    labels = (tuple(_clock_label(plan, t * layout.unit_min, days) for t in layout.ticks)
+              if plan is not None else None)
+    return _session_chart(curve, labels)
+
+
+@lru_cache(maxsize=32)
+def _session_chart(curve: tl.SessionCurve, labels: tuple[str, ...] | None) -> str:
+    """The chart for one curve and one set of tick labels (None: hours), drawn once."""
+    layout = curve.layout
     s = tl.strings()["session"]
     days = layout.key == "days"
     with project_style():
@@ -55,12 +65,11 @@ def session_chart_svg(curve: tl.SessionCurve, plan: Plan | None = None) -> str:
         paper = tl.paper_axes(fig, CHART_W, CHART_H)
         words = strings()["handout"]
         x_label = ((words["chart_x_days"] if days else words["chart_x_clock"])
-                   if plan is not None else s["layouts"][layout.key])
+                   if labels is not None else s["layouts"][layout.key])
         ax = tl.draw_level_axes(fig, paper, PLOT, layout.lo_min, layout.hi_min,
                                 layout.unit_min, layout.ticks, x_label)
-        if plan is not None:
-            ax.set_xticklabels([_clock_label(plan, t * layout.unit_min, days)
-                                for t in layout.ticks], fontsize=tl.pt(tl.TICK_PX))
+        if labels is not None:
+            ax.set_xticklabels(list(labels), fontsize=tl.pt(tl.TICK_PX))
         t = curve.times_min / layout.unit_min
         ax.plot(t, [max(c, tl.Y_RANGE[0]) for c in curve.conc], color=pal.CURVE, lw=3.2,
                 zorder=3)
