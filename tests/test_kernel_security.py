@@ -3,7 +3,6 @@ Kernels of closed pages are shut down or culled; a failing callback shows a frie
 
 from __future__ import annotations
 
-import json
 import shutil
 import time
 import uuid
@@ -11,71 +10,29 @@ from pathlib import Path
 
 import nbformat
 import pytest
-import websocket
 
 from tests.conftest import REPO, PageWatch
+from tests.kernel_client import KernelClient, kernel_id
 
 pytestmark = pytest.mark.browser
 
 
-def kernel_id(page) -> str:
-    config = page.evaluate("document.getElementById('jupyter-config-data').textContent")
-    return json.loads(config)["kernelId"]
-
-
-def message(msg_type: str, content: dict) -> str:
-    return json.dumps(
-        {
-            "header": {
-                "msg_id": uuid.uuid4().hex,
-                "msg_type": msg_type,
-                "username": "",
-                "session": uuid.uuid4().hex,
-                "version": "5.3",
-                "date": "",
-            },
-            "parent_header": {},
-            "metadata": {},
-            "content": content,
-            "channel": "shell",
-            "buffers": [],
-        }
-    )
-
-
-def replies(ws, seconds: float) -> list[dict]:
-    got, deadline = [], time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        ws.settimeout(max(0.1, deadline - time.monotonic()))
-        try:
-            raw = ws.recv()
-        except websocket.WebSocketTimeoutException:
-            break
-        if isinstance(raw, str):
-            got.append(json.loads(raw))
-    return got
-
-
 def test_execute_request_over_kernel_websocket_runs_nothing(watch, server, tmp_path):
     page = watch.open("/voila/render/about.ipynb")
-    kid = kernel_id(page)
+    client = KernelClient(server.port, kernel_id(page))
     target = tmp_path / f"pwned-{uuid.uuid4().hex}"
-    url = f"ws://127.0.0.1:{server.port}/api/kernels/{kid}/channels?session_id={uuid.uuid4().hex}"
-    ws = websocket.create_connection(url, timeout=10)
     try:
         code = f"open({str(target)!r}, 'w').write('ran')"
-        ws.send(message("execute_request", {"code": code, "silent": False, "store_history": False,
-                                            "user_expressions": {}, "allow_stdin": False}))
-        got = replies(ws, 4)
+        client.send("execute_request", {"code": code, "silent": False, "store_history": False,
+                                        "user_expressions": {}, "allow_stdin": False})
+        got = client.collect(4)
         assert not target.exists(), "the kernel ran code sent by a viewer"
-        assert not any(m.get("msg_type") == "execute_reply" for m in got)
+        assert not any(m["header"]["msg_type"] == "execute_reply" for m in got)
         # The channel itself works (so the test is not passing for a broken socket):
-        ws.send(message("kernel_info_request", {}))
-        got = replies(ws, 10)
-        assert any(m.get("msg_type") == "kernel_info_reply" for m in got)
+        assert client.alive()
         assert not target.exists()
     finally:
-        ws.close()
+        client.close()
 
 
 def test_closing_a_page_shuts_its_kernel_down(browser, server):

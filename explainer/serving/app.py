@@ -7,9 +7,11 @@ from jupyter_server.utils import url_path_join
 from voila.app import Voila
 from voila.static_file_handler import TemplateStaticFileHandler
 from voila.tornado.handler import TornadoVoilaHandler
+from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
 
 from explainer.serving import paths
 from explainer.serving.config import START_PAGE
+from explainer.serving.websocket import GuardedKernelWebsocketHandler
 
 _HIDDEN_ROUTES = ("/voila/tree", "/voila/api/contents")
 
@@ -38,7 +40,8 @@ class PageHandler(TornadoVoilaHandler):
 
 
 _REPLACED = {TemplateStaticFileHandler: StrictTemplateStaticFileHandler,
-             TornadoVoilaHandler: PageHandler}
+             TornadoVoilaHandler: PageHandler,
+             VoilaKernelWebsocketHandler: GuardedKernelWebsocketHandler}
 
 
 class ExplainerVoila(Voila):

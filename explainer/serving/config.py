@@ -34,6 +34,10 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 """The browser itself refuses any request to another host (Voilà's page needs inline scripts)."""
 
+MAX_MESSAGE_BYTES = 1024 * 1024
+"""Largest websocket frame a viewer may send (tornado closes the socket past it); the browser
+sends widget updates of a few hundred bytes."""
+
 
 @dataclass(frozen=True)
 class ServeOptions:
@@ -76,7 +80,12 @@ def build_config(options: ServeOptions) -> Config:
         # Tornado's own HTML error pages would show a traceback in debug mode: keep it off.
         "debug": False,
         "serve_traceback": False,
+        # A viewer's websocket frames are small widget updates (see serving/websocket.py).
+        "websocket_max_message_size": MAX_MESSAGE_BYTES,
     }
+    # Bounded frame parsing, a rate limit, and no tracebacks or stderr to the viewer.
+    c.Voila.kernel_websocket_connection_class = (
+        "explainer.serving.websocket.GuardedChannelsConnection")
     vc = c.VoilaConfiguration
     vc.template = "kx"
     vc.theme = "light"
