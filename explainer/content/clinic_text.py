@@ -8,8 +8,10 @@
     clinic_text.footer_text()                 # "Set up for …" or "Not set up for …"
 
 Every value from a clinic file is put into a sentence here as plain text; whoever shows it
-escapes it (pages) or passes it as data (the handout). With no clinic configured the sentences
-use `example_rules` and say so.
+escapes it (pages) or passes it as data (the handout). The defaults (the rules for the 24 hours
+after, when to call, emergency signs) come from the one after-care block
+(``assets/content/aftercare.yaml``, `explainer.content.aftercare`); a clinic's own values
+replace its parts. With no clinic configured the sentences use `example_rules` and say so.
 """
 
 from __future__ import annotations
@@ -18,11 +20,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
+from explainer.content import aftercare
 from explainer.content._assets import assets_dir, read_yaml
 from explainer.content.clinic import COUNTRIES, ClinicConfig, current
+from explainer.content.runs import blocks, plain
 from explainer.models.plan import PlanRules
 
-__all__ = ["ClinicRules", "duration", "footer_text", "plan_rules", "regulator", "rules",
+__all__ = ["AftercareParts", "ClinicRules", "aftercare_parts", "duration", "footer_text", "plan_rules", "regulator", "rules",
            "strings"]
 
 STRINGS_FILE = "content/clinic.yaml"
@@ -66,6 +70,41 @@ class ClinicRules:
     refs: tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class AftercareParts:
+    """The after-care block (``assets/content/aftercare.yaml``, one source of truth) taken
+    apart: its rules for the 24 hours after, its when-to-call list and its emergency line."""
+
+    lead: str
+    rules: tuple[str, ...]
+    call: tuple[str, ...]
+    emergency: str
+    refs: tuple[str, ...]
+
+
+def _item(text: str) -> str:
+    text = text.strip().rstrip(";").strip()
+    return text[:1].upper() + text[1:] if text else text
+
+
+@lru_cache(maxsize=1)
+def aftercare_parts() -> AftercareParts:
+    """The block's two lists (rules, then reasons to call) and its last paragraph
+    (emergency signs)."""
+    b = aftercare.block()
+    parts = blocks(b.markdown)
+    lists = [x["items"] for x in parts if x["kind"] == "list"]
+    paragraphs = [plain(x["runs"]) for x in parts if x["kind"] == "p"]
+    if len(lists) < 2 or not paragraphs:
+        raise ValueError("the after-care block must hold a list of rules, a list of reasons "
+                         "to call and an emergency paragraph")
+    first_list = next(i for i, x in enumerate(parts) if x["kind"] == "list")
+    lead = plain(parts[first_list - 1]["runs"]) if first_list else ""
+    return AftercareParts(lead=" ".join(lead.split()), rules=tuple(_item(plain(r)) for r in lists[0]),
+                          call=tuple(_item(plain(r)) for r in lists[1]),
+                          emergency=" ".join(paragraphs[-1].split()), refs=b.refs)
+
+
 def plan_rules(cfg: ClinicConfig | None = None) -> PlanRules:
     """The rules the plan's times follow: the clinic's, else the explainer's examples."""
     cfg = cfg if cfg is not None else current()
@@ -85,21 +124,27 @@ def rules(cfg: ClinicConfig | None = None) -> ClinicRules:
     """The clinic's rules in sentences (or the examples, when no clinic is configured)."""
     cfg = cfg if cfg is not None else current()
     s = strings()
-    panel, default = s["panel"], s["default_when_to_call"]
+    panel = s["panel"]
+    block = aftercare_parts()
     r = plan_rules(cfg)
     emergency = cfg.clinic.emergency_number if cfg else COUNTRIES["UK"]["emergency"]
     before = [panel["food"].format(hours=duration(r.food_hours)),
               panel["fluids"].format(hours=duration(r.clear_fluids_hours)),
               panel["arrive"].format(minutes=duration(minutes=r.arrive_minutes_before))]
-    escort = cfg.after_care.escort_required if cfg else True
-    alcohol = cfg.after_care.no_alcohol_hours if cfg else 24
-    sedatives = (cfg.after_care.sedatives if cfg and cfg.after_care.sedatives
-                 else " ".join(default["sedatives"].split()))
-    after = [panel["observe"].format(minutes=duration(minutes=r.observe_minutes)),
-             panel["escort"] if escort else panel["escort_optional"],
-             panel["no_driving"].format(hours=duration(r.no_driving_hours)),
-             *([panel["alcohol"].format(hours=duration(alcohol))] if alcohol else []),
-             sedatives]
+    observe = panel["observe"].format(minutes=duration(minutes=r.observe_minutes))
+    if cfg is None:  # the block's usual rules, as they stand
+        after = [observe, *([block.lead] if block.lead else []), *block.rules]
+    else:
+        a = cfg.after_care
+        others = [x for x in block.rules
+                  if not any(w in x.lower() for w in ("drive", "alcohol", "adult"))]
+        if a.sedatives:  # the clinic's own sedatives rule replaces the block's
+            others = [x for x in others if "sleepy" not in x.lower()] + [a.sedatives]
+        after = [observe, panel["escort"] if a.escort_required else panel["escort_optional"],
+                 panel["no_driving"].format(hours=duration(r.no_driving_hours)),
+                 *([panel["alcohol"].format(hours=duration(a.no_alcohol_hours))]
+                   if a.no_alcohol_hours else []),
+                 *others]
     own_call = cfg.after_care.when_to_call if cfg else None
     call_intro = (panel["call_intro"].format(name=cfg.clinic.name, phone=cfg.clinic.phone,
                                              out_of_hours=cfg.clinic.out_of_hours_phone)
@@ -115,11 +160,11 @@ def rules(cfg: ClinicConfig | None = None) -> ClinicRules:
         bring=tuple(cfg.before.bring) if cfg else (),
         after=tuple(after),
         call_intro=call_intro,
-        call=tuple(own_call) if own_call else tuple(default["items"]),
+        call=tuple(own_call) if own_call else block.call,
         call_is_default=not own_call,
-        emergency_sentence=panel["emergency"].format(emergency=emergency),
-        refs=tuple(dict.fromkeys([*panel["refs"], *default["refs"],
-                                  *s["example_rules"]["refs"]])),
+        emergency_sentence=(block.emergency.replace("your emergency number", emergency)
+                            if cfg else block.emergency),
+        refs=tuple(dict.fromkeys([*panel["refs"], *block.refs, *s["example_rules"]["refs"]])),
     )
 
 

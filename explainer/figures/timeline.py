@@ -31,6 +31,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
+from explainer.content import aftercare
 from explainer.content.clinic import shown_protocols
 from explainer.content.protocols import Protocol
 from explainer.figures import palette as pal
@@ -83,13 +84,14 @@ BAND_ORDER = ("relief", "dissociation", "anaesthesia")
 
 def strings_key(name: str) -> str:
     """A background cache key for a timeline figure (changes when its strings change)."""
-    return background_key(name, assets_dir() / STRINGS_FILE)
+    return background_key(name, assets_dir() / STRINGS_FILE, assets_dir() / aftercare.FILE)
 
 
 @lru_cache(maxsize=1)
 def strings() -> Mapping:
     """Every visible string of the timeline (`assets/content/timeline.yaml`)."""
-    return yaml.safe_load((assets_dir() / STRINGS_FILE).read_text(encoding="utf-8"))
+    raw = yaml.safe_load((assets_dir() / STRINGS_FILE).read_text(encoding="utf-8"))
+    return aftercare.fill_timeline(raw)  # "home" phases take the one after-care block
 
 
 @lru_cache(maxsize=1)

@@ -5,8 +5,8 @@ numbers (or that none is set up), the plan's times, the chosen protocol, the wal
 points, side effects and questions (the same passages the pages show), the clinic's rules and
 when-to-call list, the regulator statement, and the sources those parts cite.
 
-Text with emphasis is passed as *runs* (``{"t": text, "b": bold}``) built from the passages'
-Markdown with markdown-it, so the template shows every value as text, never as markup.
+Text with emphasis is passed as *runs* (``{"t": text, "b": bold}``, `explainer.content.runs`),
+so the template shows every value as text, never as markup.
 """
 
 from __future__ import annotations
@@ -14,15 +14,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from markdown_it import MarkdownIt
-
 from explainer import content
 from explainer.content import clinic_text
 from explainer.content.clinic import current
+from explainer.content.runs import blocks
 from explainer.figures import timeline as tl
 from explainer.models.plan import Plan, clock, day_words, when
 
-__all__ = ["PASSAGES", "HandoutRequest", "blocks", "handout_data", "plan_rows"]
+__all__ = ["PASSAGES", "HandoutRequest", "handout_data", "plan_rows", "session_lines"]
 
 PASSAGES = {"main_points": "s9-summary", "side_effects": "s7-common",
             "questions": "s9-questions"}
@@ -30,9 +29,6 @@ PASSAGES = {"main_points": "s9-summary", "side_effects": "s7-common",
 
 CHART_REFS = ("domino1982", "zanos2018")
 PICTURE_REFS = ("mendell1966",)
-
-_md = MarkdownIt("commonmark", {"html": False})
-
 
 @dataclass(frozen=True)
 class HandoutRequest:
@@ -43,44 +39,6 @@ class HandoutRequest:
     weight_kg: float = 70.0
     patient_name: str | None = field(default=None, repr=False)
     made_on: date | None = None
-
-
-def _runs(inline_tokens) -> list[dict]:
-    runs, bold = [], False
-    for tok in inline_tokens:
-        if tok.type == "strong_open":
-            bold = True
-        elif tok.type == "strong_close":
-            bold = False
-        elif tok.type in ("text", "code_inline") and tok.content:
-            if runs and runs[-1]["b"] == bold:
-                runs[-1]["t"] += tok.content
-            else:
-                runs.append({"t": tok.content, "b": bold})
-        elif tok.type in ("softbreak", "hardbreak"):
-            if runs:
-                runs[-1]["t"] += " "
-    return runs
-
-
-def blocks(markdown: str) -> list[dict]:
-    """Markdown -> ``[{"kind": "p", "runs": […]}, {"kind": "list", "items": [[runs]…]}]``."""
-    out: list[dict] = []
-    in_list = 0
-    for tok in _md.parse(markdown):
-        if tok.type == "bullet_list_open":
-            in_list += 1
-            if in_list == 1:
-                out.append({"kind": "list", "items": []})
-        elif tok.type == "bullet_list_close":
-            in_list -= 1
-        elif tok.type == "inline":
-            runs = _runs(tok.children or [])
-            if in_list:
-                out[-1]["items"].append(runs)
-            else:
-                out.append({"kind": "p", "runs": runs})
-    return out
 
 
 def _section(key: str) -> tuple[list[dict], tuple[str, ...]]:

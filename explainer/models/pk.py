@@ -362,7 +362,7 @@ ROUTES: Mapping[str, Route] = MappingProxyType({
              "study of 10–50 mg doses: absorption through the nose varies a lot, so the band "
              "11–45% matters more than the typical value." + _ABSORPTION_NOTE),
     "oral": Route(
-        name="oral", label="tablet or liquid swallowed",
+        name="oral", label="liquid by mouth",
         f=0.20, f_low=0.17, f_high=0.27,
         tmax_min=57.6, tmax_range_min=None,
         ka_per_min=0.00578,

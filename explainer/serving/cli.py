@@ -1,5 +1,6 @@
 """The `ketamine-explainer` console command: `serve [--port N] [--host H] [--open]
-[--clinic FILE]` and `check-clinic FILE`."""
+[--clinic FILE]`, `check-clinic FILE`, and `review-export [--out DIR] [--format
+markdown|html]` (explainer.content.review_export)."""
 
 from __future__ import annotations
 
@@ -45,6 +46,9 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--notebook-dir", type=Path, default=None, help=argparse.SUPPRESS)
     c = sub.add_parser("check-clinic", help="check a clinic configuration file and exit")
     c.add_argument("file", type=Path, help="the clinic file (TOML)")
+    from explainer.content import review_export
+
+    review_export.add_parser(sub)
     return p
 
 
@@ -112,6 +116,11 @@ def main(argv: list[str] | None = None) -> None:
     args = _parser().parse_args(argv)
     if args.command == "check-clinic":
         sys.exit(check_clinic(args.file))
+    if args.command == "review-export":
+        from explainer.content import review_export
+
+        review_export.run(args)
+        return
     options = _serve_options(args)
     if options.clinic_file is not None:
         # Checked before anything listens; the kernels read the same file (once each).

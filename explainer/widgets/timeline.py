@@ -308,15 +308,15 @@ def _plan_sentence(protocol_id: str) -> str:
 
 def course_sentences(protocol_id: str, mode: str = PATIENT) -> list[str]:
     c = strings()["course"]
-    rows = {r["key"]: r for r in c["rows"]}
+    rows = {r["key"]: " ".join(r["text"].split()) for r in c["rows"]}  # drawn on two lines
+    sources = {r["key"]: r["source"] for r in c["rows"]}
     frame = course_fig.course_frame(protocol_id, mode)
-    out = [_plan_sentence(protocol_id), rows["onset"]["text"]]
+    out = [_plan_sentence(protocol_id), rows["onset"]]
     if mode == TRAINEE:
-        out += [f"{rows[k]['text'].rstrip('.')} ({rows[k]['source']})." for k in rows
-                if k != "onset"]
+        out += [f"{rows[k].rstrip('.')} ({sources[k]})." for k in rows if k != "onset"]
     else:
-        out += [rows[k]["text"] for k in frame.closest]
-        out.append(rows["none"]["text"])
+        out += [rows[k] for k in frame.closest]
+        out += [rows["none"], rows["nice"]]
     if frame.closest:
         out.append(c["describer_closest"])
     if not frame.iv:
