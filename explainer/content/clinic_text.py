@@ -26,8 +26,8 @@ from explainer.content.clinic import COUNTRIES, ClinicConfig, current
 from explainer.content.runs import blocks, plain
 from explainer.models.plan import PlanRules
 
-__all__ = ["AftercareParts", "ClinicRules", "aftercare_parts", "duration", "footer_text", "plan_rules", "regulator", "rules",
-           "strings"]
+__all__ = ["AftercareParts", "ClinicRules", "aftercare_parts", "duration", "footer_text",
+           "plan_rules", "regulator", "rules", "strings"]
 
 STRINGS_FILE = "content/clinic.yaml"
 
@@ -100,7 +100,8 @@ def aftercare_parts() -> AftercareParts:
                          "to call and an emergency paragraph")
     first_list = next(i for i, x in enumerate(parts) if x["kind"] == "list")
     lead = plain(parts[first_list - 1]["runs"]) if first_list else ""
-    return AftercareParts(lead=" ".join(lead.split()), rules=tuple(_item(plain(r)) for r in lists[0]),
+    return AftercareParts(lead=" ".join(lead.split()),
+                          rules=tuple(_item(plain(r)) for r in lists[0]),
                           call=tuple(_item(plain(r)) for r in lists[1]),
                           emergency=" ".join(paragraphs[-1].split()), refs=b.refs)
 
