@@ -12,7 +12,7 @@ LAB_ARGS ?=
 LAB_DIR  ?= notebooks/study
 LAB_ROOT := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 
-.PHONY: serve test lint bench chromium clean lab docs
+.PHONY: serve test lint bench chromium pdf-tools check-clinic clean lab docs
 
 $(BIN)/python:
 	@$(PYTHON) -m venv $(VENV) 2>/dev/null || { \
@@ -43,8 +43,20 @@ chromium:
 	  $(SUDO) apt-get update -q && \
 	  $(SUDO) apt-get install -y -q --no-install-recommends chromium fonts-dejavu-core; }
 
+# pdftoppm / pdfinfo: the handout tests render and inspect the PDF they download; DejaVu Sans is
+# the handout's typeface (embedded in the PDF).
+pdf-tools:
+	@{ command -v pdftoppm && [ -d /usr/share/fonts/truetype/dejavu ]; } >/dev/null 2>&1 || { \
+	  echo "Installing Debian's poppler-utils and DejaVu fonts for the handout"; \
+	  $(SUDO) apt-get update -q && \
+	  $(SUDO) apt-get install -y -q --no-install-recommends poppler-utils fonts-dejavu-core; }
+
 serve: $(VENV)/.run-installed
-	$(BIN)/ketamine-explainer serve --port $(PORT)
+	$(BIN)/ketamine-explainer serve --port $(PORT) $(if $(CLINIC),--clinic $(CLINIC))
+
+# make check-clinic CLINIC=examples/clinic.toml
+check-clinic: $(VENV)/.run-installed
+	$(BIN)/ketamine-explainer check-clinic $(or $(CLINIC),examples/clinic.toml)
 
 # JupyterLab on notebooks/study (the package is installed, so `import explainer` works), bound
 # to this machine only; the extension manager does not query PyPI. Extra options go in LAB_ARGS, e.g. LAB_ARGS=--no-browser; LAB_DIR=...
@@ -60,11 +72,12 @@ docs: $(VENV)/.docs-installed
 lint: $(VENV)/.test-installed
 	$(BIN)/ruff check .
 
-test: $(VENV)/.test-installed chromium lint
+test: $(VENV)/.test-installed chromium pdf-tools lint
 	$(BIN)/pytest
 
-bench: $(VENV)/.test-installed chromium
+bench: $(VENV)/.test-installed chromium pdf-tools
 	$(BIN)/python -m benchmarks.run
+	$(BIN)/python -m benchmarks.handout
 
 clean:
 	rm -rf $(VENV) tests/artifacts benchmarks/results .pytest_cache docs/api

@@ -96,12 +96,17 @@ def header_html(current: str) -> str:
 
 
 def footer_html() -> str:
-    """The one plain disclaimer every page carries, and a link to "About this guide"."""
+    """The one plain disclaimer every page carries, a link to "About this guide", and the
+    clinic line: its name and numbers, or that the pages are not set up for one clinic (issue 12;
+    values escaped)."""
+    from explainer.content.clinic_text import footer_text
+
     about = next((p for p in pages() if p.id == "about"), None)
     link = (f'<p><a class="kx-footer-about" href="{escape(page_url(about.notebook))}'
             f'#{ABOUT_SECTION}">{escape(site()["footer_about"])}</a></p>' if about else "")
     return (
         f'<footer class="kx-footer" role="contentinfo"><p>{escape(site()["disclaimer"])}</p>'
+        f'<p class="kx-footer-clinic">{escape(footer_text())}</p>'
         f"{link}</footer>"
     )
 

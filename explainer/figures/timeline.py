@@ -32,7 +32,8 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
 from explainer.content import aftercare
-from explainer.content.protocols import Protocol, load_protocols
+from explainer.content.clinic import shown_protocols
+from explainer.content.protocols import Protocol
 from explainer.figures import palette as pal
 from explainer.figures import svg
 from explainer.figures.scene import Scene, background_key, project_style
@@ -95,8 +96,9 @@ def strings() -> Mapping:
 
 @lru_cache(maxsize=1)
 def protocols() -> Mapping[str, Protocol]:
-    """The protocol library (`assets/protocols.yaml`), loaded once."""
-    return load_protocols()
+    """The protocols shown, loaded once: the library (`assets/protocols.yaml`), with a
+    clinic's own first when one is configured (issue 12: `explainer.content.clinic`)."""
+    return shown_protocols()
 
 
 def pt(px: float) -> float:

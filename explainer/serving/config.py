@@ -52,6 +52,8 @@ class ServeOptions:
     preheat: int = 0
     """Kernels kept warm per page; 0 turns preheating off (see benchmarks/ for the measurement)."""
     notebook_dir: Path | None = None
+    clinic_file: Path | None = None
+    """A clinic configuration file (validated before the server starts)."""
 
     def __post_init__(self):
         if not 1 <= self.port <= 65535:

@@ -6,6 +6,8 @@
 // - links between the explainer's pages open in the same tab (JupyterLab's renderer adds
 //   target="_blank" to every link, which would open a second page and a second kernel);
 // - self-check answer groups are named after their question.
+// - a new handout link (a.kx-download, a data: URL built in the kernel) is clicked once, so
+//   "Make a handout" downloads the PDF in one click (explainer/widgets/handout.py).
 (function () {
   "use strict";
   function text(el) { return (el && el.textContent || "").replace(/\s+/g, " ").trim(); }
@@ -48,6 +50,10 @@
         group.setAttribute("role", "group");
         group.setAttribute("aria-label", prompt);
       }
+    });
+    root.querySelectorAll("a.kx-download[data-kx-auto]:not([data-kx-clicked])").forEach(function (a) {
+      a.setAttribute("data-kx-clicked", "1");
+      a.click();
     });
     root.querySelectorAll("button.jupyter-button:not([aria-label])").forEach(function (b) {
       if (!text(b) && b.title) { b.setAttribute("aria-label", b.title); }
