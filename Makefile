@@ -1,12 +1,18 @@
 # Two commands do everything on a fresh Debian 12 machine with Python 3.11 (run as root, or
 # with sudo available): `make serve` and `make test`. Repeated runs skip what is installed.
+# For trainees: `make lab` opens JupyterLab on the study notebooks; `make docs` builds the
+# models' API reference into docs/api/.
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PORT   ?= 8866
+LAB_PORT ?= 8888
+LAB_ARGS ?=
+LAB_DIR  ?= notebooks/study
+LAB_ROOT := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 
-.PHONY: serve test lint bench load multi hub chromium nginx clean
+.PHONY: serve test lint bench load multi hub chromium nginx pdf-tools check-clinic clean lab docs
 
 $(BIN)/python:
 	@$(PYTHON) -m venv $(VENV) 2>/dev/null || { \
@@ -21,6 +27,14 @@ $(VENV)/.run-installed: pyproject.toml | $(BIN)/python
 
 $(VENV)/.test-installed: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install -q -e '.[test]'
+	@touch $@ $(VENV)/.run-installed $(VENV)/.lab-installed $(VENV)/.docs-installed
+
+$(VENV)/.lab-installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e '.[lab]'
+	@touch $@ $(VENV)/.run-installed
+
+$(VENV)/.docs-installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e '.[docs]'
 	@touch $@ $(VENV)/.run-installed
 
 chromium:
@@ -35,8 +49,31 @@ nginx:
 	  $(SUDO) apt-get update -q && \
 	  $(SUDO) apt-get install -y -q --no-install-recommends nginx-light; }
 
+# pdftoppm / pdfinfo: the handout tests render and inspect the PDF they download; DejaVu Sans is
+# the handout's typeface (embedded in the PDF).
+pdf-tools:
+	@{ command -v pdftoppm && [ -d /usr/share/fonts/truetype/dejavu ]; } >/dev/null 2>&1 || { \
+	  echo "Installing Debian's poppler-utils and DejaVu fonts for the handout"; \
+	  $(SUDO) apt-get update -q && \
+	  $(SUDO) apt-get install -y -q --no-install-recommends poppler-utils fonts-dejavu-core; }
+
 serve: $(VENV)/.run-installed
-	$(BIN)/ketamine-explainer serve --port $(PORT)
+	$(BIN)/ketamine-explainer serve --port $(PORT) $(if $(CLINIC),--clinic $(CLINIC))
+
+# make check-clinic CLINIC=examples/clinic.toml
+check-clinic: $(VENV)/.run-installed
+	$(BIN)/ketamine-explainer check-clinic $(or $(CLINIC),examples/clinic.toml)
+
+# JupyterLab on notebooks/study (the package is installed, so `import explainer` works), bound
+# to this machine only; the extension manager does not query PyPI. Extra options go in LAB_ARGS, e.g. LAB_ARGS=--no-browser; LAB_DIR=...
+# opens another folder (the tests use a copy).
+lab: $(VENV)/.lab-installed
+	$(BIN)/jupyter lab --ServerApp.root_dir=$(LAB_DIR) --ServerApp.ip=127.0.0.1 \
+	  --ServerApp.port=$(LAB_PORT) --LabApp.default_url=/lab/tree/index.ipynb \
+	  --LabApp.extension_manager=readonly $(LAB_ROOT) $(LAB_ARGS)
+
+docs: $(VENV)/.docs-installed
+	$(BIN)/python docs/build_api.py
 
 lint: $(VENV)/.test-installed
 	$(BIN)/ruff check .
@@ -48,7 +85,7 @@ $(CHP): | $(BIN)/python
 	  $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q --no-install-recommends npm; }
 	npm install --prefix $(VENV)/chp --no-audit --no-fund configurable-http-proxy@5
 
-test: $(VENV)/.test-installed chromium nginx $(CHP) lint
+test: $(VENV)/.test-installed chromium pdf-tools nginx $(CHP) lint
 	$(BIN)/pytest
 
 # JupyterHub in front: one explainer per signed-in person (set your authenticator first)
@@ -63,8 +100,9 @@ multi: $(VENV)/.run-installed nginx
 load: $(VENV)/.test-installed
 	$(BIN)/python -m benchmarks.load
 
-bench: $(VENV)/.test-installed chromium
+bench: $(VENV)/.test-installed chromium pdf-tools
 	$(BIN)/python -m benchmarks.run
+	$(BIN)/python -m benchmarks.handout
 
 clean:
-	rm -rf $(VENV) tests/artifacts benchmarks/results .pytest_cache
+	rm -rf $(VENV) tests/artifacts benchmarks/results .pytest_cache docs/api

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import posixpath
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from html import escape
@@ -17,7 +18,25 @@ from markdown_it import MarkdownIt
 
 from explainer.serving.paths import assets_dir, notebooks_dir
 
+STUDY_DIR = "study"
+"""Folder of the trainee study notebooks under `notebooks/`."""
+
 _md = MarkdownIt("commonmark", {"html": False, "typographer": True}).enable("table")
+
+
+def _heading_open(renderer, tokens, idx, options, env):
+    """Level-2 headings get an id from their words ("About this guide" -> about-this-guide),
+    so the footer can link to a section."""
+    if tokens[idx].tag == "h2":
+        slug = re.sub(r"[^a-z0-9]+", "-", tokens[idx + 1].content.lower()).strip("-")
+        tokens[idx].attrSet("id", slug)
+    return renderer.renderToken(tokens, idx, options, env)
+
+
+_md.add_render_rule("heading_open", _heading_open)
+ABOUT_SECTION = "about-this-guide"
+"""The About page's IPDAS section (who wrote it, dates, updates, evidence, funding,
+uncertainty), linked from every footer."""
 
 
 @dataclass(frozen=True)
@@ -52,6 +71,8 @@ def page_url(notebook: str) -> str:
     """
     here = os.environ.get("SCRIPT_NAME", "")
     base = posixpath.dirname(here) if here.startswith("/") and here.endswith(".ipynb") else ""
+    if base.endswith(f"/{STUDY_DIR}"):  # pages in notebooks/study/ link from the same root
+        base = base[: -len(STUDY_DIR) - 1]
     return f"{base or '/voila/render'}/{notebook}"
 
 
@@ -75,10 +96,18 @@ def header_html(current: str) -> str:
 
 
 def footer_html() -> str:
-    """The one plain disclaimer every page carries."""
+    """The one plain disclaimer every page carries, a link to "About this guide", and the
+    clinic line: its name and numbers, or that the pages are not set up for one clinic (issue 12;
+    values escaped)."""
+    from explainer.content.clinic_text import footer_text
+
+    about = next((p for p in pages() if p.id == "about"), None)
+    link = (f'<p><a class="kx-footer-about" href="{escape(page_url(about.notebook))}'
+            f'#{ABOUT_SECTION}">{escape(site()["footer_about"])}</a></p>' if about else "")
     return (
         f'<footer class="kx-footer" role="contentinfo"><p>{escape(site()["disclaimer"])}</p>'
-        "</footer>"
+        f'<p class="kx-footer-clinic">{escape(footer_text())}</p>'
+        f"{link}</footer>"
     )
 
 
@@ -105,12 +134,30 @@ def show(*parts: str) -> None:
     display(HTML("".join(parts)))
 
 
+def checked_counts() -> dict[str, int]:
+    """How many registry entries were checked each way (an entry may count under two)."""
+    from explainer.content import references
+    from explainer.content.references import CHECKED
+
+    counts = dict.fromkeys(CHECKED, 0)
+    for ref in references().values():
+        for how in ref.checked:
+            counts[how] += 1
+    return {how: n for how, n in counts.items() if n}
+
+
 def references_html() -> str:
-    """Every source in the registry, one line each (the About page's list)."""
+    """Every source in the registry, one line each with how it was checked and what it is
+    cited for (the About page's list), after a tally taken from the same fields."""
     from explainer.content import references
 
+    tally = "; ".join(f"{how}: {n}" for how, n in checked_counts().items())
     items = [
-        f"<li><strong>{escape(key)}</strong>: {escape(ref.format(confidence=True))}</li>"
+        f"<li><strong>{escape(key)}</strong>: {escape(ref.format(confidence=True))} "
+        f'<span class="kx-ref-checked">How checked: {escape(", ".join(ref.checked))}.</span> '
+        f'<span class="kx-ref-supports">Cited for: {escape(ref.supports)}</span></li>'
         for key, ref in sorted(references().items())
     ]
-    return f'<h2 id="sources">Sources</h2><ul class="kx-references">{"".join(items)}</ul>'
+    return (f'<h2 id="sources">Sources</h2><p class="kx-references-tally">How the '
+            f"{len(references())} sources were checked: {escape(tally)}.</p>"
+            f'<ul class="kx-references">{"".join(items)}</ul>')

@@ -40,7 +40,8 @@ def free_port() -> int:
 class Server:
     """A running explainer server on a free port; its log is kept for assertions."""
 
-    def __init__(self, *extra: str, notebook_dir: Path | None = None, log_path: Path):
+    def __init__(self, *extra: str, notebook_dir: Path | None = None, log_path: Path,
+                 env: dict[str, str] | None = None):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = log_path
@@ -50,7 +51,8 @@ class Server:
             args += ["--notebook-dir", str(notebook_dir)]
         self._log = open(log_path, "w")  # noqa: SIM115  (closed in stop)
         self.proc = subprocess.Popen(
-            [*args, *extra], stdout=self._log, stderr=subprocess.STDOUT, cwd=REPO
+            [*args, *extra], stdout=self._log, stderr=subprocess.STDOUT, cwd=REPO,
+            env={**os.environ, **(env or {})},
         )
         self._wait_ready()
 
@@ -118,8 +120,9 @@ def make_server(artifacts, tmp_path_factory):
     """Start extra servers with other options; all are stopped at the end."""
     started = []
 
-    def make(*extra, notebook_dir=None, name="extra"):
-        srv = Server(*extra, notebook_dir=notebook_dir, log_path=artifacts / f"server-{name}.log")
+    def make(*extra, notebook_dir=None, name="extra", env=None):
+        srv = Server(*extra, notebook_dir=notebook_dir, log_path=artifacts / f"server-{name}.log",
+                     env=env)
         started.append(srv)
         return srv
 

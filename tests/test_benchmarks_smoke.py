@@ -9,7 +9,7 @@ import json
 
 import pytest
 
-from benchmarks import run
+from benchmarks import handout, run
 
 pytestmark = pytest.mark.browser
 
@@ -23,3 +23,11 @@ def test_benchmark_harness_runs_in_quick_mode(capsys):
     assert "bench-empty.ipynb" in results["load_s"]
     assert results["roundtrip_ms"]["bench-label.ipynb"], "the label round trip was measured"
     assert results["kernel_rss_mb"] and all(mb > 0 for mb in results["kernel_rss_mb"].values())
+
+
+def test_handout_benchmark_runs_in_quick_mode(capsys):
+    assert handout.main(["--quick"]) == 0
+    out = capsys.readouterr().out
+    assert "click -> PDF downloaded" in out and "handout size" in out
+    results = json.loads((handout.RESULTS / "handout-quick.json").read_text())
+    assert results["click_to_download_s"]["n"] == 2 and results["pdf_bytes"] > 10_000

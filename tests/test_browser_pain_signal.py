@@ -78,15 +78,15 @@ def test_patient_keyboard_play_and_reset(browser, server, artifacts, size):
     page.get_by_role("button", name="None", exact=True).focus()
     page.keyboard.press("Tab")
     focused = page.evaluate("document.activeElement.textContent")
-    assert focused == "Pain-relief range"
+    assert focused == "Linked with relief"
     page.keyboard.press("Space")
-    _wait_for_text(page, DESCRIBER, "pain-relief level")
+    _wait_for_text(page, DESCRIBER, "level linked with pain relief")
     assert _overlay(page) != before_svg and "gates blocked" in _overlay(page)
-    page.get_by_role("button", name="Pain-relief range").press("Tab")
+    page.get_by_role("button", name="Linked with relief").press("Tab")
     page.keyboard.press("Enter")  # the next level, with Enter this time
     _wait_for_text(page, DESCRIBER, "“floaty” level")
-    page.get_by_role("button", name="Pain-relief range").click()
-    _wait_for_text(page, DESCRIBER, "pain-relief level")
+    page.get_by_role("button", name="Linked with relief").click()
+    _wait_for_text(page, DESCRIBER, "level linked with pain relief")
     _shoot(page, artifacts, size)
 
     # Play: the counter runs from the first pinch to the last, one by one.
@@ -140,7 +140,7 @@ def test_trainee_slider_chart_and_notes(browser, server, artifacts, size):
     _wait_for_text(page, ".kx-pain-numbers", "0.48 µM")
     # the named buttons follow the slider
     _wait_for_text(page, ".kx-pain-signal .widget-toggle-button.mod-active",
-                   "Pain-relief range")
+                   "Linked with relief")
     _shoot(page, artifacts, f"trainee-{size}")
 
     page.get_by_role("button", name="Patient view").click()

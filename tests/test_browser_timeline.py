@@ -82,7 +82,7 @@ def test_session_keyboard_cursor_and_protocol(browser, server, artifacts, size):
     _aligned(page, SESSION)
     assert page.locator(f"{SESSION} .kx-figure img").bounding_box()["width"] >= (
         700 if size == "tablet" else 950)
-    assert "pain-relief range" in _text(page, DESCRIBER)
+    assert "linked with pain relief in studies" in _text(page, DESCRIBER)
     readout = page.locator(".kx-cursor-slider .widget-readout")
     assert readout.inner_text() == "1 h 30 min"
 

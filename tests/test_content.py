@@ -407,7 +407,7 @@ def test_patient_content_covers_risks_and_uncertainty():
         "bladder": "bladder", "misuse": "misuse", "pregnancy": "pregnan",
         "psychosis": "psychosis", "relief may be temporary": "temporary",
         "it may not work": "may not work", "the disclaimer": "education, not medical advice",
-        "no driving": "not drive", "an adult to take you home": "an adult should take you home",
+        "no driving": "do not drive", "an adult to take you home": "an adult should take you home",
         "the NICE guideline": "nice", "about 2 points": "about 2 points",
         "little or no change": "little or no change",
     }
@@ -424,7 +424,7 @@ def test_benefits_come_with_their_uncertainty():
 
 
 def test_clinic_practice_is_presented_as_examples():
-    for pid in ("s4-tablets-at-home", "s5-day-example", "s8-who-watches"):
+    for pid in ("s4-by-mouth-at-home", "s5-day-example", "s8-who-watches"):
         assert "your clinic may differ" in _norm(content.passage(pid).text), pid
     assert "clinic-practice" in content.passage("s8-who-watches").refs
 

@@ -339,7 +339,7 @@ def test_concentration_can_be_driven_by_another_widget(widget):
     assert widget.level_buttons.value is None           # not a named step
     assert widget.level_slider.value == 145.0           # the nearest slider step
     assert widget.state.conc_ng_ml == 143.2              # ... which did not write back
-    assert "pain-relief and “floaty” level" in describer(widget)
+    assert "relief-linked and “floaty” level" in describer(widget)
     widget.level_buttons.value = "anaesthetic"          # and the other way round
     assert timeline.conc_ng_ml == 1800.0
     link.unlink()
@@ -388,7 +388,7 @@ def test_bad_values_are_rejected_without_breaking_the_widget(widget, name, value
         setattr(widget.state, name, value)
     assert (overlay(widget), describer(widget), getattr(widget.state, name)) == before
     widget.level_buttons.value = "relief"
-    assert "pain-relief level" in describer(widget)
+    assert "level linked with pain relief" in describer(widget)
     assert widget.error.layout.display == "none"
 
 

@@ -94,9 +94,12 @@ def test_every_phase_and_check_cites_and_examples_are_marked():
 def test_course_rows_carry_their_sources():
     rows = {r["key"]: r for r in tl.strings()["course"]["rows"]}
     assert set(rows["onset"]["refs"]) == {"goldberg2010", "sigtermans2009"}
-    assert set(rows["crps"]["refs"]) == {"cohen2018", "niesters2014"}
-    assert rows["other"]["refs"] == ["orhurhu2019"]
-    assert rows["none"]["refs"] == ["goldberg2010"] and "37%" in rows["none"]["text"]
+    assert set(rows["crps"]["refs"]) == {"cohen2018", "sigtermans2009", "niesters2014"}
+    assert "week 12" in rows["crps"]["text"] and "no longer clear" in rows["crps"]["text"]
+    assert rows["pooled"]["refs"] == ["orhurhu2019"] and "All 7 trials" in rows["pooled"]["text"]
+    assert rows["none"]["refs"] == ["goldberg2010"] and "6 had little" in rows["none"]["text"]
+    assert rows["none"]["people"] == [6, 16] and "16 people" in rows["none"]["text"]
+    assert "nice-ng193" in rows["nice"]["refs"] and "fibromyalgia" in rows["nice"]["text"]
     for row in rows.values():
         assert row["source"], row["key"]
 
@@ -325,8 +328,9 @@ def test_describer_names_the_band_at_the_cursor(widget):
                   if t >= 0 and 70 <= curve.level_at(t) < 100)
     widget.cursor.value = inside
     text = words(widget.session_view.describer.value)
-    assert "pain-relief range" in text and "“floaty”" not in text.split(".")[0]
-    assert "pain relief" in svg_text(session_svg(widget))
+    assert "linked with pain relief in studies" in text
+    assert "“floaty”" not in text.split(".")[0]
+    assert "linked with relief" in svg_text(session_svg(widget))
     widget.cursor.value = -30
     assert "Before the start" in words(widget.session_view.describer.value)
     widget.cursor.value = 60 * 4 + 30

@@ -26,7 +26,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from explainer.content import _markdown
+from explainer.content import _markdown, aftercare
 from explainer.content._assets import ContentError, assets_dir, read_yaml
 from explainer.content.references import _load as _load_references
 
@@ -263,6 +263,7 @@ def _parse_step_file(path: Path, known, p: _Problems, seen: dict[str, str]) -> l
     if not isinstance(items, list) or not items:
         p.add(path.name, "passages must be a non-empty list")
         return []
+    items = [aftercare.expand(item, path.parent.parent) for item in items]  # `block: aftercare`
     out = []
     for where, item in _items(path, items, "passage", _PASSAGE_KEYS, p):
         ident = _id(item, where, p, seen)
@@ -480,6 +481,7 @@ def clear_cache() -> None:
     """Forget loaded files (after editing them, or after changing the assets directory)."""
     _bundle_at.cache_clear()
     _load_references.cache_clear()
+    aftercare._block_at.cache_clear()
 
 
 def validate(root: str | Path | None = None) -> dict[str, int]:
@@ -492,6 +494,7 @@ def validate(root: str | Path | None = None) -> dict[str, int]:
     """
     path = Path(root).expanduser().resolve() if root is not None else assets_dir()
     _load_references.cache_clear()
+    aftercare._block_at.cache_clear()
     bundle = _parse_all(path)
     return {
         "passages": len(bundle.passages),

@@ -41,6 +41,8 @@ __all__ = [
     "Protocol",
     "assets_dir",
     "load_protocols",
+    "parse_protocols",
+    "reference_keys",
 ]
 
 EXAMPLE_NOTE = "Example — your clinic may differ"
@@ -210,6 +212,11 @@ def _read_yaml(path: Path) -> Any:
         raise ProtocolError(f"{path} is not valid YAML: {exc}") from exc
 
 
+def reference_keys(references_path: Path | None = None) -> frozenset[str]:
+    """The keys of the references registry (``assets_dir() / "references.yaml"`` by default)."""
+    return _reference_keys(references_path or assets_dir() / "references.yaml")
+
+
 def _reference_keys(references_path: Path) -> frozenset[str]:
     data = _read_yaml(references_path)
     if not isinstance(data, Mapping):
@@ -224,7 +231,9 @@ class _Ctx:
         self.path = path
 
     def fail(self, where: str, msg: str) -> ProtocolError:
-        return ProtocolError(f"{self.path}: {where}: {msg}")
+        err = ProtocolError(f"{self.path}: {where}: {msg}")
+        err.where, err.reason = where, msg  # for callers that locate the field (clinic files)
+        return err
 
 
 def _num(ctx: _Ctx, where: str, value: Any, *, positive: bool, high: float | None = None
@@ -407,6 +416,19 @@ def load_protocols(path: str | os.PathLike[str] | None = None, *,
     items = top["protocols"]
     if not isinstance(items, list) or not items:
         raise ctx.fail("protocols", "must be a non-empty list")
+    return parse_protocols(items, source=file, ref_keys=ref_keys)
+
+
+def parse_protocols(items: list[Any], *, source: str | os.PathLike[str],
+                    ref_keys: frozenset[str] | None = None) -> dict[str, Protocol]:
+    """Validate protocol entries already read from a file (the library's YAML, or the
+    ``[[protocols]]`` tables of a clinic's TOML file); return ``{id: Protocol}`` in order.
+
+    The one protocol validator: raises :class:`ProtocolError` at the first problem, with
+    ``err.where`` (e.g. ``"protocol 'x'.doses[0].mg_per_kg"``) and ``err.reason`` set."""
+    ctx = _Ctx(Path(source))
+    if ref_keys is None:
+        ref_keys = _reference_keys(assets_dir() / "references.yaml")
     out: dict[str, Protocol] = {}
     for i, item in enumerate(items):
         p = _protocol(ctx, i, item, ref_keys)

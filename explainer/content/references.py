@@ -3,6 +3,7 @@
     from explainer.content import references, reference
     reference("orhurhu2019").format()   # one-line citation
     references()["cohen2018"].confidence  # "M"
+    references()["cohen2018"].checked     # ("summary",): how it was checked for this guide
 """
 
 from __future__ import annotations
@@ -15,12 +16,24 @@ from types import MappingProxyType
 
 from explainer.content._assets import ContentError, assets_dir, read_yaml
 
-__all__ = ["CONFIDENCE", "Reference", "format_refs", "reference", "references"]
+__all__ = ["CHECKED", "CONFIDENCE", "Reference", "format_refs", "reference", "references"]
 
 CONFIDENCE = {"H": "primary paper, abstract or label", "M": "reliable secondary copy"}
 """Confidence grades used in the registry (see clinical-facts.md); L-grade sources are not used."""
 
-_REQUIRED = {"citation", "confidence"}
+CHECKED = {
+    "full text": "the whole paper or document was read",
+    "abstract": "the official abstract",
+    "drug label": "the product label or prescribing information",
+    "leaflet": "a published patient leaflet or patient information page",
+    "summary": "seen through a guideline summary, a review or another paper, not the source itself",
+    "code": "open-source code that carries the numbers and cites the source",
+    "computed": "arithmetic from a formula",
+    "not read": "cited as the usual source, but not seen for this guide",
+}
+"""How a registry entry was checked (its ``checked`` field lists one or more of these)."""
+
+_REQUIRED = {"citation", "confidence", "checked", "supports"}
 _OPTIONAL = {"year", "pmid", "pmc", "doi", "note", "kind"}
 
 
@@ -37,6 +50,8 @@ class Reference:
     doi: str | None = None
     note: str | None = None
     kind: str | None = None
+    checked: tuple[str, ...] = ()
+    supports: str = ""
 
     @property
     def is_example(self) -> bool:
@@ -88,6 +103,14 @@ def _parse(path: Path) -> Mapping[str, Reference]:
         if entry["confidence"] not in CONFIDENCE:
             problems.append(f"{where}: confidence must be one of {', '.join(CONFIDENCE)}")
             continue
+        checked = entry["checked"]
+        if (not isinstance(checked, list) or not checked
+                or not all(isinstance(c, str) and c in CHECKED for c in checked)):
+            problems.append(f"{where}: checked must list one or more of {', '.join(CHECKED)}")
+            continue
+        if not isinstance(entry["supports"], str) or not entry["supports"].strip():
+            problems.append(f"{where}: supports must say what the source is cited for")
+            continue
         out[key] = Reference(
             key=key,
             citation=str(entry["citation"]),
@@ -95,6 +118,8 @@ def _parse(path: Path) -> Mapping[str, Reference]:
             year=int(entry["year"]) if entry.get("year") is not None else None,
             **{f: (str(entry[f]) if entry.get(f) is not None else None)
                for f in ("pmid", "pmc", "doi", "note", "kind")},
+            checked=tuple(checked),
+            supports=entry["supports"].strip(),
         )
     if problems:
         raise ContentError("references registry:\n  " + "\n  ".join(problems))

@@ -39,14 +39,14 @@ from explainer.figures.timeline import (
 __all__ = ["CW", "CH", "CALENDAR_DAYS", "WEEKS", "CourseFrame", "course_frame", "course_overlay",
            "course_scene", "row_boxes"]
 
-CW, CH = 1040, 760
+CW, CH = 1040, 1000
 CALENDAR_DAYS = 14
 WEEKS = 13
 LEFT, RIGHT = 190, 1020
 CELL = (RIGHT - LEFT) / CALENDAR_DAYS
 CAL_TOP, CAL_H = 56, 60
 ROWS_TOP = 206
-ROW_H = 78
+ROW_H = 106
 BAND_H = 20
 WEEK_TICKS = (0, 1, 2, 4, 8, 12)
 
@@ -141,13 +141,14 @@ def _draw_course(fig) -> None:
             else:
                 paper.add_patch(Rectangle((x0, band_y), x1 - x0, BAND_H, facecolor=fill,
                                           edgecolor=edge, lw=1.5, hatch="//", zorder=1))
-        else:  # about a third: three people, one of them grey
-            for j, colour in enumerate((fill, fill, pal.GRID)):
+        elif row.get("people"):  # k of n people, drawn as n figures with k of them empty
+            k, n = row["people"]
+            for j in range(n):
                 _person(paper, LEFT + 12 + j * 24, band_y + BAND_H / 2 + 2,
-                        colour if j < 2 else "#bfc5cc")
-        paper.text(LEFT, top + 44, row["text"], ha="left", va="center", fontsize=pt(STRIP_PX),
-                   color=pal.INK)
-        paper.text(LEFT, top + 66, f"{c['source_label']} {row['source']}", ha="left",
+                        "#ffffff" if j >= n - k else fill)
+        paper.text(LEFT, top + 60, row["text"], ha="left", va="center", fontsize=pt(STRIP_PX),
+                   color=pal.INK, linespacing=1.15)
+        paper.text(LEFT, top + 95, f"{c['source_label']} {row['source']}", ha="left",
                    va="center", fontsize=pt(STRIP_PX - 3), color=pal.MUTED_INK)
 
 
@@ -247,7 +248,7 @@ def course_overlay(frame: CourseFrame) -> list[str]:
         top, bottom = boxes[key]
         out.append(svg.rect(6, top + 2, CW - 12, bottom - top - 4, rx=10, fill="none",
                             stroke=pal.INK, stroke_width=3, class_="kx-course-closest"))
-        out += boxed_text(RIGHT, top + 60, c["highlight"], size=STRIP_PX - 2, anchor="end",
+        out += boxed_text(RIGHT, top + 95, c["highlight"], size=STRIP_PX - 2, anchor="end",
                           bold=True)
     bottom = _rows_bottom()
     y = bottom + 112

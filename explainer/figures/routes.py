@@ -1,4 +1,4 @@
-"""The route comparison: the same dose by a short drip, nasal spray, lozenge and tablet on one
+"""The route comparison: the same dose by a short drip, nasal spray, lozenge and by mouth on one
 plot, each route a different colour AND dash AND a direct text label; the nasal spray's wide
 range of bioavailability (11–45%) is shaded.
 

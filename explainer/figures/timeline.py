@@ -29,7 +29,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 import yaml
 
-from explainer.content.protocols import Protocol, load_protocols
+from explainer.content import aftercare
+from explainer.content.clinic import shown_protocols
+from explainer.content.protocols import Protocol
 from explainer.figures import palette as pal
 from explainer.figures import svg
 from explainer.figures.scene import Scene, background_key
@@ -83,19 +85,21 @@ BAND_ORDER = ("relief", "dissociation", "anaesthesia")
 
 def strings_key(name: str) -> str:
     """A background cache key for a timeline figure (changes when its strings change)."""
-    return background_key(name, assets_dir() / STRINGS_FILE)
+    return background_key(name, assets_dir() / STRINGS_FILE, assets_dir() / aftercare.FILE)
 
 
 @lru_cache(maxsize=1)
 def strings() -> Mapping:
     """Every visible string of the timeline (`assets/content/timeline.yaml`)."""
-    return yaml.safe_load((assets_dir() / STRINGS_FILE).read_text(encoding="utf-8"))
+    raw = yaml.safe_load((assets_dir() / STRINGS_FILE).read_text(encoding="utf-8"))
+    return aftercare.fill_timeline(raw)  # "home" phases take the one after-care block
 
 
 @lru_cache(maxsize=1)
 def protocols() -> Mapping[str, Protocol]:
-    """The protocol library (`assets/protocols.yaml`), loaded once."""
-    return load_protocols()
+    """The protocols shown, loaded once: the library (`assets/protocols.yaml`), with a
+    clinic's own first when one is configured (issue 12: `explainer.content.clinic`)."""
+    return shown_protocols()
 
 
 def pt(px: float) -> float:

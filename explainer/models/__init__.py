@@ -1,1 +1,15 @@
-"""Pure models (numpy only): pharmacokinetics (`pk`), the NMDA synapse (`nmda`) and shared bands."""
+"""Pure models (numpy only): pharmacokinetics (`pk`), the NMDA synapse (`nmda`) and shared bands.
+
+Every public function takes numbers in stated units and returns numbers or arrays; nothing here
+draws, reads files or keeps state, so trainees can call the models from a notebook:
+
+>>> from explainer.models import bands, nmda, pk
+>>> round(float(pk.simulate("domino", 70, [pk.Bolus(0, 140)], [5.0])[0]))   # ng/mL
+1110
+>>> round(nmda.fraction_blocked(115.0), 2)                                   # 0 to 1
+0.49
+>>> bands.bands_at(120.0)
+['relief', 'dissociation']
+
+The simplifications are stated in ``docs/model-pk.md`` and ``docs/model-nmda.md``.
+"""

@@ -15,7 +15,22 @@ MOLAR_MASS_REFS = ("ketamine-molar-mass",)
 
 @dataclass(frozen=True)
 class Band:
-    """A named concentration range in ng/mL with the reference key it comes from."""
+    """A named concentration range in ng/mL with the reference key it comes from.
+
+    Parameters
+    ----------
+    key : str
+        ``"relief"``, ``"dissociation"`` or ``"anaesthesia"``.
+    low_ng_ml, high_ng_ml : float
+        The range's ends in ng/mL.
+    refs : tuple of str
+        Reference keys in ``assets/references.yaml``.
+
+    Examples
+    --------
+    >>> BANDS["relief"].low_ng_ml, BANDS["relief"].high_ng_ml, BANDS["relief"].middle_ng_ml
+    (70.0, 160.0, 115.0)
+    """
 
     key: str
     low_ng_ml: float
@@ -37,5 +52,21 @@ BANDS: dict[str, Band] = {
 
 
 def bands_at(conc_ng_ml: float) -> list[str]:
-    """Keys of the bands a concentration falls in (possibly several, since they overlap)."""
+    """Keys of the bands a concentration falls in (possibly several, since they overlap).
+
+    Parameters
+    ----------
+    conc_ng_ml : float
+        Plasma level in ng/mL.
+
+    Returns
+    -------
+    list of str
+        Band keys, in the order of `BANDS`.
+
+    Examples
+    --------
+    >>> bands_at(120.0)
+    ['relief', 'dissociation']
+    """
     return [b.key for b in BANDS.values() if b.low_ng_ml <= conc_ng_ml <= b.high_ng_ml]

@@ -183,7 +183,20 @@ def _check_mg(mg_mM: object) -> float:
 def ng_per_ml_to_um(conc: ArrayLike) -> float | np.ndarray:
     """Convert a ketamine concentration from ng/mL to µM (237.7 g/mol; 1 µM ≈ 238 ng/mL).
 
-    Accepts a number or an array (>= 0, finite); returns a float or an array.
+    Parameters
+    ----------
+    conc : float or array_like
+        Concentration in ng/mL (finite, >= 0).
+
+    Returns
+    -------
+    float or numpy.ndarray
+        Concentration in µM (a float for a number, an array for an array).
+
+    Examples
+    --------
+    >>> ng_per_ml_to_um(237.7)
+    1.0
     """
     c, scalar = _check_conc(conc, "conc")
     um = c / MOLAR_MASS_G_PER_MOL
@@ -207,7 +220,24 @@ def fraction_blocked(conc_ng_ml: ArrayLike, enantiomer: str = "racemic") -> floa
     R 1.4 µM. For 'racemic' the plasma level is split 50:50 and the two enantiomers compete:
     f = (cS/KS + cR/KR) / (1 + cS/KS + cR/KR). Occupancy is 0.5 at the binding constant.
 
-    Accepts a number or an array of ng/mL; returns a float or an array.
+    Parameters
+    ----------
+    conc_ng_ml : float or array_like
+        Plasma ketamine in ng/mL (finite, >= 0), taken as the level at the receptor.
+    enantiomer : str
+        ``"racemic"`` (default), ``"S"`` or ``"R"``.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        Fraction blocked, dimensionless, 0 to 1.
+
+    Examples
+    --------
+    >>> round(fraction_blocked(115.0), 3)
+    0.495
+    >>> fraction_blocked([0.0, 71.31], "S").round(3)
+    array([0. , 0.5])
     """
     enantiomer = _check_enantiomer(enantiomer)
     c, scalar = _check_conc(conc_ng_ml)
@@ -221,6 +251,21 @@ def half_block_ng_ml(enantiomer: str = "racemic") -> float:
 
     S: 0.3 µM ≈ 71.3 ng/mL; R: 1.4 µM ≈ 332.8 ng/mL; racemic: 2 / (1/KS + 1/KR) ≈ 0.494 µM
     ≈ 117.4 ng/mL (total ketamine).
+
+    Parameters
+    ----------
+    enantiomer : str
+        ``"racemic"`` (default), ``"S"`` or ``"R"``.
+
+    Returns
+    -------
+    float
+        Concentration in ng/mL.
+
+    Examples
+    --------
+    >>> round(half_block_ng_ml("racemic"), 2), round(half_block_ng_ml("S"), 2)
+    (117.45, 71.31)
     """
     enantiomer = _check_enantiomer(enantiomer)
     k_um = 1.0 / _occupancy_ratio(1.0, enantiomer)
@@ -235,8 +280,24 @@ def mg_unblocked(v_mV: ArrayLike, mg_mM: float = MG_PHYSIOLOGICAL_MM) -> float |
     """Fraction of NMDA channels free of Mg2+ at membrane potential v_mV (Jahr & Stevens 1990).
 
     B(V) = 1 / (1 + [Mg2+] / 3.57 mM × exp(−0.062 V/mV)). About 0.04 at −70 mV, 0.23 at
-    −40 mV and 0.78 at 0 mV with 1 mM Mg2+. v_mV: a number or array between −200 and 200 mV;
-    mg_mM: a number >= 0. Returns a float or an array.
+    −40 mV and 0.78 at 0 mV with 1 mM Mg2+.
+
+    Parameters
+    ----------
+    v_mV : float or array_like
+        Membrane potential in millivolts (−200 to 200).
+    mg_mM : float
+        Extracellular Mg2+ in millimolar (>= 0; default 1 mM, physiological).
+
+    Returns
+    -------
+    float or numpy.ndarray
+        Fraction of channels free of Mg2+, dimensionless, 0 to 1.
+
+    Examples
+    --------
+    >>> round(mg_unblocked(-70.0), 3), round(mg_unblocked(0.0), 3)
+    (0.044, 0.781)
     """
     mg = _check_mg(mg_mM)
     allowed = "a finite number between -200 and 200 (mV), or an array of them"
@@ -254,10 +315,25 @@ def mg_unblocked(v_mV: ArrayLike, mg_mM: float = MG_PHYSIOLOGICAL_MM) -> float |
 class SynapseParams:
     """Illustrative parameters of the simplified dorsal-horn synapse (teaching choices).
 
-    v_rest_mv: resting potential; v_ceiling_mv: the build-up saturates below it (must be < 0);
-    ampa_size: AMPA current per impulse (the unit); nmda_max: NMDA current with no Mg2+ and no
-    ketamine; depolarisation_step: how strongly one unit of current depolarises; carry_over:
-    fraction of the depolarisation left at the next impulse.
+    Parameters
+    ----------
+    v_rest_mv : float
+        Resting potential in mV (−150 to 0; default −70).
+    v_ceiling_mv : float
+        The build-up of depolarisation saturates below this potential, in mV (above rest, < 0).
+    ampa_size : float
+        AMPA current per impulse, relative units (the unit of current; >= 0).
+    nmda_max : float
+        NMDA current with no Mg2+ and no ketamine, in AMPA units (>= 0).
+    depolarisation_step : float
+        How strongly one unit of current depolarises, per unit of current (>= 0).
+    carry_over : float
+        Fraction (0 to 1) of the depolarisation left when the next impulse arrives.
+
+    Examples
+    --------
+    >>> round(simulate(0.0, params=SynapseParams(carry_over=0.0)).wind_up_ratio, 2)
+    1.0
     """
 
     v_rest_mv: float = V_REST_MV
@@ -297,8 +373,15 @@ class SynapseResult:
     """Outcome of `simulate`: per-impulse arrays (read-only) and summary numbers.
 
     Responses are relative: 1.0 = the first response with no ketamine at 1 mM Mg2+.
-    response = ampa + nmda. depolarisation_mv is the build-up above rest when each impulse
-    arrives; membrane_mv = rest + depolarisation; mg_unblocked is B(membrane_mv).
+    response = ampa + nmda. depolarisation_mv is the build-up above rest (mV) when each impulse
+    arrives; membrane_mv = rest + depolarisation (mV); mg_unblocked is B(membrane_mv) (0 to 1);
+    conc_ng_ml (ng/mL) and conc_um (µM) are the ketamine level; fraction_blocked is 0 to 1.
+
+    Examples
+    --------
+    >>> r = simulate(115.0)
+    >>> r.n_impulses, round(r.fraction_blocked, 2), round(r.wind_up_ratio, 2)
+    (16, 0.49, 1.87)
     """
 
     conc_ng_ml: float
@@ -342,11 +425,35 @@ def simulate(
 ) -> SynapseResult:
     """Run the simplified dorsal-horn synapse for one impulse or a train, at a ketamine level.
 
-    conc_ng_ml: plasma ketamine (ng/mL, >= 0); pattern: 'single' (one impulse; n_impulses is
-    then ignored) or 'repeated' (n_impulses, 1 to 1000, default 16); enantiomer: 'racemic', 'S'
-    or 'R'; mg_mM: extracellular Mg2+ (default 1 mM). For impulse k, with depolarisation D_k:
-    AMPA = a; NMDA = g × B(V_rest + D_k) × (1 − f); D_k+1 = c × (D_k + (D_max − D_k) ×
-    (1 − exp(−s × (AMPA + NMDA)))), D_1 = 0. Returns a `SynapseResult`.
+    For impulse k, with depolarisation D_k: AMPA = a; NMDA = g × B(V_rest + D_k) × (1 − f);
+    D_k+1 = c × (D_k + (D_max − D_k) × (1 − exp(−s × (AMPA + NMDA)))), D_1 = 0.
+
+    Parameters
+    ----------
+    conc_ng_ml : float
+        Plasma ketamine in ng/mL (>= 0).
+    pattern : str
+        ``"single"`` (one impulse; ``n_impulses`` is then checked but not used) or ``"repeated"``.
+    n_impulses : int
+        Length of a repeated train, 1 to 1000 impulses (default 16).
+    enantiomer : str
+        ``"racemic"`` (default), ``"S"`` or ``"R"``.
+    mg_mM : float
+        Extracellular Mg2+ in millimolar (default 1 mM).
+    params : SynapseParams
+        The illustrative synapse parameters (default `DEFAULT_PARAMS`).
+
+    Returns
+    -------
+    SynapseResult
+        Per-impulse responses (relative units) and summaries.
+
+    Examples
+    --------
+    >>> round(simulate(0.0).wind_up_ratio, 2), round(simulate(115.0).wind_up_ratio, 2)
+    (3.09, 1.87)
+    >>> simulate(0.0, mg_mM=0).wind_up_ratio   # no Mg2+ block, no wind-up
+    1.0
     """
     conc = _check_scalar(conc_ng_ml, "conc_ng_ml", "a finite number >= 0 (ng/mL)", 0.0, math.inf)
     if not isinstance(pattern, str) or pattern not in PATTERNS:

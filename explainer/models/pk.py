@@ -105,7 +105,29 @@ def _describe_range(low: float | None, strict_low: bool, high: float | None) -> 
 
 
 def validate_weight(weight_kg: object) -> float:
-    """Return ``weight_kg`` as a float, or raise ValueError unless it lies in WEIGHT_RANGE_KG."""
+    """Check a body weight and return it as a float.
+
+    Parameters
+    ----------
+    weight_kg : float
+        Body weight in kilograms; must lie in `WEIGHT_RANGE_KG` (40–150 kg, the adult range of
+        these population models).
+
+    Returns
+    -------
+    float
+        The weight in kg.
+
+    Raises
+    ------
+    ValueError
+        If the weight is not a finite number in range (the message says what is allowed).
+
+    Examples
+    --------
+    >>> validate_weight(70)
+    70.0
+    """
     lo, hi = WEIGHT_RANGE_KG
     return _number(weight_kg, "weight_kg", low=lo, high=hi,
                    allowed=f"a number of kilograms between {lo:g} and {hi:g} (adult range of "
@@ -148,6 +170,14 @@ class PKModel:
     central compartment, ``k12``/``k21`` and ``k13``/``k31`` the exchange with the two peripheral
     compartments (all per minute; zero for compartments the model does not have). Every volume and
     clearance therefore scales linearly with weight, and the rate constants do not depend on it.
+
+    Examples
+    --------
+    >>> m = MODELS["domino"]
+    >>> m.compartments, round(1000 * m.clearance_l_per_min_per_kg, 1)   # mL/kg/min
+    (3, 27.6)
+    >>> [round(h, 1) for h in m.half_lives_min]                          # minutes
+    [0.4, 4.6, 114.6]
     """
 
     name: str
@@ -206,6 +236,22 @@ class PKModel:
 
         The plasma concentration (mg/L) ``t`` minutes after a 1 mg IV bolus is
         ``sum(coef_per_l * exp(-rates_per_min * t))``. The coefficients sum to 1 / V1.
+
+        Parameters
+        ----------
+        weight_kg : float
+            Body weight in kg (40–150).
+
+        Returns
+        -------
+        tuple of numpy.ndarray
+            Coefficients in 1/L and rate constants in 1/min, one per compartment, fastest first.
+
+        Examples
+        --------
+        >>> coef, rates = MODELS["kamp"].exponentials(70)
+        >>> round(float(1 / coef[0]), 1), round(float(rates[0]), 5)   # V in L, k in 1/min
+        (252.0, 0.00522)
         """
         w = validate_weight(weight_kg)
         fractions, rates = _disposition(self.k10, self.k12, self.k13, self.k21, self.k31)
@@ -316,6 +362,12 @@ class Route:
     and highest figures reported in the cited sources (including their printed ranges), so a view
     can draw the spread. ``tmax_min`` is the published time to peak the absorption rate constant
     ``ka_per_min`` was chosen to reproduce with the Domino model (see ``docs/model-pk.md``).
+
+    Examples
+    --------
+    >>> r = ROUTES["intranasal"]
+    >>> r.f, r.f_low, r.f_high, r.tmax_min   # bioavailability fractions; minutes to peak
+    (0.45, 0.11, 0.45, 20.0)
     """
 
     name: str
@@ -362,7 +414,7 @@ ROUTES: Mapping[str, Route] = MappingProxyType({
              "study of 10–50 mg doses: absorption through the nose varies a lot, so the band "
              "11–45% matters more than the typical value." + _ABSORPTION_NOTE),
     "oral": Route(
-        name="oral", label="tablet or liquid swallowed",
+        name="oral", label="liquid by mouth",
         f=0.20, f_low=0.17, f_high=0.27,
         tmax_min=57.6, tmax_range_min=None,
         ka_per_min=0.00578,
@@ -391,7 +443,20 @@ ROUTES: Mapping[str, Route] = MappingProxyType({
 
 @dataclass(frozen=True)
 class Bolus:
-    """An IV bolus of ``mg`` milligrams given at ``at_min`` minutes (mixed instantly in V1)."""
+    """An IV bolus of ``mg`` milligrams given at ``at_min`` minutes (mixed instantly in V1).
+
+    Parameters
+    ----------
+    at_min : float
+        When it is given, minutes on the clock of `simulate`'s ``times_min`` (>= 0).
+    mg : float
+        Amount in mg (> 0).
+
+    Examples
+    --------
+    >>> Bolus(at_min=0, mg=140).total_mg
+    140.0
+    """
 
     at_min: float
     mg: float
@@ -408,7 +473,23 @@ class Bolus:
 
 @dataclass(frozen=True)
 class Infusion:
-    """A constant-rate IV infusion of ``mg_per_h`` from ``start_min`` for ``duration_min``."""
+    """A constant-rate IV infusion of ``mg_per_h`` from ``start_min`` for ``duration_min``.
+
+    Parameters
+    ----------
+    start_min : float
+        When it starts, in minutes (>= 0).
+    duration_min : float
+        How long it runs, in minutes (> 0).
+    mg_per_h : float
+        Rate in mg per hour (> 0); for a weight-based rate multiply mg/kg/h by the weight.
+
+    Examples
+    --------
+    >>> drip = Infusion(start_min=0, duration_min=240, mg_per_h=0.35 * 70)
+    >>> drip.end_min, drip.total_mg
+    (240.0, 98.0)
+    """
 
     start_min: float
     duration_min: float
@@ -438,6 +519,25 @@ class Absorbed:
 
     A fraction F of the dose (``bioavailability``, default the route's typical ``f``) reaches the
     blood, entering the central compartment at the first-order rate ``ROUTES[route].ka_per_min``.
+
+    Parameters
+    ----------
+    at_min : float
+        When it is given, in minutes (>= 0).
+    mg : float
+        Amount given in mg (> 0), before bioavailability.
+    route : str
+        ``"intramuscular"``, ``"intranasal"``, ``"oral"`` or ``"sublingual"``.
+    bioavailability : float, optional
+        Fraction reaching the blood, in (0, 1]; default the route's typical value (for the nose the
+        published range is wide: see ``ROUTES["intranasal"].f_low`` and ``.f_high``).
+
+    Examples
+    --------
+    >>> Absorbed(at_min=0, mg=25, route="intranasal").fraction
+    0.45
+    >>> Absorbed(at_min=0, mg=25, route="intranasal", bioavailability=0.11).fraction
+    0.11
     """
 
     at_min: float
@@ -493,7 +593,26 @@ def _regimen(regimen: object) -> list[Dose]:
 
 
 def regimen_total_mg(regimen: Iterable[Dose], *, bioavailable: bool = False) -> float:
-    """Total milligrams in a regimen; with ``bioavailable=True``, the amount reaching the blood."""
+    """Total milligrams in a regimen; with ``bioavailable=True``, the amount reaching the blood.
+
+    Parameters
+    ----------
+    regimen : list of Bolus, Infusion or Absorbed
+        The doses (non-empty).
+    bioavailable : bool
+        If True, each absorbed dose counts only its bioavailable fraction.
+
+    Returns
+    -------
+    float
+        Milligrams.
+
+    Examples
+    --------
+    >>> doses = [Bolus(0, 10), Absorbed(60, 25, "intranasal")]
+    >>> regimen_total_mg(doses), regimen_total_mg(doses, bioavailable=True)
+    (35.0, 21.25)
+    """
     total = 0.0
     for d in _regimen(regimen):
         frac = d.fraction if (bioavailable and isinstance(d, Absorbed)) else 1.0
@@ -563,14 +682,13 @@ def simulate(model: str | PKModel = DEFAULT_MODEL, weight_kg: float = 70.0,
 
     Parameters
     ----------
-    model:
+    model : str or PKModel
         A key of :data:`MODELS` (``"domino"``, ``"hijazi"``, ``"kamp"``) or a :class:`PKModel`.
-    weight_kg:
-        Body weight, within :data:`WEIGHT_RANGE_KG`.
-    regimen:
-        A non-empty list of :class:`Bolus`, :class:`Infusion` and :class:`Absorbed` doses; times
-        in minutes on the same clock as ``times_min``.
-    times_min:
+    weight_kg : float
+        Body weight in kg, within :data:`WEIGHT_RANGE_KG` (40–150).
+    regimen : list of Bolus, Infusion or Absorbed
+        A non-empty list of doses; their times are minutes on the same clock as ``times_min``.
+    times_min : array_like
         1-D, strictly increasing, non-negative times in minutes (any spacing).
 
     Returns
@@ -578,6 +696,16 @@ def simulate(model: str | PKModel = DEFAULT_MODEL, weight_kg: float = 70.0,
     numpy.ndarray
         Concentration in ng/mL, same shape as ``times_min``; exact for the linear model (sum of
         closed-form responses), zero before the first dose.
+
+    Examples
+    --------
+    A 2 mg/kg bolus at 70 kg, 5 minutes later, and a 4-hour infusion of 0.35 mg/kg/h at its end
+    (the arithmetic checks in ``docs/model-pk.md``):
+
+    >>> round(float(simulate("domino", 70, [Bolus(0, 140)], [5.0])[0]))
+    1110
+    >>> round(float(simulate("domino", 70, [Infusion(0, 240, 0.35 * 70)], [240.0])[0]))
+    182
     """
     m = _resolve_model(model)
     coef, rates = m.exponentials(weight_kg)
@@ -617,6 +745,26 @@ def peak(times_min: Sequence[float] | np.ndarray,
     """``(t_peak_min, c_peak_ng_ml)``: the highest sampled concentration and when (first if tied).
 
     The peak is read off the samples, so its accuracy is the spacing of ``times_min``.
+
+    Parameters
+    ----------
+    times_min : array_like
+        Sample times in minutes (1-D, strictly increasing, >= 0).
+    conc_ng_ml : array_like
+        Concentrations in ng/mL at those times (same length, finite).
+
+    Returns
+    -------
+    tuple of float
+        Time of the peak in minutes and the peak concentration in ng/mL.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> t = np.arange(0, 361, 1.0)
+    >>> t_peak, c_peak = peak(t, simulate("domino", 70, [Infusion(0, 240, 24.5)], t))
+    >>> t_peak, round(c_peak)
+    (240.0, 182)
     """
     t, c = _curve(times_min, conc_ng_ml)
     i = int(np.argmax(c))
@@ -625,7 +773,29 @@ def peak(times_min: Sequence[float] | np.ndarray,
 
 def time_above(times_min: Sequence[float] | np.ndarray, conc_ng_ml: Sequence[float] | np.ndarray,
                level_ng_ml: float) -> float:
-    """Minutes the curve spends strictly above ``level_ng_ml`` (linear between samples)."""
+    """Minutes the curve spends strictly above ``level_ng_ml`` (linear between samples).
+
+    Parameters
+    ----------
+    times_min : array_like
+        Sample times in minutes (1-D, strictly increasing, >= 0).
+    conc_ng_ml : array_like
+        Concentrations in ng/mL at those times.
+    level_ng_ml : float
+        The level in ng/mL (>= 0).
+
+    Returns
+    -------
+    float
+        Minutes above the level.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> t = np.arange(0, 361, 1.0)
+    >>> round(time_above(t, simulate("domino", 70, [Infusion(0, 240, 24.5)], t), 100.0))
+    227
+    """
     t, c = _curve(times_min, conc_ng_ml)
     level = _number(level_ng_ml, "level_ng_ml")
     if t.size < 2:
@@ -640,7 +810,25 @@ def time_above(times_min: Sequence[float] | np.ndarray, conc_ng_ml: Sequence[flo
 
 
 def auc(times_min: Sequence[float] | np.ndarray, conc_ng_ml: Sequence[float] | np.ndarray) -> float:
-    """Area under the curve by the trapezoid rule, in ng·min/mL (divide by 60 for ng·h/mL)."""
+    """Area under the curve by the trapezoid rule, in ng·min/mL (divide by 60 for ng·h/mL).
+
+    Parameters
+    ----------
+    times_min : array_like
+        Sample times in minutes (1-D, strictly increasing, >= 0).
+    conc_ng_ml : array_like
+        Concentrations in ng/mL at those times.
+
+    Returns
+    -------
+    float
+        Area in ng·min/mL.
+
+    Examples
+    --------
+    >>> auc([0.0, 60.0], [0.0, 100.0])
+    3000.0
+    """
     t, c = _curve(times_min, conc_ng_ml)
     if t.size < 2:
         return 0.0
@@ -649,7 +837,15 @@ def auc(times_min: Sequence[float] | np.ndarray, conc_ng_ml: Sequence[float] | n
 
 @dataclass(frozen=True)
 class Summary:
-    """Headline numbers of a simulated curve (see :func:`summary`)."""
+    """Headline numbers of a simulated curve (see :func:`summary`).
+
+    Times are in minutes, concentrations in ng/mL, the area in ng·min/mL.
+
+    Examples
+    --------
+    >>> summary([0.0, 60.0], [0.0, 100.0]).auc_ng_min_per_ml
+    3000.0
+    """
 
     t_peak_min: float
     c_peak_ng_ml: float
@@ -661,7 +857,31 @@ class Summary:
 
 def summary(times_min: Sequence[float] | np.ndarray, conc_ng_ml: Sequence[float] | np.ndarray,
             level_ng_ml: float | None = None) -> Summary:
-    """Peak, AUC, last value and (if ``level_ng_ml`` is given) minutes above that level."""
+    """Peak, AUC, last value and (if ``level_ng_ml`` is given) minutes above that level.
+
+    Parameters
+    ----------
+    times_min : array_like
+        Sample times in minutes (1-D, strictly increasing, >= 0).
+    conc_ng_ml : array_like
+        Concentrations in ng/mL at those times.
+    level_ng_ml : float, optional
+        A level in ng/mL for ``time_above_min``.
+
+    Returns
+    -------
+    Summary
+        ``t_peak_min``, ``c_peak_ng_ml``, ``auc_ng_min_per_ml``, ``c_end_ng_ml``, ``level_ng_ml``,
+        ``time_above_min`` (minutes; None without a level).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> t = np.arange(0, 361, 1.0)
+    >>> s = summary(t, simulate("domino", 70, [Infusion(0, 240, 24.5)], t), level_ng_ml=100.0)
+    >>> round(s.c_peak_ng_ml), round(s.time_above_min), round(s.c_end_ng_ml)
+    (182, 227, 47)
+    """
     t_peak, c_peak = peak(times_min, conc_ng_ml)
     above = None if level_ng_ml is None else time_above(times_min, conc_ng_ml, level_ng_ml)
     return Summary(
@@ -685,6 +905,23 @@ def single_dose_tmax(ka_per_min: float, model: str | PKModel = DEFAULT_MODEL) ->
     Independent of dose, bioavailability and (for these weight-proportional models) weight. Found
     by locating the maximum on a grid of 20,001 points and refining the root of the derivative by
     bisection.
+
+    Parameters
+    ----------
+    ka_per_min : float
+        Absorption rate constant in 1/min (> 0).
+    model : str or PKModel
+        A key of :data:`MODELS` or a :class:`PKModel` (default Domino).
+
+    Returns
+    -------
+    float
+        Time to peak in minutes.
+
+    Examples
+    --------
+    >>> round(single_dose_tmax(ROUTES["intranasal"].ka_per_min))
+    20
     """
     ka = _number(ka_per_min, "ka_per_min", strict_low=True)
     coef, rates = _resolve_model(model).exponentials(70.0)
@@ -720,6 +957,23 @@ def derive_ka(target_tmax_min: float, model: str | PKModel = DEFAULT_MODEL) -> f
 
     Time to peak falls monotonically as ka rises, so a bisection on log(ka) over 1e-4 to 10 per
     minute finds it. This is the search used to set :data:`ROUTES` (values stored rounded).
+
+    Parameters
+    ----------
+    target_tmax_min : float
+        The wanted time to peak in minutes (> 0).
+    model : str or PKModel
+        A key of :data:`MODELS` or a :class:`PKModel` (default Domino).
+
+    Returns
+    -------
+    float
+        Absorption rate constant in 1/min.
+
+    Examples
+    --------
+    >>> round(derive_ka(20.0), 4)
+    0.0115
     """
     target = _number(target_tmax_min, "target_tmax_min", strict_low=True)
     lo, hi = math.log(1e-4), math.log(10.0)

@@ -1,4 +1,6 @@
-"""The `ketamine-explainer` console command: `serve [--port N] [--host H] [--open]`."""
+"""The `ketamine-explainer` console command: `serve [--port N] [--host H] [--open]
+[--clinic FILE]`, `check-clinic FILE`, and `review-export [--out DIR] [--format
+markdown|html]` (explainer.content.review_export)."""
 
 from __future__ import annotations
 
@@ -45,13 +47,23 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="spawned by JupyterHub: listen where $JUPYTERHUB_SERVICE_URL says, under its path",
     )
+    s.add_argument("--clinic", type=Path, default=None, metavar="FILE",
+                   help="a clinic configuration file (TOML; see docs/clinic-config.md)")
     s.add_argument("--notebook-dir", type=Path, default=None, help=argparse.SUPPRESS)
+    c = sub.add_parser("check-clinic", help="check a clinic configuration file and exit")
+    c.add_argument("file", type=Path, help="the clinic file (TOML)")
+    from explainer.content import review_export
+
+    review_export.add_parser(sub)
     return p
 
 
 def options_from_args(argv: list[str] | None = None) -> ServeOptions:
-    """Parse command-line arguments into `ServeOptions` (argparse exits on bad input)."""
-    args = _parser().parse_args(argv)
+    """Parse `serve` arguments into `ServeOptions` (argparse exits on bad input)."""
+    return _serve_options(_parser().parse_args(argv))
+
+
+def _serve_options(args: argparse.Namespace) -> ServeOptions:
     host, port, base_url = args.host, args.port, "/"
     if args.jupyterhub:
         url = urlsplit(os.environ.get("JUPYTERHUB_SERVICE_URL", ""))
@@ -69,6 +81,7 @@ def options_from_args(argv: list[str] | None = None) -> ServeOptions:
             cull_interval_seconds=min(60, max(1, args.cull_idle // 2)),
             preheat=args.preheat,
             notebook_dir=args.notebook_dir,
+            clinic_file=args.clinic.resolve() if args.clinic else None,
         )
     except ValueError as err:
         _parser().error(str(err))
@@ -85,9 +98,48 @@ def kernel_environment() -> None:
     os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
 
 
+def clinic_environment(clinic_file: Path | None) -> None:
+    """Name the clinic file for the server's kernels (or make sure none is inherited)."""
+    from explainer.content.clinic import CLINIC_ENV_VAR
+
+    if clinic_file is None:
+        os.environ.pop(CLINIC_ENV_VAR, None)
+    else:
+        os.environ[CLINIC_ENV_VAR] = str(clinic_file)
+
+
+def check_clinic(path: Path) -> int:
+    """Validate a clinic file; print one line per problem to stderr. Returns the exit status:
+    0 if the file is good, 2 if not (never a traceback)."""
+    from explainer.content.clinic import ClinicConfigError, load_clinic
+
+    try:
+        cfg = load_clinic(path)
+    except ClinicConfigError as err:
+        for problem in err.problems:
+            print(f"error: {problem}", file=sys.stderr)
+        print(f"{path}: {len(err.problems)} problem(s); see docs/clinic-config.md",
+              file=sys.stderr)
+        return 2
+    print(f"{path}: OK ({cfg.clinic.name}; {len(cfg.protocols)} protocol(s) of its own)")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the console command."""
-    options = options_from_args(argv)
+    args = _parser().parse_args(argv)
+    if args.command == "check-clinic":
+        sys.exit(check_clinic(args.file))
+    if args.command == "review-export":
+        from explainer.content import review_export
+
+        review_export.run(args)
+        return
+    options = _serve_options(args)
+    if options.clinic_file is not None:
+        # Checked before anything listens; the kernels read the same file (once each).
+        if check_clinic(options.clinic_file) != 0:
+            sys.exit(2)
     if options.host not in (LOCALHOST, "localhost", "::1"):
         print(
             f"WARNING: binding to {options.host}: anyone who can reach this address can open "
@@ -95,6 +147,7 @@ def main(argv: list[str] | None = None) -> None:
             file=sys.stderr,
         )
     kernel_environment()
+    clinic_environment(options.clinic_file)
     from explainer.serving.app import ExplainerVoila
 
     notebook_dir = options.notebook_dir or paths.notebooks_dir()

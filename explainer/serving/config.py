@@ -55,6 +55,8 @@ class ServeOptions:
     notebook_dir: Path | None = None
     base_url: str = "/"
     """The path every page lives under ("/user/alice/" when JupyterHub spawns it)."""
+    clinic_file: Path | None = None
+    """A clinic configuration file (validated before the server starts)."""
 
     def __post_init__(self):
         if not 1 <= self.port <= 65535:
@@ -87,6 +89,8 @@ def build_config(options: ServeOptions) -> Config:
         # A viewer's websocket frames are small widget updates (see serving/websocket.py).
         "websocket_max_message_size": MAX_MESSAGE_BYTES,
     }
+    # Study notebooks cite sources as [@key] in markdown; the page template links them.
+    c.VoilaExporter.filters = {"cite_markdown": "explainer.content.citations.cite_markdown"}
     # Bounded frame parsing, a rate limit, and no tracebacks or stderr to the viewer.
     c.Voila.kernel_websocket_connection_class = (
         "explainer.serving.websocket.GuardedChannelsConnection")

@@ -92,7 +92,10 @@ ALLOWED: dict[str, dict[str, Check]] = {
 }
 """Widget model -> the keys its browser control sends -> what it can send."""
 CLICK = {"event": "click"}
-"""The only custom message a control sends: a button's click."""
+"""A button's click."""
+CUSTOM = {"ButtonModel": CLICK, "TextModel": {"event": "submit"}}
+"""The only custom messages a control sends: a button's click, a text box's Enter (the clinic
+plan's boxes, issue 12; the kernel ignores it, but it is not an attack worth logging)."""
 
 
 class _Drops:
@@ -123,8 +126,9 @@ def allowed_update(widget: Any, state: Any) -> dict:
 
 
 def allowed_custom(widget: Any, content: Any) -> bool:
-    """Only a button's plain click goes through."""
-    return getattr(widget, "_model_name", "") == "ButtonModel" and content == CLICK
+    """Only a button's plain click (or a text box's Enter) goes through."""
+    expected = CUSTOM.get(getattr(widget, "_model_name", ""))
+    return expected is not None and content == expected
 
 
 def _gated(original):

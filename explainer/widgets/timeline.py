@@ -94,6 +94,9 @@ class TimelineState(traitlets.HasTraits):
     model = traitlets.Enum(tuple(pk.MODELS), default_value=pk.DEFAULT_MODEL)
     level_ng_ml = traitlets.Float(0.0, read_only=True,
                                   help="Plasma level (ng/mL) at the cursor (output)")
+    # issue 12: a weight typed into the personal plan draws the curve in patient mode too.
+    personal_weight_kg = traitlets.Float(None, allow_none=True,
+                                         help="The plan's weight (kg), or None for 70 kg")
 
     def __init__(self, **kwargs):
         # The protocol first: it sets the time axis (and the cursor's default) and the route.
@@ -112,6 +115,16 @@ class TimelineState(traitlets.HasTraits):
             raise traitlets.TraitError(
                 f"protocol must be one of {', '.join(fig.protocols())}; got {value!r}")
         return value
+
+    @traitlets.validate("personal_weight_kg")
+    def _check_personal_weight(self, proposal):
+        value = proposal["value"]
+        if value is None:
+            return None
+        try:
+            return pk.validate_weight(value)
+        except ValueError as exc:
+            raise traitlets.TraitError(str(exc)) from None
 
     @traitlets.validate("weight_kg")
     def _check_weight(self, proposal):
@@ -139,7 +152,8 @@ class TimelineState(traitlets.HasTraits):
         if route is not None:
             self.route = route
 
-    @traitlets.observe("protocol", "weight_kg", "cursor_min", "mode", "model")
+    @traitlets.observe("protocol", "weight_kg", "cursor_min", "mode", "model",
+                       "personal_weight_kg")
     def _on_inputs(self, change):
         self._update_level()
 
@@ -148,8 +162,11 @@ class TimelineState(traitlets.HasTraits):
 
     @property
     def weight_used(self) -> float:
-        """The weight the pictures are drawn for: 70 kg in patient mode."""
-        return PATIENT_WEIGHT_KG if self.mode == PATIENT else self.weight_kg
+        """The weight the pictures are drawn for: 70 kg in patient mode, unless the personal
+        plan gave one (issue 12)."""
+        if self.mode == PATIENT:
+            return self.personal_weight_kg or PATIENT_WEIGHT_KG
+        return self.weight_kg
 
     @property
     def layout(self) -> fig.Layout:
@@ -291,15 +308,15 @@ def _plan_sentence(protocol_id: str) -> str:
 
 def course_sentences(protocol_id: str, mode: str = PATIENT) -> list[str]:
     c = strings()["course"]
-    rows = {r["key"]: r for r in c["rows"]}
+    rows = {r["key"]: " ".join(r["text"].split()) for r in c["rows"]}  # drawn on two lines
+    sources = {r["key"]: r["source"] for r in c["rows"]}
     frame = course_fig.course_frame(protocol_id, mode)
-    out = [_plan_sentence(protocol_id), rows["onset"]["text"]]
+    out = [_plan_sentence(protocol_id), rows["onset"]]
     if mode == TRAINEE:
-        out += [f"{rows[k]['text'].rstrip('.')} ({rows[k]['source']})." for k in rows
-                if k != "onset"]
+        out += [f"{rows[k].rstrip('.')} ({sources[k]})." for k in rows if k != "onset"]
     else:
-        out += [rows[k]["text"] for k in frame.closest]
-        out.append(rows["none"]["text"])
+        out += [rows[k] for k in frame.closest]
+        out += [rows["none"], rows["nice"]]
     if frame.closest:
         out.append(c["describer_closest"])
     if not frame.iv:
@@ -468,8 +485,15 @@ class TimelineWidget(widgets.VBox):
         self.route_buttons.observe(safe(self._on_route_button), names="value")
         self.state.observe(safe(self._on_state),
                            names=["protocol", "weight_kg", "route", "view", "cursor_min", "mode",
-                                  "model"])
+                                  "model", "personal_weight_kg"])
         self._render()
+        # issue 12: the personal plan (clock times, the clinic's rules, the handout) under the
+        # session view; shown with it.
+        from explainer.widgets.plan import PlanWidget
+
+        self.plan = PlanWidget(self)
+        at = self.children.index(self.session_view) + 1
+        self.children = (*self.children[:at], self.plan, *self.children[at:])
 
     def _make_cursor(self, layout: fig.Layout, t_min: float) -> widgets.SelectionSlider:
         """The time slider for one layout: one step per `layout.step_min`, labelled in words."""
@@ -556,7 +580,7 @@ class TimelineWidget(widgets.VBox):
             if self.example_tag.value != tag:
                 self.example_tag.value = tag
             about = f"<p>{escape(p.audience['patient'])}</p>"
-            if not trainee:
+            if not trainee and st.personal_weight_kg is None:  # issue 12: else the plan says
                 about += f'<p class="kx-muted">{escape(s["weight_note"])}</p>'
             if self.about.value != about:
                 self.about.value = about

@@ -75,6 +75,7 @@ EMBEDS: dict[int, tuple[tuple, ...]] = {
         # diagram's numbers refer to ("see the model notes below").
         Embed("explainer.widgets.pain_signal", "ModelNote")),
     5: (Embed("explainer.widgets.timeline", "TimelineWidget"),),
+    8: (Embed("explainer.widgets.plan", "ClinicPanel", follows_mode=False),),  # issue 12
 }
 """Step -> the widgets it embeds (`Embed`s or plain (module, class) pairs), imported and built
 on the step's first showing. Each takes ``mode=`` and has a ``mode`` trait. A module that is
@@ -92,6 +93,8 @@ class WalkthroughState(traitlets.HasTraits):
     step = traitlets.Int(FIRST_STEP, help="The step on screen, 1–9")
     mode = Mode(PATIENT)
     large_text = traitlets.Bool(False, help="Larger text for the whole walkthrough")
+    shown_steps = traitlets.Tuple(tuple(content.STEPS),
+                                  help="The steps offered (a clinic's [show] steps; issue 12)")
 
     @traitlets.validate("step")
     def _check_step(self, proposal):
@@ -103,21 +106,23 @@ class WalkthroughState(traitlets.HasTraits):
 
     @property
     def is_first(self) -> bool:
-        return self.step == FIRST_STEP
+        return self.step <= min(self.shown_steps)
 
     @property
     def is_last(self) -> bool:
-        return self.step == LAST_STEP
+        return self.step >= max(self.shown_steps)
 
     def next(self) -> None:
-        """One step on; stays on the last step."""
-        if not self.is_last:
-            self.step += 1
+        """One (shown) step on; stays on the last step."""
+        later = [s for s in self.shown_steps if s > self.step]
+        if later:
+            self.step = later[0]
 
     def back(self) -> None:
-        """One step back; stays on the first step."""
-        if not self.is_first:
-            self.step -= 1
+        """One (shown) step back; stays on the first step."""
+        earlier = [s for s in self.shown_steps if s < self.step]
+        if earlier:
+            self.step = earlier[-1]
 
     def go(self, step: int) -> None:
         """Jump to a step (1–9); `TraitError` for any other value."""
@@ -272,13 +277,21 @@ class Walkthrough(widgets.VBox):
         if large_text is not None:
             self.state.large_text = large_text
         st = self.state
+        from explainer.content.clinic import current as current_clinic  # issue 12: [show] steps
+
+        cfg = current_clinic()
+        if cfg is not None:
+            st.shown_steps = cfg.steps
+            if st.step not in cfg.steps:
+                st.step = cfg.steps[0]
         self.guard = CallbackGuard(error_message())
         self.error = self.guard.slot
         safe = self.guard
         self.views: dict[int, StepView] = {}
 
         self.step_list = widgets.Dropdown(
-            options=step_options(), value=st.step, description=content.ui("step_menu_title"),
+            options=[o for o in step_options() if o[1] in st.shown_steps], value=st.step,
+            description=content.ui("step_menu_title"),
             tooltip=s("walkthrough.steps_tooltip"),
             style={"description_width": "initial"})
         self.step_list.add_class("kx-wt-steps")
@@ -365,10 +378,12 @@ class Walkthrough(widgets.VBox):
         titles = content.step_titles()
         self.back_button.disabled = st.is_first
         self.next_button.disabled = st.is_last
+        before = [n for n in st.shown_steps if n < st.step]
+        after = [n for n in st.shown_steps if n > st.step]
         self.back_button.tooltip = ("" if st.is_first else
-                                    s("walkthrough.back_tooltip", title=titles[st.step - 2]))
+                                    s("walkthrough.back_tooltip", title=titles[before[-1] - 1]))
         self.next_button.tooltip = (s("walkthrough.last_step") if st.is_last else
-                                    s("walkthrough.next_tooltip", title=titles[st.step]))
+                                    s("walkthrough.next_tooltip", title=titles[after[0] - 1]))
 
     def _on_step(self, change) -> None:
         if self.note.layout.display != "none":  # the link's note has done its job

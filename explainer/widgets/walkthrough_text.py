@@ -15,6 +15,8 @@ from functools import lru_cache
 from html import escape
 
 from explainer import content
+from explainer.content import icon_arrays
+from explainer.figures import icon_array
 from explainer.widgets.audience import PATIENT, TRAINEE
 
 __all__ = [
@@ -90,9 +92,10 @@ def step_html(step: int, mode: str = PATIENT) -> str:
         tag = (f'<p class="kx-wt-tag">{escape(s("walkthrough.trainee_tag"))}</p>'
                if trainee_only else "")
         sources = sources_html(p.refs) if mode == TRAINEE else ""
+        figures = "".join(icon_array.html(a) for a in icon_arrays.after(p.id))  # numbers as people
         parts.append(
             f'<section class="kx-passage kx-passage-{escape(p.audience)}" '
-            f'data-passage="{escape(p.id)}">{tag}{p.html}{sources}</section>')
+            f'data-passage="{escape(p.id)}">{tag}{p.html}{figures}{sources}</section>')
     return f'<div class="kx-wt-passages">{"".join(parts)}</div>'
 
 
@@ -150,5 +153,6 @@ def note_html(codes: Iterable[str]) -> str:
 def clear_cache() -> None:
     """Forget the rendered HTML and the loaded content (after editing the content files)."""
     content.clear_cache()
+    icon_arrays._arrays_at.cache_clear()
     for cached in (heading_html, step_html, glossary_html):
         cached.cache_clear()

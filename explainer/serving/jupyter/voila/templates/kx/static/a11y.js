@@ -8,6 +8,9 @@
 // - a table or box that scrolls sideways (wide tables at phone width) can take keyboard focus,
 //   so keyboard users can scroll it too (axe "scrollable-region-focusable"); it is named by
 //   its caption, and gives the focus up again when the window is wide enough.
+// - self-check answer groups are named after their question.
+// - a new handout link (a.kx-download, a data: URL built in the kernel) is clicked once, so
+//   "Make a handout" downloads the PDF in one click (explainer/widgets/handout.py).
 (function () {
   "use strict";
   function text(el) { return (el && el.textContent || "").replace(/\s+/g, " ").trim(); }
@@ -41,6 +44,19 @@
     });
     root.querySelectorAll("a[target=_blank]").forEach(function (a) {
       if (a.origin === window.location.origin) { a.removeAttribute("target"); }
+    });
+    // Self-check: each group of answer buttons is named after its question.
+    root.querySelectorAll(".kx-quiz-question").forEach(function (q) {
+      var group = q.querySelector(".kx-quiz-choices");
+      var prompt = text(q.querySelector(".kx-quiz-prompt"));
+      if (group && prompt && group.getAttribute("aria-label") !== prompt) {
+        group.setAttribute("role", "group");
+        group.setAttribute("aria-label", prompt);
+      }
+    });
+    root.querySelectorAll("a.kx-download[data-kx-auto]:not([data-kx-clicked])").forEach(function (a) {
+      a.setAttribute("data-kx-clicked", "1");
+      a.click();
     });
     root.querySelectorAll("button.jupyter-button:not([aria-label])").forEach(function (b) {
       if (!text(b) && b.title) { b.setAttribute("aria-label", b.title); }

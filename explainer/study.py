@@ -1,0 +1,122 @@
+"""Helpers for the trainee study notebooks (`notebooks/study/`): page shell, figures with a text
+description, the notebook's numbered references, and its self-check.
+
+    from explainer import study
+    study.header("study-receptor")             # site header (navigation), as on every page
+    study.figure(fig, "What the figure shows, in words.")
+    study.self_check("receptor")               # the topic's questions, shuffled per viewer
+    study.references("receptor.ipynb")         # the sources cited in that notebook's markdown
+    study.footer()
+
+Prose lives in the notebooks' markdown cells, with citations written ``[@key]``; see
+`explainer.content.citations` for how they are rendered.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+from html import escape
+
+import nbformat
+
+from explainer import pages
+from explainer.content import citations
+from explainer.content import quiz as quiz_data
+from explainer.pages import STUDY_DIR
+from explainer.serving.paths import notebooks_dir
+
+__all__ = ["STUDY_DIR", "axes", "figure", "footer", "header", "legend_below", "references",
+           "self_check", "shade_bands", "study_notebook", "table"]
+
+_BAND_WORDS = {"relief": "linked with pain relief", "dissociation": 'feeling "floaty"',
+               "anaesthesia": "anaesthesia"}
+_BAND_HATCH = {"relief": "//", "dissociation": "\\\\", "anaesthesia": ".."}
+
+def study_notebook(name: str):
+    """The study notebook `name` (e.g. "receptor.ipynb") read from disk, without executing it."""
+    path = notebooks_dir() / STUDY_DIR / name
+    if path.parent != notebooks_dir() / STUDY_DIR or path.suffix != ".ipynb":
+        raise ValueError(f"not a study notebook: {name!r}")
+    return nbformat.read(path, as_version=4)
+
+
+def header(page_id: str) -> None:
+    """The site header with navigation (the same as on every page)."""
+    pages.show(pages.header_html(page_id))
+
+
+def footer() -> None:
+    """The one disclaimer every page carries."""
+    pages.show(pages.footer_html())
+
+
+def axes(title: str, xlabel: str, ylabel: str, width: float = 8.0, height: float = 4.5):
+    """A new figure and axes in the project's matplotlib style (large type, Okabe–Ito colours)."""
+    import matplotlib.pyplot as plt
+
+    from explainer.serving.paths import mpl_style
+
+    with plt.style.context(str(mpl_style())):
+        fig, ax = plt.subplots(figsize=(width, height), layout="constrained")
+    ax.set(title=title, xlabel=xlabel, ylabel=ylabel)
+    return fig, ax
+
+
+def shade_bands(ax, keys=("relief", "dissociation"), axis: str = "y") -> None:
+    """Shade the concentration bands of `explainer.models.bands` (ng/mL) along the `axis` ("y"
+    for a level-against-time plot, "x" when concentration is across), each with a hatch as well
+    as a colour and a legend entry (peak levels seen in studies, not targets)."""
+    from explainer.models import bands
+
+    colours = {"relief": "#009E73", "dissociation": "#CC79A7", "anaesthesia": "#56B4E9"}
+    for key in keys:
+        band = bands.BANDS[key]
+        span = ax.axhspan if axis == "y" else ax.axvspan
+        span(band.low_ng_ml, band.high_ng_ml, color=colours[key], alpha=0.15,
+                   hatch=_BAND_HATCH[key], lw=0,
+                   label=f"{_BAND_WORDS[key]} ({band.low_ng_ml:g}–{band.high_ng_ml:g} ng/mL)")
+
+
+def legend_below(ax, columns: int = 2) -> None:
+    """The legend under the axes, so it never hides a curve."""
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncols=columns, fontsize=12)
+
+
+def table(headers: list[str], rows: list[list], caption: str) -> None:
+    """A small HTML table (numbers computed in the notebook) with a caption, in page type."""
+    head = "".join(f'<th scope="col">{escape(str(h))}</th>' for h in headers)
+    body = "".join("<tr>" + "".join(f"<td>{escape(str(v))}</td>" for v in row) + "</tr>"
+                   for row in rows)
+    pages.show(f'<table class="kx-study-table"><caption>{escape(caption)}</caption>'
+               f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
+
+
+def figure(fig, description: str) -> None:
+    """Show a matplotlib figure as an image whose alternative text and caption are
+    `description`, then close it (so it is not shown twice)."""
+    import matplotlib.pyplot as plt
+
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=110, bbox_inches="tight")
+    plt.close(fig)
+    data = base64.b64encode(buffer.getvalue()).decode("ascii")
+    text = escape(description, quote=True)
+    pages.show(f'<figure class="kx-study-figure"><img src="data:image/png;base64,{data}" '
+               f'alt="{text}"><figcaption>{text}</figcaption></figure>')
+
+
+def references(name: str) -> None:
+    """The numbered list of sources cited in the study notebook `name` (its markdown cells)."""
+    nb = study_notebook(name)
+    sources = [c.source for c in nb.cells if c.cell_type == "markdown"]
+    pages.show(citations.reference_list_html(citations.numbering(sources)))
+
+
+def self_check(topic: str | None = None):
+    """The self-check for one topic (or every topic when None), as a widget to display."""
+    from explainer.widgets.quiz import QuizView
+
+    titles = quiz_data.topics()
+    title = f"Check yourself: {titles[topic].lower()}" if topic else "All the questions"
+    return QuizView(quiz_data.questions(topic), title=title)

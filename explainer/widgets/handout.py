@@ -1,0 +1,109 @@
+""""Make a handout": builds the PDF from what the page shows and hands it to the browser.
+
+    w = HandoutWidget(timeline_widget, plan_state)
+    w.name_input.value = "Sam"; w.button.click()      # -> w.link holds a download link
+
+How the PDF reaches the browser without touching the server's disk or logs: the kernel builds
+it in memory (`explainer.handout.build_handout`) and puts it in this widget's link as a
+``data:application/pdf`` URL with a ``download`` name; the page template's a11y.js clicks a new
+link of class ``kx-download`` once, so one click on the button downloads the file. No new HTTP
+route, nothing for the Content-Security-Policy to allow (the download is not a fetch), nothing
+in the server's request log. The typed name is cleared from the box as soon as the PDF is
+made, and the link (the only other copy) is emptied `LINK_SECONDS` later.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+from html import escape
+
+import ipywidgets as widgets
+
+from explainer.content import clinic_text
+from explainer.widgets.safety import CallbackGuard, error_message
+
+__all__ = ["LINK_SECONDS", "HandoutWidget", "download_link_html"]
+
+LINK_SECONDS = 120.0
+"""How long the fallback link (holding the PDF) stays on the page."""
+
+
+def _s() -> dict:
+    return clinic_text.strings()["handout"]
+
+
+def download_link_html(pdf: bytes) -> str:
+    """A link that downloads ``pdf``; a11y.js clicks it once when it appears."""
+    s = _s()
+    href = "data:application/pdf;base64," + base64.b64encode(pdf).decode("ascii")
+    return (f'<p class="kx-handout-ready" role="status">{escape(s["ready"])} '
+            f'<a class="kx-download" data-kx-auto="1" download="{escape(s["filename"])}" '
+            f'href="{href}">{escape(s["link"])}</a></p>')
+
+
+class HandoutWidget(widgets.VBox):
+    """An optional name box, the button, and the status / fallback link.
+
+    Named parts: name_input, button, link (HTML), error; `last_size` is the last PDF's size in
+    bytes (for the benchmark), never its content."""
+
+    def __init__(self, timeline, plan_state, **kwargs):
+        s = _s()
+        self.timeline = timeline
+        self.plan_state = plan_state
+        self.error = error_message()
+        safe = CallbackGuard(self.error)
+        self.name_input = widgets.Text(description=s["name"], placeholder=s["name_placeholder"],
+                                       style={"description_width": "initial"})
+        self.name_input.add_class("kx-handout-name")
+        self.button = widgets.Button(description=s["button"], tooltip=s["tooltip"],
+                                     icon="", layout=widgets.Layout(width="auto"))
+        self.button.add_class("kx-handout-button")
+        self.link = widgets.HTML("")
+        self.link.add_class("kx-handout-link")
+        note = widgets.HTML(f'<p class="kx-muted">{escape(s["name_note"])}</p>')
+        self.last_size = 0
+        self._clear_handle: asyncio.TimerHandle | None = None
+        super().__init__([self.name_input, note, self.button, self.link, self.error], **kwargs)
+        self.add_class("kx-handout")
+        self.button.on_click(safe(lambda _b: self.make()))
+
+    def request(self, name: str | None = None):
+        from explainer.handout import HandoutRequest
+
+        st = self.timeline.state
+        return HandoutRequest(protocol_id=st.protocol, plan=self.plan_state.plan,
+                              weight_kg=st.weight_used, patient_name=name)
+
+    def make(self) -> bytes:
+        """Build the PDF from the state shown and offer it for download."""
+        from explainer.handout import build_handout
+
+        name = self.name_input.value
+        self.name_input.value = ""  # the name lives on only inside the PDF
+        self.link.value = f'<p role="status">{escape(_s()["making"])}</p>'
+        try:
+            pdf = build_handout(self.request(name or None))
+        except Exception:
+            self.link.value = f'<p class="kx-note" role="alert">{escape(_s()["failed"])}</p>'
+            raise
+        finally:
+            del name
+        self.last_size = len(pdf)
+        self.link.value = download_link_html(pdf)
+        self._schedule_clear()
+        return pdf
+
+    def _schedule_clear(self) -> None:
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # no event loop (tests call make() directly)
+            return
+        if self._clear_handle is not None:
+            self._clear_handle.cancel()
+        self._clear_handle = loop.call_later(LINK_SECONDS, self._clear)
+
+    def _clear(self) -> None:
+        self.link.value = ""
+        self._clear_handle = None
