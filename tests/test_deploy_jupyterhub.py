@@ -11,11 +11,12 @@ import os
 import shutil
 import subprocess
 import sys
+import time
+import urllib.request
 from pathlib import Path
 
 import pytest
 
-from deploy.multi import wait_http
 from explainer.serving.cli import options_from_args
 from tests.conftest import REPO, PageWatch, free_port
 
@@ -40,6 +41,21 @@ c.ConfigurableHTTPProxy.pid_file = "{tmp}/proxy.pid"
 """
 
 
+def wait_hub(url: str, proc: subprocess.Popen, timeout: float = 120) -> None:
+    """Until the hub itself answers 200 (the proxy answers 404 before the hub's route is in)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        assert proc.poll() is None, "jupyterhub exited"
+        try:
+            with urllib.request.urlopen(url, timeout=3) as resp:
+                if resp.status == 200:
+                    return
+        except OSError:
+            pass
+        time.sleep(0.5)
+    raise AssertionError(f"{url} did not answer 200 in {timeout:.0f} s")
+
+
 @pytest.fixture
 def hub(tmp_path, artifacts):
     if not CHP.exists():
@@ -54,7 +70,7 @@ def hub(tmp_path, artifacts):
     proc = subprocess.Popen([str(Path(sys.executable).parent / "jupyterhub"), "-f", str(config)],
                             cwd=tmp_path, stdout=log, stderr=subprocess.STDOUT, env=env)
     try:
-        wait_http(f"http://127.0.0.1:{port}/hub/health", timeout=90, proc=proc)
+        wait_hub(f"http://127.0.0.1:{port}/hub/health", proc)
         yield f"http://127.0.0.1:{port}"
     finally:
         proc.terminate()
