@@ -12,7 +12,7 @@ LAB_ARGS ?=
 LAB_DIR  ?= notebooks/study
 LAB_ROOT := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 
-.PHONY: serve test lint bench chromium pdf-tools check-clinic clean lab docs
+.PHONY: serve test lint bench load multi hub chromium nginx pdf-tools check-clinic clean lab docs
 
 $(BIN)/python:
 	@$(PYTHON) -m venv $(VENV) 2>/dev/null || { \
@@ -43,6 +43,12 @@ chromium:
 	  $(SUDO) apt-get update -q && \
 	  $(SUDO) apt-get install -y -q --no-install-recommends chromium fonts-dejavu-core; }
 
+nginx:
+	@command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || { \
+	  echo "Installing Debian's nginx for the multi-process deployment"; \
+	  $(SUDO) apt-get update -q && \
+	  $(SUDO) apt-get install -y -q --no-install-recommends nginx-light; }
+
 # pdftoppm / pdfinfo: the handout tests render and inspect the PDF they download; DejaVu Sans is
 # the handout's typeface (embedded in the PDF).
 pdf-tools:
@@ -72,8 +78,27 @@ docs: $(VENV)/.docs-installed
 lint: $(VENV)/.test-installed
 	$(BIN)/ruff check .
 
-test: $(VENV)/.test-installed chromium pdf-tools lint
+# configurable-http-proxy from npm, for the JupyterHub recipe (deploy/jupyterhub)
+CHP := $(VENV)/chp/node_modules/.bin/configurable-http-proxy
+$(CHP): | $(BIN)/python
+	@command -v npm >/dev/null 2>&1 || { echo "Installing Debian's npm"; \
+	  $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q --no-install-recommends npm; }
+	npm install --prefix $(VENV)/chp --no-audit --no-fund configurable-http-proxy@5
+
+test: $(VENV)/.test-installed chromium pdf-tools nginx $(CHP) lint
 	$(BIN)/pytest
+
+# JupyterHub in front: one explainer per signed-in person (set your authenticator first)
+hub: $(VENV)/.test-installed $(CHP)
+	$(BIN)/jupyterhub -f deploy/jupyterhub/jupyterhub_config.py
+
+# Several explainer processes behind nginx with sticky sessions, on http://127.0.0.1:8080
+multi: $(VENV)/.run-installed nginx
+	$(BIN)/python -m deploy.multi
+
+# Many viewers over the real protocol: bursts, latency, memory, CPU, soak (several minutes)
+load: $(VENV)/.test-installed
+	$(BIN)/python -m benchmarks.load
 
 bench: $(VENV)/.test-installed chromium pdf-tools
 	$(BIN)/python -m benchmarks.run

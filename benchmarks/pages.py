@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 from dataclasses import dataclass
+from pathlib import Path
+
+from explainer.serving.paths import notebooks_dir
 
 EMPTY_NOTEBOOK = ""
 """An empty notebook: the floor for page start-up."""
@@ -10,6 +15,7 @@ EMPTY_NOTEBOOK = ""
 LABEL_NOTEBOOK = """\
 import ipywidgets as widgets
 slider = widgets.IntSlider(value=0, min=0, max=200, description="Value")
+slider.add_class("kx-bench-label-slider")
 label = widgets.Label("0")
 label.add_class("kx-bench-result")
 slider.observe(lambda change: setattr(label, "value", str(change["new"])), "value")
@@ -43,3 +49,24 @@ INTERACTIONS = [
                 ".kx-figure-overlay"),
 ]
 """The explainer's controls measured against `LABEL` (pages that do not exist are skipped)."""
+
+
+def write_notebook(path: Path, source: str) -> None:
+    """A one-cell Python notebook holding `source`."""
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                 "language": "python"}
+    nb.cells = [nbformat.v4.new_code_cell(source)]
+    nbformat.write(nb, path)
+
+
+def notebook_dir() -> Path:
+    """A temporary copy of the explainer's pages plus the two reference pages
+    (`bench-empty.ipynb`, `bench-label.ipynb`); the caller removes its parent folder."""
+    nbdir = Path(tempfile.mkdtemp(prefix="kx-bench-")) / "notebooks"
+    shutil.copytree(notebooks_dir(), nbdir)
+    write_notebook(nbdir / "bench-empty.ipynb", EMPTY_NOTEBOOK)
+    write_notebook(nbdir / "bench-label.ipynb", LABEL_NOTEBOOK)
+    return nbdir

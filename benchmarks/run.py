@@ -20,9 +20,7 @@ import tempfile
 import time
 from pathlib import Path
 
-import nbformat
-
-from benchmarks.pages import EMPTY_NOTEBOOK, INTERACTIONS, LABEL, LABEL_NOTEBOOK, Interaction
+from benchmarks.pages import INTERACTIONS, LABEL, Interaction, notebook_dir
 from explainer.pages import pages
 from tests.conftest import CHROMIUM, CHROMIUM_ARGS, REPO, Server
 
@@ -56,23 +54,6 @@ _SETTLE = """([target, quietMs]) => new Promise((resolve) => {
   };
   setTimeout(check, 20);
 })"""
-
-
-def _write_notebook(path: Path, source: str) -> None:
-    nb = nbformat.v4.new_notebook()
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
-                                 "language": "python"}
-    nb.cells = [nbformat.v4.new_code_cell(source)]
-    nbformat.write(nb, path)
-
-
-def _notebook_dir() -> Path:
-    tmp = Path(tempfile.mkdtemp(prefix="kx-bench-"))
-    nbdir = tmp / "notebooks"
-    shutil.copytree(REPO / "notebooks", nbdir)
-    _write_notebook(nbdir / "bench-empty.ipynb", EMPTY_NOTEBOOK)
-    _write_notebook(nbdir / "bench-label.ipynb", LABEL_NOTEBOOK)
-    return nbdir
 
 
 def measure_load(browser, server: Server, notebook: str) -> tuple[float, float]:
@@ -146,7 +127,7 @@ def run(quick: bool, preheat: int = 0, only_load: bool = False) -> dict:
     from playwright.sync_api import sync_playwright
 
     rounds, presses = (1, 3) if quick else (5, 15)
-    nbdir = _notebook_dir()
+    nbdir = notebook_dir()
     results: dict = {"quick": quick, "preheat": preheat, "load_s": {}, "roundtrip_ms": {},
                      "burst": {}}
     server = Server("--preheat", str(preheat), notebook_dir=nbdir,

@@ -89,7 +89,7 @@ class Server:
             except psutil.Error:
                 continue
             match = re.search(r"kernel-([0-9a-f-]{36})\.json", cmd)
-            if "ipykernel" in cmd and match:
+            if ("ipykernel" in cmd or "explainer.serving.kernel" in cmd) and match:
                 found[match.group(1)] = child.pid
         return found
 

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from explainer.figures import palette, svg
-from explainer.figures.scene import Scene, project_style
+from explainer.figures.scene import Scene
 from explainer.widgets.safety import FRIENDLY_ERROR, error_message, safe_callback
 
 
@@ -45,12 +45,15 @@ def test_svg_document_is_labelled():
 def test_scene_maps_data_to_overlay_pixels():
     from matplotlib.figure import Figure
 
-    with project_style():
+    def draw():
         fig = Figure(figsize=(4, 2), dpi=100)
         ax = fig.add_axes((0.1, 0.1, 0.8, 0.8))
         ax.set_xlim(0, 10)
         ax.set_ylim(0, 1)
-    scene = Scene(fig)
+        return fig
+
+    scene = Scene(draw, (400, 200))
+    ax = scene.fig.axes[0]
     png = scene.background_png()
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
     assert scene.background_png() is png  # rendered once
@@ -87,17 +90,20 @@ def test_background_cache_is_shared_between_scenes(tmp_path, monkeypatch):
     key = background_key("test-figure", "inputs v1")
     assert key != background_key("test-figure", "inputs v2")
 
-    def build():
-        with project_style():
-            fig = Figure(figsize=(2, 1), dpi=100)
-            fig.add_axes((0.1, 0.1, 0.8, 0.8)).plot([0, 1], [0, 1])
-        return Scene(fig, key)
+    drawn = []
 
-    first = build().background_png()
+    def draw():
+        drawn.append(1)
+        fig = Figure(figsize=(2, 1), dpi=100)
+        fig.add_axes((0.1, 0.1, 0.8, 0.8)).plot([0, 1], [0, 1])
+        return fig
+
+    first = Scene(draw, (200, 100), key).background_png()
     assert (tmp_path / f"{key}.png").read_bytes() == first
-    second = build()
-    second.fig.savefig = None  # a cache hit must not render again
+    assert drawn == [1]
+    second = Scene(draw, (200, 100), key)
     assert second.background_png() == first
+    assert drawn == [1], "a cache hit must not draw (nor import matplotlib) again"
 
 
 def test_a_failure_inside_a_nested_callback_stays_visible():

@@ -16,12 +16,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
-from matplotlib.patches import Circle, FancyBboxPatch, Polygon, Rectangle
 
 from explainer.content.protocols import MINUTES_PER_DAY, Protocol
 from explainer.figures import palette as pal
 from explainer.figures import svg
-from explainer.figures.scene import Scene, project_style
+from explainer.figures.scene import Scene
 from explainer.figures.timeline import (
     LABEL_PX,
     STRIP_PX,
@@ -75,12 +74,16 @@ def _rows_bottom() -> float:
 
 def _person(paper, x: float, y: float, colour: str) -> None:
     """A person: a round head over rounded shoulders (y runs down)."""
+    from matplotlib.patches import Circle, FancyBboxPatch
+
     paper.add_patch(FancyBboxPatch((x - 8, y - 1), 16, 12, boxstyle="round,pad=0,rounding_size=5",
                                    facecolor=colour, edgecolor=pal.INK, lw=1))
     paper.add_patch(Circle((x, y - 7), 5, facecolor=colour, edgecolor=pal.INK, lw=1))
 
 
 def _draw_course(fig) -> None:
+    from matplotlib.patches import Polygon, Rectangle
+
     c = strings()["course"]
     paper = paper_axes(fig, CW, CH)
     bold = {"fontsize": pt(STRIP_PX), "fontweight": "bold", "color": pal.MUTED_INK,
@@ -151,12 +154,16 @@ def _draw_course(fig) -> None:
 
 @lru_cache(maxsize=1)
 def course_scene() -> Scene:
-    """The course view's still parts, drawn and rendered to PNG once per process."""
-    with project_style():
+    """The course view's still parts: from the cache, or drawn and rendered to PNG once per
+    process."""
+
+    def draw():
         fig = new_figure(CW, CH)
         _draw_course(fig)
-        scene = Scene(fig, strings_key("course"))
-        scene.background_png()
+        return fig
+
+    scene = Scene(draw, (CW, CH), strings_key("course"))
+    scene.background_png()
     return scene
 
 

@@ -24,18 +24,19 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import numpy as np
 import yaml
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-from matplotlib.patches import Circle, FancyBboxPatch, Polygon, Rectangle
 
 from explainer.figures import palette as pal
 from explainer.figures import svg
-from explainer.figures.scene import Scene, background_key, project_style
+from explainer.figures.scene import Scene, background_key
 from explainer.models.nmda import SynapseResult
 from explainer.serving.paths import assets_dir
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 __all__ = [
     "CHART",
@@ -143,12 +144,17 @@ def _word_centres() -> list[float]:
 
 
 def _new_figure(width_px: float, height_px: float) -> Figure:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
     fig = Figure(figsize=(width_px / 100, height_px / 100), dpi=100)
     FigureCanvasAgg(fig)
     return fig
 
 
 def _panel(ax, box, title: str | None, title_x: float | None = None) -> None:
+    from matplotlib.patches import FancyBboxPatch
+
     x, y, w, h = box
     ax.add_patch(FancyBboxPatch((x, y), w, h, boxstyle="round,pad=0,rounding_size=14",
                                 facecolor=pal.PANEL, edgecolor=pal.GRID, linewidth=1.2))
@@ -159,6 +165,8 @@ def _panel(ax, box, title: str | None, title_x: float | None = None) -> None:
 
 def _channel(ax, cx: float, colour: str, edge: str, housing: str) -> None:
     """A receptor channel: two subunits round a pore, in a pale housing that groups them."""
+    from matplotlib.patches import FancyBboxPatch
+
     g = GEOMETRY
     y0, y1 = g.receptor_y
     half = g.pore_w / 2 + g.subunit_w
@@ -174,6 +182,8 @@ def _channel(ax, cx: float, colour: str, edge: str, housing: str) -> None:
 
 def _brain(ax, cx: float, cy: float) -> None:
     """A simple brain: a bumpy outline (a union of circles) and a few folds."""
+    from matplotlib.patches import Circle
+
     fill, edge = pal.BAND_FILLS["anaesthesia"], pal.BAND_EDGES["anaesthesia"]
     lobes = ((-48, -2, 24), (-26, 16, 27), (6, 22, 27), (38, 12, 25), (52, -8, 20),
              (26, -18, 22), (-8, -18, 24), (-34, -16, 20), (0, 0, 30))
@@ -190,6 +200,8 @@ def _brain(ax, cx: float, cy: float) -> None:
 
 
 def _draw_diagram(fig: Figure) -> None:
+    from matplotlib.patches import Circle, FancyBboxPatch, Polygon, Rectangle
+
     s = strings()["figure"]
     g = GEOMETRY
     ax = fig.add_axes((0, 0, 1, 1))
@@ -304,16 +316,21 @@ def _draw_diagram(fig: Figure) -> None:
     ax.text(kx + 18, ky, s["glutamate"], ha="left", **text)
 
 
+def _diagram_figure() -> Figure:
+    fig = _new_figure(W, H)
+    _draw_diagram(fig)
+    return fig
+
+
 @lru_cache(maxsize=4)
 def diagram_scene(width_px: int = W, height_px: int = H) -> Scene:
-    """The diagram's still parts as a `Scene`: drawn and rendered to PNG once per process."""
+    """The diagram's still parts as a `Scene`: from the cache, or drawn and rendered to PNG
+    once per process."""
     if (width_px, height_px) != (W, H):
         raise ValueError(f"the diagram is laid out for {W} × {H} px")
-    with project_style():
-        fig = _new_figure(width_px, height_px)
-        _draw_diagram(fig)
-        scene = Scene(fig, background_key("pain-diagram", assets_dir() / STRINGS_FILE))
-        scene.background_png()
+    scene = Scene(_diagram_figure, (W, H),
+                  background_key("pain-diagram", assets_dir() / STRINGS_FILE))
+    scene.background_png()
     return scene
 
 
@@ -498,7 +515,8 @@ CW, CH = 640, 340
 
 @dataclass(frozen=True)
 class ChartGeometry:
-    """The chart axes' data-to-pixel map (overlay pixels), measured once from matplotlib."""
+    """The chart axes' data-to-pixel map (overlay pixels), from the axes' placement (tests check
+    it against matplotlib's transform)."""
 
     x0: float
     x_scale: float
@@ -514,27 +532,44 @@ class ChartGeometry:
 CHART = {"x_lim": (0.3, 16.7), "y_lim": (0.0, 3.5)}
 
 
+CHART_AXES = (0.15, 0.17, 0.82, 0.64)
+"""The chart axes' rectangle in figure fractions (left, bottom, width, height)."""
+
+
+def _chart_figure() -> Figure:
+    c = strings()["chart"]
+    fig = _new_figure(CW, CH)
+    ax = fig.add_axes(CHART_AXES)
+    ax.set_xlim(*CHART["x_lim"])
+    ax.set_ylim(*CHART["y_lim"])
+    ax.set_xticks([1, 4, 8, 12, 16])
+    ax.set_yticks([0, 1, 2, 3])
+    ax.set_xlabel(c["x_label"])
+    ax.set_ylabel(c["y_label"], fontsize=13)
+    fig.text(0.015, 1 - 24 / CH, c["title"], fontsize=17, fontweight="bold", va="center")
+    ax.axhline(1.0, color=pal.MUTED_INK, lw=1, ls=":")
+    return fig
+
+
+def chart_geometry() -> ChartGeometry:
+    """The chart's data-to-overlay-pixel map, from the numbers its axes are placed with."""
+    left, bottom, width, height = CHART_AXES
+    (x_lo, x_hi), (y_lo, y_hi) = CHART["x_lim"], CHART["y_lim"]
+    x_scale = width * CW / (x_hi - x_lo)
+    y_scale = -height * CH / (y_hi - y_lo)
+    return ChartGeometry(x0=left * CW - x_lo * x_scale, x_scale=x_scale,
+                         y0=CH - bottom * CH - y_lo * y_scale, y_scale=y_scale,
+                         x_lim=CHART["x_lim"], y_lim=CHART["y_lim"])
+
+
 @lru_cache(maxsize=2)
 def chart_scene() -> tuple[Scene, ChartGeometry]:
-    """The chart's axes, drawn once per process, and the map from data to overlay pixels."""
-    c = strings()["chart"]
-    with project_style():
-        fig = _new_figure(CW, CH)
-        ax = fig.add_axes((0.15, 0.17, 0.82, 0.64))
-        ax.set_xlim(*CHART["x_lim"])
-        ax.set_ylim(*CHART["y_lim"])
-        ax.set_xticks([1, 4, 8, 12, 16])
-        ax.set_yticks([0, 1, 2, 3])
-        ax.set_xlabel(c["x_label"])
-        ax.set_ylabel(c["y_label"], fontsize=13)
-        fig.text(0.015, 1 - 24 / CH, c["title"], fontsize=17, fontweight="bold", va="center")
-        ax.axhline(1.0, color=pal.MUTED_INK, lw=1, ls=":")
-        scene = Scene(fig, background_key("pain-chart", assets_dir() / STRINGS_FILE))
-        scene.background_png()
-        xs, ys = scene.px(ax, [0.0, 1.0], [0.0, 1.0])
-    geo = ChartGeometry(x0=float(xs[0]), x_scale=float(xs[1] - xs[0]), y0=float(ys[0]),
-                        y_scale=float(ys[1] - ys[0]), x_lim=CHART["x_lim"], y_lim=CHART["y_lim"])
-    return scene, geo
+    """The chart's axes (from the cache, or drawn once per process) and the map from data to
+    overlay pixels."""
+    scene = Scene(_chart_figure, (CW, CH),
+                  background_key("pain-chart", assets_dir() / STRINGS_FILE))
+    scene.background_png()
+    return scene, chart_geometry()
 
 
 @dataclass(frozen=True)

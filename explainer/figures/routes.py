@@ -19,7 +19,7 @@ import numpy as np
 
 from explainer.figures import palette as pal
 from explainer.figures import svg
-from explainer.figures.scene import Scene, project_style
+from explainer.figures.scene import Scene
 from explainer.figures.timeline import (
     LABEL_PX,
     PLOT,
@@ -29,6 +29,7 @@ from explainer.figures.timeline import (
     new_figure,
     overlay_text,
     paper_axes,
+    plot_indices,
     strings,
     strings_key,
     y_axis_overlay,
@@ -95,14 +96,18 @@ def route_curves(weight_kg: float, model: str = pk.DEFAULT_MODEL) -> Mapping[str
 
 @lru_cache(maxsize=1)
 def routes_scene() -> tuple[Scene, AxisMap]:
-    """The route comparison's axes and bands, drawn and rendered to PNG once per process."""
-    with project_style():
+    """The route comparison's axes and bands: from the cache, or drawn and rendered to PNG
+    once per process."""
+
+    def draw():
         fig = new_figure(RW, RH)
         paper = paper_axes(fig, RW, RH)
         draw_level_axes(fig, paper, PLOT, 0, HORIZON_MIN, 60, TICKS_H,
                         strings()["routes"]["x_label"])
-        scene = Scene(fig, strings_key("routes"))
-        scene.background_png()
+        return fig
+
+    scene = Scene(draw, (RW, RH), strings_key("routes"))
+    scene.background_png()
     return scene, AxisMap(PLOT, 0, HORIZON_MIN)
 
 
@@ -143,8 +148,7 @@ def routes_overlay(curves: Mapping[str, RouteCurve], highlight: str, mode: str,
 
 def _curve(curve: RouteCurve, amap: AxisMap, chosen: bool) -> str:
     st = _style(curve.route)
-    idx = np.unique(np.concatenate([np.arange(0, curve.times_min.size, 2),
-                                    [int(curve.t_peak_min), curve.times_min.size - 1]]))
+    idx = plot_indices(curve.times_min.size, 2, (int(curve.t_peak_min),))
     return svg.polyline(amap.x(curve.times_min[idx]), amap.y(curve.conc[idx]),
                         stroke=st["color"], stroke_width=5.5 if chosen else 3.5,
                         stroke_dasharray=st["dash"] or None, stroke_linejoin="round",

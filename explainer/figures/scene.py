@@ -5,10 +5,16 @@ widget round trip (see benchmarks/); drawing the background once and moving a fe
 elements placed in the same pixel coordinates keeps an update close to a label update, while
 the picture stays one figure to the eye.
 
-    scene = Scene(fig)                       # fig drawn with the project style
-    png = scene.background_png()             # once per process (cached)
+    scene = Scene(draw, (w, h), cache_key)   # draw() builds the matplotlib Figure
+    png = scene.background_png()             # the cached PNG, or draw() and render once
     x, y = scene.px(ax, data_x, data_y)      # data -> overlay pixels (y down)
     svg = scene.svg([svg.circle(x, y, 5)], label="...")
+
+Cheap kernels: a viewer's kernel whose backgrounds are in the cache never imports matplotlib
+(about 40 MB resident and a second of start-up per kernel). So nothing here imports it at module
+level, `background_key` reads matplotlib's version from its package metadata, and `draw` runs
+only on a cache miss (or when a test asks for `scene.fig`). The overlay's pixel maps are
+computed from the numbers the axes are placed with (tests check them against matplotlib).
 """
 
 from __future__ import annotations
@@ -17,17 +23,20 @@ import hashlib
 import io
 import os
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from contextlib import contextmanager
+from functools import lru_cache
+from importlib.metadata import version
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import matplotlib
-import matplotlib.style
 import numpy as np
-from matplotlib.figure import Figure
 
 from explainer.figures import svg
 from explainer.serving.paths import mpl_style
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 PNG_SCALE = 2.0
 """The background is rendered at twice the layout resolution, for sharp tablets."""
@@ -48,17 +57,28 @@ def cache_dir() -> Path:
 def background_key(name: str, *inputs: Path | str) -> str:
     """A key that changes whenever anything drawing a background may have changed: the
     figure and model modules' sources, the style file, matplotlib's version and `inputs`."""
-    h = hashlib.sha256(f"{name}|{matplotlib.__version__}|{PNG_SCALE}".encode())
-    models = _FIGURES_DIR.parent / "models"
-    files = [*sorted(_FIGURES_DIR.glob("*.py")), *sorted(models.glob("*.py")), mpl_style()]
-    for item in [*files, *inputs]:
+    h = hashlib.sha256(f"{name}|{version('matplotlib')}|{PNG_SCALE}".encode())
+    h.update(_sources_digest())
+    for item in inputs:
         h.update(Path(item).read_bytes() if isinstance(item, Path) else str(item).encode())
     return f"{name}-{h.hexdigest()[:24]}"
+
+
+@lru_cache(maxsize=1)
+def _sources_digest() -> bytes:
+    """The figure and model modules' sources and the style file, read once per process."""
+    h = hashlib.sha256()
+    models = _FIGURES_DIR.parent / "models"
+    for path in [*sorted(_FIGURES_DIR.glob("*.py")), *sorted(models.glob("*.py")), mpl_style()]:
+        h.update(path.read_bytes())
+    return h.digest()
 
 
 @contextmanager
 def project_style():
     """Build a figure inside this block so every artist takes the project's style."""
+    import matplotlib.style
+
     with matplotlib.style.context(str(mpl_style())):
         yield
 
@@ -66,15 +86,31 @@ def project_style():
 class Scene:
     """Static background (PNG, rendered once) plus an SVG overlay in the same pixels."""
 
-    def __init__(self, fig: Figure, cache_key: str | None = None):
-        """`cache_key` (from `background_key`) lets new kernels reuse a rendered background.
+    def __init__(self, draw: Callable[[], Figure], size: tuple[float, float],
+                 cache_key: str | None = None):
+        """`draw()` builds the figure (in the project style), `size` is its (width, height)
+        in layout pixels; `cache_key` (from `background_key`) lets new kernels reuse a
+        rendered background without calling `draw` at all.
 
         Only figures whose axes are placed explicitly (no constrained or tight layout) may
-        use it: their transforms are right without drawing."""
-        self.fig = fig
+        use the cache: their transforms are right without drawing."""
+        self._draw = draw
+        self._fig: Figure | None = None
         self.cache_key = cache_key
         self._png: bytes | None = None
-        self.width_px, self.height_px = (float(v) for v in fig.bbox.size)
+        self.width_px, self.height_px = (float(v) for v in size)
+
+    @property
+    def fig(self) -> Figure:
+        """The matplotlib figure, drawn on first use (a cache hit never needs it)."""
+        if self._fig is None:
+            with project_style():
+                fig = self._draw()
+            if tuple(float(v) for v in fig.bbox.size) != (self.width_px, self.height_px):
+                raise ValueError(f"figure is {tuple(fig.bbox.size)}, scene expects "
+                                 f"{(self.width_px, self.height_px)}")
+            self._fig = fig
+        return self._fig
 
     def background_png(self) -> bytes:
         """The still parts, rendered once per scene (or read from the cache)."""
@@ -83,8 +119,10 @@ class Scene:
         return self._png
 
     def _render(self) -> bytes:
+        fig = self.fig
         buf = io.BytesIO()
-        self.fig.savefig(buf, format="png", dpi=self.fig.dpi * PNG_SCALE)
+        with project_style():
+            fig.savefig(buf, format="png", dpi=fig.dpi * PNG_SCALE)
         png = buf.getvalue()
         if self.cache_key:
             try:

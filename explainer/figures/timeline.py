@@ -24,22 +24,23 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import numpy as np
 import yaml
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-from matplotlib.patches import Rectangle
 
 from explainer.content import aftercare
 from explainer.content.clinic import shown_protocols
 from explainer.content.protocols import Protocol
 from explainer.figures import palette as pal
 from explainer.figures import svg
-from explainer.figures.scene import Scene, background_key, project_style
+from explainer.figures.scene import Scene, background_key
 from explainer.models import pk
 from explainer.models.bands import BANDS, bands_at
 from explainer.serving.paths import assets_dir
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 __all__ = [
     "AxisMap",
@@ -463,6 +464,10 @@ def session_curve(protocol_id: str, weight_kg: float, model: str = pk.DEFAULT_MO
 
 
 def new_figure(width_px: float, height_px: float) -> Figure:
+    """An empty figure of this size (matplotlib is imported here, on a cache miss only)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
     fig = Figure(figsize=(width_px / 100, height_px / 100), dpi=100)
     FigureCanvasAgg(fig)
     return fig
@@ -522,6 +527,8 @@ def _null_locator():
 
 def _band_labels(paper, box: Box) -> None:
     """Brackets in each band's colour and hatch to the right of the axes, with its name."""
+    from matplotlib.patches import Rectangle
+
     s = strings()["session"]["bands"]
     amap = AxisMap(box, 0, 1)
     size = pt(LABEL_PX - 1)
@@ -552,6 +559,8 @@ def _band_labels(paper, box: Box) -> None:
 
 
 def _draw_strip(paper, layout: Layout, amap: AxisMap) -> None:
+    from matplotlib.patches import Rectangle
+
     s = strings()["session"]["lanes"]
     for i, lane in enumerate(LANES):
         top = STRIP.top + i * LANE_H
@@ -587,14 +596,18 @@ def _draw_session(fig: Figure, layout: Layout) -> AxisMap:
 
 @lru_cache(maxsize=len(LAYOUTS))
 def session_scene(layout_key: str) -> tuple[Scene, AxisMap]:
-    """The session view's still parts for one layout: drawn and rendered once per process."""
+    """The session view's still parts for one layout: from the cache, or drawn and rendered
+    once per process."""
     layout = LAYOUTS[layout_key]
-    with project_style():
+
+    def draw() -> Figure:
         fig = new_figure(W, H)
-        amap = _draw_session(fig, layout)
-        scene = Scene(fig, strings_key(f"session-{layout_key}"))
-        scene.background_png()
-    return scene, amap
+        _draw_session(fig, layout)
+        return fig
+
+    scene = Scene(draw, (W, H), strings_key(f"session-{layout_key}"))
+    scene.background_png()
+    return scene, AxisMap(PLOT, layout.lo_min, layout.hi_min)
 
 
 # --- Shared overlay pieces -----------------------------------------------------------------------
@@ -685,12 +698,19 @@ def _block(phase: Phase, amap: AxisMap, lane: int, fill: str, stroke: str,
     return out
 
 
+def plot_indices(n: int, step: int, keys: Sequence[float]) -> np.ndarray:
+    """Every `step`-th of `n` samples, plus the samples at `keys` and the last one, sorted and
+    unique. (Not `np.unique`: it imports numpy.ma, 1.2 MB in every viewer's kernel.)"""
+    picked = set(range(0, n, step))
+    picked.update(min(max(int(round(k)), 0), n - 1) for k in keys)
+    picked.add(n - 1)
+    return np.fromiter(sorted(picked), dtype=np.intp, count=len(picked))
+
+
 def _decimate(curve: SessionCurve, max_points: int = 720) -> np.ndarray:
     n = curve.times_min.size
     step = max(1, int(math.ceil(n / max_points)))
-    keys = [int(round(x)) for x in (curve.end_min, curve.t_peak_min, *curve.dose_times_min)]
-    idx = np.unique(np.concatenate([np.arange(0, n, step), np.clip(keys, 0, n - 1), [n - 1]]))
-    return idx
+    return plot_indices(n, step, (curve.end_min, curve.t_peak_min, *curve.dose_times_min))
 
 
 @lru_cache(maxsize=128)

@@ -11,15 +11,17 @@ nowhere else: no file, no log line, no cache.
 from __future__ import annotations
 
 from explainer.figures import timeline as tl
-from explainer.handout.charts import pain_signal_svg, session_chart_svg
 from explainer.handout.document import HandoutRequest, handout_data
-from explainer.handout.typeset import typeset
 
 __all__ = ["HandoutRequest", "build_handout"]
 
 
 def build_handout(request: HandoutRequest) -> bytes:
-    """The handout PDF's bytes."""
+    """The handout PDF's bytes. Its heavy parts (matplotlib for the charts, Typst) are imported
+    here, when a handout is made, not by every page that uses `document` (cheap kernels)."""
+    from explainer.handout.charts import pain_signal_svg, session_chart_svg
+    from explainer.handout.typeset import typeset
+
     curve = tl.session_curve(request.protocol_id, request.weight_kg)
     return typeset(handout_data(request), session_chart_svg(curve, request.plan),
                    pain_signal_svg())

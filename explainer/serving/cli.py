@@ -8,6 +8,7 @@ import argparse
 import os
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from explainer.serving import paths
 from explainer.serving.config import LOCALHOST, ServeOptions, build_config
@@ -41,6 +42,11 @@ def _parser() -> argparse.ArgumentParser:
         metavar="N",
         help="keep N kernels warm per page (default 0: off)",
     )
+    s.add_argument(
+        "--jupyterhub",
+        action="store_true",
+        help="spawned by JupyterHub: listen where $JUPYTERHUB_SERVICE_URL says, under its path",
+    )
     s.add_argument("--clinic", type=Path, default=None, metavar="FILE",
                    help="a clinic configuration file (TOML; see docs/clinic-config.md)")
     s.add_argument("--notebook-dir", type=Path, default=None, help=argparse.SUPPRESS)
@@ -58,10 +64,18 @@ def options_from_args(argv: list[str] | None = None) -> ServeOptions:
 
 
 def _serve_options(args: argparse.Namespace) -> ServeOptions:
+    host, port, base_url = args.host, args.port, "/"
+    if args.jupyterhub:
+        url = urlsplit(os.environ.get("JUPYTERHUB_SERVICE_URL", ""))
+        if not url.hostname or not url.port:
+            _parser().error("--jupyterhub needs $JUPYTERHUB_SERVICE_URL (set by the spawner)")
+        host, port = url.hostname, url.port
+        base_url = os.environ.get("JUPYTERHUB_SERVICE_PREFIX", url.path or "/")
     try:
         return ServeOptions(
-            host=args.host,
-            port=args.port,
+            host=host,
+            port=port,
+            base_url=base_url,
             open_browser=args.open,
             cull_idle_seconds=args.cull_idle,
             cull_interval_seconds=min(60, max(1, args.cull_idle // 2)),

@@ -6,6 +6,7 @@ turns its flags into `ServeOptions`.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -52,6 +53,8 @@ class ServeOptions:
     preheat: int = 0
     """Kernels kept warm per page; 0 turns preheating off (see benchmarks/ for the measurement)."""
     notebook_dir: Path | None = None
+    base_url: str = "/"
+    """The path every page lives under ("/user/alice/" when JupyterHub spawns it)."""
     clinic_file: Path | None = None
     """A clinic configuration file (validated before the server starts)."""
 
@@ -62,6 +65,8 @@ class ServeOptions:
             raise ValueError("cull times must be at least 1 second")
         if self.preheat < 0:
             raise ValueError(f"preheat must be 0 (off) or a pool size, got {self.preheat}")
+        if not re.fullmatch(r"/([\w.~-]+/)*", self.base_url):
+            raise ValueError(f"base URL must be a path like /user/name/, got {self.base_url!r}")
 
 
 def build_config(options: ServeOptions) -> Config:
@@ -70,6 +75,7 @@ def build_config(options: ServeOptions) -> Config:
     c.Voila.ip = options.host
     c.Voila.port = options.port
     c.Voila.port_retries = 0
+    c.Voila.base_url = options.base_url
     c.Voila.open_browser = options.open_browser
     c.Voila.tornado_settings = {
         "headers": {

@@ -5,6 +5,9 @@
 // - decorative figure backgrounds get an empty alt (the overlay and describer carry meaning);
 // - links between the explainer's pages open in the same tab (JupyterLab's renderer adds
 //   target="_blank" to every link, which would open a second page and a second kernel);
+// - a table or box that scrolls sideways (wide tables at phone width) can take keyboard focus,
+//   so keyboard users can scroll it too (axe "scrollable-region-focusable"); it is named by
+//   its caption, and gives the focus up again when the window is wide enough.
 // - self-check answer groups are named after their question.
 // - a new handout link (a.kx-download, a data: URL built in the kernel) is clicked once, so
 //   "Make a handout" downloads the PDF in one click (explainer/widgets/handout.py).
@@ -58,6 +61,28 @@
     root.querySelectorAll("button.jupyter-button:not([aria-label])").forEach(function (b) {
       if (!text(b) && b.title) { b.setAttribute("aria-label", b.title); }
     });
+    scrollables(root);
+  }
+
+  function scrollables(root) {
+    root.querySelectorAll("#rendered_cells table, .kx-routes-table").forEach(function (el) {
+      var style = window.getComputedStyle(el);
+      var scrolls = (style.overflowX === "auto" || style.overflowX === "scroll") &&
+        el.scrollWidth > el.clientWidth + 1;
+      var marked = el.classList.contains("kx-scrollable");
+      if (scrolls && !marked) {
+        el.classList.add("kx-scrollable");
+        el.setAttribute("tabindex", "0");
+        if (el.tagName !== "TABLE") {       // a table keeps its own role; a box becomes a region
+          el.setAttribute("role", "region");
+          el.setAttribute("aria-label", text(el.querySelector("caption")) || "Table");
+        }
+      } else if (!scrolls && marked) {
+        el.classList.remove("kx-scrollable");
+        el.removeAttribute("tabindex");
+        if (el.tagName !== "TABLE") { el.removeAttribute("role"); el.removeAttribute("aria-label"); }
+      }
+    });
   }
 
   var scheduled = false;
@@ -68,7 +93,8 @@
   }
   document.documentElement.setAttribute("lang", document.documentElement.getAttribute("lang") || "en");
   new MutationObserver(schedule).observe(document.documentElement, {
-    childList: true, subtree: true, attributes: true, attributeFilter: ["class", "target"]
+    childList: true, subtree: true, attributes: true, attributeFilter: ["class", "target", "style"]
   });
+  window.addEventListener("resize", schedule);
   schedule();
 })();

@@ -1,0 +1,641 @@
+"""Many viewers at once: a load harness that speaks the real Jupyter protocol (`make load`).
+
+Against a bare Voilà page in the same run (an empty notebook for page start-up, a slider that
+only sets a label for a control round trip), on one `ketamine-explainer serve` process:
+
+- bursts: N viewers arrive together (10, 20, 50); seconds until every page is ready;
+- latency: N viewers (10, 25, 50, 100) each move a control every few seconds, at a person's
+  pace; milliseconds from the move to the figure's update, p50 / p95 / p99;
+- memory: one live kernel per page, and the server's own resident memory;
+- CPU: cores used by the server and its kernels during each phase;
+- soak: many open-and-close cycles; the kernel count returns to its baseline and the server's
+  memory stays within 10 % of its start;
+- errors: pages, sockets or updates that failed or timed out, in every phase.
+
+A viewer is `benchmarks.protocol.Viewer` (page, kernel websocket with the v1 subprotocol, the
+widget comm messages a browser sends). Every phase is bounded in count and time, and traffic
+goes only to 127.0.0.1. Prints a table and writes benchmarks/results/load.json.
+
+    python -m benchmarks.load                 # the full run (several minutes)
+    python -m benchmarks.load --quick         # a tiny run proving it works (the test suite)
+    python -m benchmarks.load --only bursts   # one part
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import shutil
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import psutil
+
+from benchmarks.pages import notebook_dir
+from benchmarks.protocol import Control, Viewer, ViewerError
+from explainer.figures.scene import CACHE_ENV_VAR
+from tests.conftest import REPO, Server
+
+RESULTS = REPO / "benchmarks" / "results"
+EMPTY = "bench-empty.ipynb"
+PAGES = ["start.ipynb", "walkthrough.ipynb", "pain-signal.ipynb", "treatment-timeline.ipynb",
+         "about.ipynb"]
+LABEL = Control("bench-label.ipynb", "kx-bench-label-slider", "kx-bench-result", "value")
+CONTROLS = {
+    "label": LABEL,
+    "timeline": Control("treatment-timeline.ipynb", "kx-cursor-slider", "kx-figure-cursor",
+                        "index"),
+    "pain-signal": Control("pain-signal.ipynb", "kx-level-slider", "kx-figure-overlay", "index"),
+}
+"""What each latency viewer moves: the bare label slider (the floor), the timeline's time cursor,
+the pain-signal diagram's ketamine level (the trainee view's slider)."""
+
+
+@dataclass
+class Plan:
+    """How much load to apply; every number bounds the run."""
+
+    burst_sizes: tuple[int, ...] = (10, 20, 50)
+    burst_pages: tuple[str, ...] = ("walkthrough.ipynb",)
+    """Pages measured at every burst size (the empty notebook always is)."""
+    burst20_pages: tuple[str, ...] = tuple(PAGES)
+    """Pages measured at a burst of 20 (the budget: within 1.2x the empty notebook's)."""
+    viewer_counts: tuple[int, ...] = (10, 25, 50, 100)
+    latency_controls: tuple[str, ...] = ("label", "timeline")
+    duration_s: float = 20.0
+    """How long each latency level runs once its viewers are in."""
+    pace_s: float = 3.0
+    """A viewer moves its control every pace_s × (0.5–1.5) seconds."""
+    hostile_runs: tuple[tuple[str, int, int], ...] = (("timeline", 25, 2),)
+    """(control, viewers, hostile clients): latency with attackers among the viewers, to
+    compare with the same level without them."""
+    arrival_concurrency: int = 4
+    """Latency viewers arrive this many at a time (a stream of arrivals, not a burst)."""
+    soak_cycles: int = 200
+    soak_page: str = "start.ipynb"
+    soak_concurrency: int = 4
+    memory_pages: tuple[str, ...] = (EMPTY, LABEL.page, *PAGES)
+    memory_settle_s: float = 4.0
+    """Wait before reading a live kernel's memory (the walkthrough prefetches after 2 s)."""
+    timeout_s: float = 180.0
+    parts: tuple[str, ...] = ("memory", "bursts", "latency", "soak")
+
+
+QUICK = Plan(burst_sizes=(2,), burst_pages=(), burst20_pages=("start.ipynb",),
+             viewer_counts=(2,), latency_controls=("label", "timeline"), duration_s=3.0,
+             hostile_runs=(("timeline", 2, 1),),
+             pace_s=1.0, soak_cycles=4, soak_concurrency=2, memory_pages=(EMPTY,),
+             memory_settle_s=0.5, timeout_s=120.0)
+"""A run of under a minute that exercises every part (`make test` runs it once)."""
+
+
+# --- the server and what it uses ---------------------------------------------------------------
+
+
+class Monitor:
+    """Samples the server process and its kernels every 0.25 s in a thread."""
+
+    def __init__(self, server: Server):
+        self.server = server
+        self.proc = psutil.Process(server.proc.pid)
+        self._cpu: dict[int, float] = {}
+        self._samples: list[dict] = []
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _procs(self) -> list[psutil.Process]:
+        try:
+            return [self.proc, *self.proc.children(recursive=True)]
+        except psutil.NoSuchProcess:
+            return []
+
+    def _run(self) -> None:
+        last = time.perf_counter()
+        while not self._stop.wait(0.25):
+            now = time.perf_counter()
+            used, kernels, server_rss = 0.0, [], 0.0
+            for p in self._procs():
+                try:
+                    t = p.cpu_times()
+                    total = t.user + t.system
+                    rss = p.memory_info().rss / 2**20
+                except psutil.Error:
+                    continue
+                used += total - self._cpu.get(p.pid, total)
+                self._cpu[p.pid] = total
+                if p.pid == self.proc.pid:
+                    server_rss = rss
+                else:
+                    kernels.append(rss)
+            with self._lock:
+                self._samples.append({"t": now, "cores": used / (now - last),
+                                      "server_mb": server_rss, "kernels": len(kernels),
+                                      "kernels_mb": sum(kernels)})
+            last = now
+
+    def mark(self) -> int:
+        with self._lock:
+            return len(self._samples)
+
+    def summary(self, since: int) -> dict:
+        with self._lock:
+            s = self._samples[since:]
+        if not s:
+            return {}
+        cores = [x["cores"] for x in s]
+        return {"cpu_cores_mean": round(statistics.fmean(cores), 2),
+                "cpu_cores_peak": round(max(cores), 2),
+                "server_rss_mb_peak": round(max(x["server_mb"] for x in s), 1),
+                "kernels_peak": max(x["kernels"] for x in s),
+                "kernels_rss_mb_peak": round(max(x["kernels_mb"] for x in s), 1)}
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=5)
+
+
+def server_rss_mb(server: Server) -> float:
+    return round(psutil.Process(server.proc.pid).memory_info().rss / 2**20, 1)
+
+
+def kernel_memory_mb(server: Server, kernel_id: str) -> tuple[float | None, float | None]:
+    """(resident, unique) MB of a kernel: unique leaves out the shared libraries' pages that
+    every kernel maps once for all, so it is what one more viewer really costs."""
+    pid = server.kernels().get(kernel_id)
+    if pid is None:
+        return None, None
+    info = psutil.Process(pid).memory_full_info()
+    return round(info.rss / 2**20, 1), round(info.uss / 2**20, 1)
+
+
+async def wait_for_kernels(server: Server, count: int, limit_s: float = 60.0) -> int:
+    """Wait (bounded) until the server runs `count` kernels or fewer; the number left."""
+    deadline = time.monotonic() + limit_s
+    while time.monotonic() < deadline:
+        n = len(server.kernels())
+        if n <= count:
+            return n
+        await asyncio.sleep(0.5)
+    return len(server.kernels())
+
+
+def percentile(values: list[float], q: float) -> float | None:
+    if not values:
+        return None
+    ordered = sorted(values)
+    i = min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))
+    return round(ordered[i], 1)
+
+
+# --- the phases ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Errors:
+    """What failed, by kind (no tracebacks: a message each)."""
+
+    by_kind: dict[str, int] = field(default_factory=dict)
+    examples: list[str] = field(default_factory=list)
+
+    def add(self, kind: str, err: BaseException) -> None:
+        self.by_kind[kind] = self.by_kind.get(kind, 0) + 1
+        if len(self.examples) < 10:
+            self.examples.append(f"{kind}: {type(err).__name__}: {err}"[:200])
+
+    @property
+    def total(self) -> int:
+        return sum(self.by_kind.values())
+
+
+async def _open(viewer: Viewer, page: str, query: str, errors: Errors) -> float | None:
+    try:
+        return await viewer.open(page, query)
+    except (ViewerError, OSError, TimeoutError, KeyError, ValueError) as err:
+        errors.add("open", err)
+        return None
+
+
+async def burst(url: str, server: Server, monitor: Monitor, page: str, n: int,
+                plan: Plan) -> dict:
+    """`n` viewers request `page` at the same moment; when is each page ready?"""
+    base = len(server.kernels())
+    errors = Errors()
+    mark = monitor.mark()
+    viewers = [Viewer(url, plan.timeout_s) for _ in range(n)]
+    times = await asyncio.gather(*(_open(v, page, "", errors) for v in viewers))
+    ready = [t for t in times if t is not None]
+    usage = monitor.summary(mark)
+    await asyncio.gather(*(v.close() for v in viewers))
+    left = await wait_for_kernels(server, base)
+    return {"page": page, "viewers": n, "all_ready_s": round(max(ready), 2) if ready else None,
+            "median_ready_s": round(statistics.median(ready), 2) if ready else None,
+            "ready": len(ready), "errors": errors.total, "error_kinds": errors.by_kind,
+            "error_examples": errors.examples, "kernels_left": left - base, **usage}
+
+
+async def memory(url: str, server: Server, page: str, plan: Plan) -> dict:
+    """One viewer on `page`: its kernel's resident memory once the page is live."""
+    errors = Errors()
+    viewer = Viewer(url, plan.timeout_s)
+    ready = await _open(viewer, page, "", errors)
+    await asyncio.sleep(plan.memory_settle_s)
+    rss, uss = kernel_memory_mb(server, viewer.kernel_id) if ready is not None else (None, None)
+    await viewer.close()
+    await wait_for_kernels(server, 0)
+    return {"page": page, "ready_s": round(ready, 2) if ready else None, "kernel_rss_mb": rss,
+            "kernel_uss_mb": uss, "errors": errors.total, "error_examples": errors.examples}
+
+
+async def warm_up(url: str, server: Server, pages: list[str], plan: Plan) -> int:
+    """Open each page once, so the figures' backgrounds are cached (as on a server that has
+    shown its pages once) before anything is measured; the number of failures."""
+    errors = Errors()
+    for page in pages:
+        viewer = Viewer(url, plan.timeout_s)
+        await _open(viewer, page, "", errors)
+        await viewer.close()
+    await wait_for_kernels(server, 0)
+    return errors.total
+
+
+async def _person(viewer: Viewer, control: Control, until: float, pace_s: float,
+                  latencies: list[float], errors: Errors, rng: random.Random) -> None:
+    """Move the control every few seconds until `until`, recording each round trip."""
+    try:
+        cid = viewer.find(control.control_class)
+        tid = viewer.find(control.target_class)
+        options = viewer.options(cid, control.trait)
+    except ViewerError as err:
+        errors.add("find", err)
+        return
+    current = viewer.states[cid].get(control.trait)
+    await asyncio.sleep(rng.uniform(0, 1.0))
+    while time.monotonic() < until:
+        await asyncio.sleep(pace_s * rng.uniform(0.5, 1.5))
+        if time.monotonic() >= until:
+            return
+        value = rng.choice([o for o in options if o != current])
+        try:
+            latencies.append(await viewer.move(cid, control.trait, value, tid))
+            current = value
+        except (TimeoutError, OSError, ConnectionError) as err:
+            errors.add("update", err)
+            return
+
+
+async def latency(url: str, server: Server, monitor: Monitor, name: str, n: int,
+                  plan: Plan, hostile: int = 0) -> dict:
+    """`n` viewers arrive (a few at a time) and each moves a control at a person's pace;
+    `hostile` more attack the server meanwhile (`Hostile`)."""
+    control = CONTROLS[name]
+    base = len(server.kernels())
+    errors = Errors()
+    gate = asyncio.Semaphore(plan.arrival_concurrency)
+    viewers = [Viewer(url, plan.timeout_s) for _ in range(n)]
+
+    async def arrive(v: Viewer) -> float | None:
+        async with gate:
+            return await _open(v, control.page, control.query, errors)
+
+    t0 = time.perf_counter()
+    opened = await asyncio.gather(*(arrive(v) for v in viewers))
+    arrival_s = time.perf_counter() - t0
+    live = [v for v, t in zip(viewers, opened, strict=True) if t is not None]
+    attackers = [await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "benchmarks.hostile", url, control.page, str(plan.duration_s),
+        stdout=asyncio.subprocess.PIPE, cwd=REPO) for _ in range(hostile)]
+    for a in attackers:  # each says "ready" once its page is open, then attacks
+        await asyncio.wait_for(a.stdout.readline(), plan.timeout_s)
+    latencies: list[float] = []
+    mark = monitor.mark()
+    until = time.monotonic() + plan.duration_s
+    rng = random.Random(n)
+    await asyncio.gather(*(_person(v, control, until, plan.pace_s, latencies, errors,
+                                   random.Random(rng.random())) for v in live))
+    usage = monitor.summary(mark)
+    attacks = []
+    for a in attackers:
+        out, _ = await asyncio.wait_for(a.communicate(), plan.timeout_s)
+        attacks.append(json.loads(out.decode().strip().splitlines()[-1]) if out.strip()
+                       else {"failed": 1})
+    await asyncio.gather(*(v.close() for v in viewers))
+    left = await wait_for_kernels(server, base)
+    return {"control": name, "page": control.page, "viewers": n, "live": len(live),
+            "arrival_s": round(arrival_s, 1), "moves": len(latencies),
+            "p50_ms": percentile(latencies, 50), "p95_ms": percentile(latencies, 95),
+            "p99_ms": percentile(latencies, 99),
+            "max_ms": round(max(latencies), 1) if latencies else None,
+            "errors": errors.total, "error_kinds": errors.by_kind,
+            "error_examples": errors.examples, "kernels_left": left - base,
+            "hostile": hostile, "hostile_stats": _add_up(attacks),
+            **usage}
+
+
+def _add_up(stats: list[dict]) -> dict:
+    total: dict[str, int] = {}
+    for s in stats:
+        for k, v in s.items():
+            total[k] = total.get(k, 0) + v
+    return total
+
+
+async def soak(url: str, server: Server, plan: Plan) -> dict:
+    """Open and close `soak_cycles` pages; kernels back to baseline, memory within 10 %?"""
+    errors = Errors()
+    warm = max(2, plan.soak_concurrency)
+
+    async def cycle() -> None:
+        v = Viewer(url, plan.timeout_s)
+        try:
+            await v.open(plan.soak_page)
+        except (ViewerError, OSError, TimeoutError) as err:
+            errors.add("open", err)
+        finally:
+            await v.close()
+
+    for _ in range(warm):  # templates, caches and imports of the first pages are not a leak
+        await cycle()
+    base_kernels = await wait_for_kernels(server, 0)
+    start_mb = server_rss_mb(server)
+    gate = asyncio.Semaphore(plan.soak_concurrency)
+
+    async def gated() -> None:
+        async with gate:
+            await cycle()
+
+    t0 = time.perf_counter()
+    await asyncio.gather(*(gated() for _ in range(plan.soak_cycles)))
+    elapsed = time.perf_counter() - t0
+    end_kernels = await wait_for_kernels(server, base_kernels)
+    end_mb = server_rss_mb(server)
+    return {"page": plan.soak_page, "cycles": plan.soak_cycles, "seconds": round(elapsed, 1),
+            "kernels_before": base_kernels, "kernels_after": end_kernels,
+            "server_rss_mb_start": start_mb, "server_rss_mb_end": end_mb,
+            "server_rss_growth": round(end_mb / start_mb - 1, 3),
+            "errors": errors.total, "error_examples": errors.examples}
+
+
+# --- the run -------------------------------------------------------------------------------------
+
+
+async def run_plan(url: str, server: Server, plan: Plan, log) -> dict:
+    monitor = Monitor(server)
+    results: dict = {"plan": {k: v for k, v in plan.__dict__.items()},
+                     "server_rss_mb_idle": server_rss_mb(server)}
+    try:
+        log("warm-up: every page once")
+        results["warm_up_errors"] = await warm_up(url, server, [EMPTY, LABEL.page, *PAGES], plan)
+        if "memory" in plan.parts:
+            results["memory"] = []
+            for page in plan.memory_pages:
+                log(f"memory {page}")
+                results["memory"].append(await memory(url, server, page, plan))
+        if "bursts" in plan.parts:
+            results["bursts"] = []
+            for n in plan.burst_sizes:
+                pages = [EMPTY, *plan.burst_pages]
+                if n == 20:
+                    pages += [p for p in plan.burst20_pages if p not in pages]
+                if len(plan.burst_sizes) == 1:
+                    pages += [p for p in plan.burst20_pages if p not in pages]
+                for page in pages:
+                    log(f"burst {n} x {page}")
+                    results["bursts"].append(await burst(url, server, monitor, page, n, plan))
+        if "latency" in plan.parts:
+            results["latency"] = []
+            for n in plan.viewer_counts:
+                for name in plan.latency_controls:
+                    log(f"latency {n} viewers x {name}")
+                    results["latency"].append(await latency(url, server, monitor, name, n, plan))
+            for name, n, hostile in plan.hostile_runs:
+                log(f"latency {n} viewers x {name} with {hostile} hostile clients")
+                results["latency"].append(
+                    await latency(url, server, monitor, name, n, plan, hostile))
+        if "soak" in plan.parts:
+            log(f"soak {plan.soak_cycles} cycles")
+            results["soak"] = await soak(url, server, plan)
+    finally:
+        monitor.stop()
+    results["errors_total"] = sum(
+        r["errors"] for part in ("memory", "bursts", "latency") for r in results.get(part, []))
+    results["errors_total"] += results.get("soak", {}).get("errors", 0)
+    results["errors_total"] += results["warm_up_errors"]
+    return results
+
+
+def run(plan: Plan, preheat: int = 0) -> dict:
+    nbdir = notebook_dir()
+    log_path = Path(tempfile.gettempdir()) / "kx-load.log"
+    # The run's own background cache (other checkouts on this machine share ~/.cache)
+    os.environ[CACHE_ENV_VAR] = str(nbdir.parent / "backgrounds")
+    server = Server("--preheat", str(preheat), notebook_dir=nbdir, log_path=log_path)
+    assert server.url.startswith("http://127.0.0.1:"), "load goes to this machine only"
+    if preheat:
+        time.sleep(25)  # let the pools fill before the first viewer arrives
+
+    def log(msg: str) -> None:
+        print(f"[{time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
+
+    started = time.perf_counter()
+    try:
+        results = asyncio.run(run_plan(server.url, server, plan, log))
+    finally:
+        server.stop()
+        shutil.rmtree(nbdir.parent, ignore_errors=True)
+    results["preheat"] = preheat
+    results["seconds"] = round(time.perf_counter() - started, 1)
+    results["cpu_count"] = psutil.cpu_count()
+    results["when"] = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime())
+    return results
+
+
+def compare(plan: Plan, other_checkout: Path) -> dict:
+    """Bursts of 20 on every page, against another checkout of the explainer (say, before a
+    change) served side by side: each page's burst runs on one server and then the other, so
+    both see the same machine (on a shared machine, phases minutes apart do not)."""
+    nbdir = notebook_dir()
+    servers: dict[str, Server] = {}
+    for name, pythonpath in (("other", str(other_checkout.resolve())), ("this", None)):
+        env = {CACHE_ENV_VAR: str(nbdir.parent / f"backgrounds-{name}")}
+        if pythonpath:
+            env["PYTHONPATH"] = pythonpath  # the other checkout's explainer package and kernels
+        saved = {k: os.environ.get(k) for k in env}
+        os.environ.update(env)
+        try:
+            servers[name] = Server(notebook_dir=nbdir,
+                                   log_path=Path(tempfile.gettempdir()) / f"kx-load-{name}.log")
+        finally:
+            for k, v in saved.items():
+                if v is None:
+                    os.environ.pop(k, None)
+                else:
+                    os.environ[k] = v
+
+    def log(msg: str) -> None:
+        print(f"[{time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
+
+    async def go() -> dict:
+        out: dict = {"bursts": [], "memory": []}
+        monitors = {name: Monitor(srv) for name, srv in servers.items()}
+        try:
+            for name, srv in servers.items():
+                log(f"warm-up {name}")
+                await warm_up(srv.url, srv, [EMPTY, *PAGES], plan)
+            for page in [EMPTY, *PAGES]:
+                for name, srv in servers.items():
+                    log(f"memory {page} on {name}")
+                    out["memory"].append({"server": name,
+                                          **await memory(srv.url, srv, page, plan)})
+            for page in [EMPTY, *PAGES]:
+                for name, srv in servers.items():
+                    log(f"burst 20 x {page} on {name}")
+                    r = await burst(srv.url, srv, monitors[name], page, 20, plan)
+                    out["bursts"].append({"server": name, **r})
+        finally:
+            for m in monitors.values():
+                m.stop()
+        return out
+
+    try:
+        results = asyncio.run(go())
+    finally:
+        for srv in servers.values():
+            srv.stop()
+        shutil.rmtree(nbdir.parent, ignore_errors=True)
+    results["other_checkout"] = str(other_checkout)
+    results["when"] = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime())
+    return results
+
+
+def summarise_compare(results: dict) -> str:
+    lines = ["", "Side by side: the other checkout vs this one (burst of 20; ratio to each "
+             "server's own empty-notebook burst)",
+             "  page                          other: ready (s)  ratio   this: ready (s)  ratio"
+             "   kernel MB other -> this"]
+    rows: dict[str, dict] = {}
+    for r in results["bursts"]:
+        rows.setdefault(r["page"], {})[r["server"]] = r
+    mem = {(m["server"], m["page"]): m["kernel_rss_mb"] for m in results["memory"]}
+    empty = rows[EMPTY]
+    for page, by in rows.items():
+        cells = []
+        for name in ("other", "this"):
+            t, base = by[name]["all_ready_s"], empty[name]["all_ready_s"]
+            cells.append(f"{_fmt(t):>8s}  {t / base if t and base else 0:5.2f}x")
+        lines.append(f"  {page:28s}   {cells[0]}       {cells[1]}     "
+                     f"{_fmt(mem.get(('other', page)))} -> {_fmt(mem.get(('this', page)))}")
+    return "\n".join(lines)
+
+
+# --- reporting ------------------------------------------------------------------------------------
+
+
+def _fmt(v, unit: str = "") -> str:
+    return "—" if v is None else f"{v}{unit}"
+
+
+def summarise(results: dict) -> str:
+    lines: list[str] = []
+    if results.get("memory"):
+        lines += ["", "Live kernel per page (MB, one viewer)   resident   unique   ready (s)"]
+        for r in results["memory"]:
+            lines.append(f"  {r['page']:36s} {_fmt(r['kernel_rss_mb']):>8s} "
+                         f"{_fmt(r.get('kernel_uss_mb')):>8s}   {_fmt(r['ready_s']):>8s}")
+        lines.append(f"  {'server process at idle':36s} {results['server_rss_mb_idle']:8.1f}")
+    if results.get("bursts"):
+        lines += ["", "Bursts: viewers arriving together   all ready (s)  median  ratio to empty"
+                  "  errors  CPU cores (mean/peak)  server MB  kernels MB"]
+        empty = {r["viewers"]: r["all_ready_s"] for r in results["bursts"] if r["page"] == EMPTY}
+        for r in results["bursts"]:
+            base = empty.get(r["viewers"])
+            ratio = (f"{r['all_ready_s'] / base:5.2f}x" if base and r["all_ready_s"]
+                     else "  —  ")
+            lines.append(
+                f"  {r['viewers']:3d} x {r['page']:26s} {_fmt(r['all_ready_s']):>8s}  "
+                f"{_fmt(r['median_ready_s']):>6s}  {ratio:>8s}  {r['errors']:6d}  "
+                f"{r.get('cpu_cores_mean', 0):5.2f}/{r.get('cpu_cores_peak', 0):4.2f}"
+                f"  {_fmt(r.get('server_rss_mb_peak')):>9s}"
+                f"  {_fmt(r.get('kernels_rss_mb_peak')):>9s}")
+    if results.get("latency"):
+        lines += ["", "Move -> update at a person's pace   viewers  moves   p50    p95    p99 (ms)"
+                  "  errors  CPU cores (mean/peak)  kernels MB"]
+        for r in results["latency"]:
+            who = r["control"] + (f" + {r['hostile']} hostile" if r.get("hostile") else "")
+            lines.append(
+                f"  {who:32s} {r['viewers']:5d}  {r['moves']:5d} "
+                f"{_fmt(r['p50_ms']):>6s} {_fmt(r['p95_ms']):>6s} {_fmt(r['p99_ms']):>6s}"
+                f"     {r['errors']:4d}   {r.get('cpu_cores_mean', 0):5.2f}/"
+                f"{r.get('cpu_cores_peak', 0):4.2f}  {_fmt(r.get('kernels_rss_mb_peak')):>9s}")
+    for r in results.get("latency", []):
+        if r.get("hostile"):
+            h = r["hostile_stats"]
+            lines.append(f"  hostile clients sent {h.get('forged_frames', 0)} forged frames, "
+                         f"{h.get('flood_messages', 0)} flood messages, "
+                         f"{h.get('forged_values', 0)} forged values; legacy handshakes refused "
+                         f"{h.get('legacy_refused', 0)}, accepted {h.get('legacy_accepted', 0)};"
+                         f" sockets closed by the server {h.get('sockets_closed_by_server', 0)}")
+    if results.get("soak"):
+        s = results["soak"]
+        lines += ["", f"Soak: {s['cycles']} open-and-close cycles of {s['page']} in "
+                  f"{s['seconds']} s: kernels {s['kernels_before']} -> {s['kernels_after']}, "
+                  f"server {s['server_rss_mb_start']} -> {s['server_rss_mb_end']} MB "
+                  f"({100 * s['server_rss_growth']:+.1f} %), errors {s['errors']}"]
+    lines.append(f"\nErrors in all: {results['errors_total']}   ({results['seconds']} s, "
+                 f"{results['cpu_count']} cores, {results['when']})")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="a tiny run (the test suite)")
+    parser.add_argument("--only", action="append", choices=Plan.parts,
+                        help="run only these parts (repeatable)")
+    parser.add_argument("--preheat", type=int, default=0, help="serve with N preheated kernels")
+    parser.add_argument("--duration", type=float, help="seconds per latency level")
+    parser.add_argument("--viewers", help="latency levels, e.g. 10,25")
+    parser.add_argument("--bursts", help="burst sizes, e.g. 10,20,50")
+    parser.add_argument("--controls", help=f"latency controls, from {','.join(CONTROLS)}")
+    parser.add_argument("--out", type=Path, help="where to write the JSON")
+    parser.add_argument("--compare-with", type=Path, metavar="CHECKOUT",
+                        help="bursts of 20 and memory side by side with another checkout")
+    args = parser.parse_args(argv)
+    if args.compare_with:
+        results = compare(Plan(), args.compare_with)
+        out = args.out or RESULTS / "load-compare.json"
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(json.dumps(results, indent=2))
+        print(summarise_compare(results))
+        print(f"\nwritten: {out}")
+        return 0
+    plan = QUICK if args.quick else Plan()
+    if args.only:
+        plan.parts = tuple(args.only)
+    if args.duration:
+        plan.duration_s = args.duration
+    if args.viewers:
+        plan.viewer_counts = tuple(int(x) for x in args.viewers.split(","))
+    if args.bursts:
+        plan.burst_sizes = tuple(int(x) for x in args.bursts.split(","))
+    if args.controls:
+        plan.latency_controls = tuple(args.controls.split(","))
+    results = run(plan, args.preheat)
+    out = args.out or RESULTS / ("load-quick.json" if args.quick else "load.json")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(results, indent=2))
+    print(summarise(results))
+    print(f"\nwritten: {out}")
+    return 0 if results["errors_total"] == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Deployment recipes: several explainer processes behind nginx, systemd units, JupyterHub."""

@@ -1,0 +1,62 @@
+// When the page loses its connection to the server (the server process stopped or restarted,
+// the network dropped), say so in plain words and offer a reload: a reload asks for a fresh page,
+// which a proxy in front of several processes sends to one that is running.
+// Loaded in the page's head, before Voilà's scripts open the kernel's websocket.
+(function () {
+  "use strict";
+  var Native = window.WebSocket;
+  if (!Native) { return; }
+  var WORDS = {
+    title: "The connection was lost",
+    text: "This page lost its link to the explainer, so it cannot change any more. " +
+          "Reload the page to start again.",
+    button: "Reload the page"
+  };
+  var open = 0;
+  var leaving = false;
+  var banner = null;
+
+  function show() {
+    if (banner || leaving) { return; }
+    banner = document.createElement("div");
+    banner.className = "kx-connection-lost";
+    banner.setAttribute("role", "alert");
+    var title = document.createElement("p");
+    title.className = "kx-connection-title";
+    title.textContent = WORDS.title;
+    var text = document.createElement("p");
+    text.textContent = WORDS.text;
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "kx-connection-reload";
+    button.textContent = WORDS.button;
+    button.addEventListener("click", function () { window.location.reload(); });
+    banner.appendChild(title);
+    banner.appendChild(text);
+    banner.appendChild(button);
+    document.body.insertBefore(banner, document.body.firstChild);
+  }
+
+  function hide() {
+    if (banner) { banner.remove(); banner = null; }
+  }
+
+  function isKernelSocket(url) { return /\/api\/kernels\/[^/]+\/channels/.test(String(url)); }
+
+  function Watched(url, protocols) {
+    var ws = protocols === undefined ? new Native(url) : new Native(url, protocols);
+    if (isKernelSocket(url)) {
+      ws.addEventListener("open", function () { open += 1; hide(); });
+      ws.addEventListener("close", function (event) {
+        if (event.target.readyState === Native.CLOSED && open > 0) { open -= 1; }
+        // Voilà's page tries to reconnect at once; only a link that stays down is "lost".
+        window.setTimeout(function () { if (open === 0) { show(); } }, 1500);
+      });
+    }
+    return ws;
+  }
+  Watched.prototype = Native.prototype;
+  ["CONNECTING", "OPEN", "CLOSING", "CLOSED"].forEach(function (k) { Watched[k] = Native[k]; });
+  window.WebSocket = Watched;
+  window.addEventListener("beforeunload", function () { leaving = true; });
+})();
