@@ -37,6 +37,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import aiohttp
 import psutil
 
 from benchmarks.pages import notebook_dir
@@ -220,7 +221,8 @@ class Errors:
 async def _open(viewer: Viewer, page: str, query: str, errors: Errors) -> float | None:
     try:
         return await viewer.open(page, query)
-    except (ViewerError, OSError, TimeoutError, KeyError, ValueError) as err:
+    except (ViewerError, OSError, TimeoutError, KeyError, ValueError,
+            aiohttp.ClientError) as err:  # a cut-short page (ClientPayloadError) included
         errors.add("open", err)
         return None
 
@@ -358,7 +360,7 @@ async def soak(url: str, server: Server, plan: Plan) -> dict:
         v = Viewer(url, plan.timeout_s)
         try:
             await v.open(plan.soak_page)
-        except (ViewerError, OSError, TimeoutError) as err:
+        except (ViewerError, OSError, TimeoutError, aiohttp.ClientError) as err:
             errors.add("open", err)
         finally:
             await v.close()
