@@ -1,22 +1,34 @@
-"""`make bench`'s harness runs (quick mode: one round of each measurement) and writes its JSON.
+"""`make bench`'s harnesses run (quick mode: one round of each measurement) and write their JSON.
 
-This proves the harness works; it asserts no timings (those are for `make bench`, as ratios).
+This proves the harnesses work; it asserts no timings (those are for `make bench`, as ratios).
+Each runs in its own process, as `make bench` runs it: the harnesses drive their own Playwright,
+and a Playwright started in the test process (by the browser tests) cannot be nested.
 """
 
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 
 import pytest
 
 from benchmarks import handout, run
+from tests.conftest import REPO
 
 pytestmark = pytest.mark.browser
 
 
-def test_benchmark_harness_runs_in_quick_mode(capsys):
-    assert run.main(["--quick"]) == 0
-    out = capsys.readouterr().out
+def quick(module: str) -> str:
+    done = subprocess.run([sys.executable, "-m", module, "--quick"], cwd=REPO,
+                          capture_output=True, text=True, timeout=900)
+    tail = done.stdout[-3000:] + done.stderr[-3000:]
+    assert done.returncode == 0, f"{module} --quick failed:\n{tail}"
+    return done.stdout
+
+
+def test_benchmark_harness_runs_in_quick_mode():
+    out = quick("benchmarks.run")
     assert "ratio to empty" in out and "ratio to bare label" in out
     results = json.loads((run.RESULTS / "quick.json").read_text())
     assert results["quick"] is True
@@ -25,9 +37,8 @@ def test_benchmark_harness_runs_in_quick_mode(capsys):
     assert results["kernel_rss_mb"] and all(mb > 0 for mb in results["kernel_rss_mb"].values())
 
 
-def test_handout_benchmark_runs_in_quick_mode(capsys):
-    assert handout.main(["--quick"]) == 0
-    out = capsys.readouterr().out
+def test_handout_benchmark_runs_in_quick_mode():
+    out = quick("benchmarks.handout")
     assert "click -> PDF downloaded" in out and "handout size" in out
     results = json.loads((handout.RESULTS / "handout-quick.json").read_text())
     assert results["click_to_download_s"]["n"] == 2 and results["pdf_bytes"] > 10_000
