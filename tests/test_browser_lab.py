@@ -88,6 +88,10 @@ def test_in_jupyterlab_links_open_notebooks_and_the_package_imports(lab, browser
                            has_text="Pharmacokinetics")
     heading.wait_for(timeout=60_000)
 
+    # A cell run before the notebook's kernel is connected is dropped without a word (JupyterLab
+    # only advances the selection), so wait for the kernel to report idle first.
+    page.locator(".jp-NotebookPanel:visible .jp-Notebook-ExecutionIndicator[data-status='idle']"
+                 ).first.wait_for(state="attached", timeout=120_000)
     first_cell = page.locator(".jp-NotebookPanel:visible .jp-CodeCell").first
     first_cell.locator(".jp-InputArea-editor").click()
     page.keyboard.press("Shift+Enter")
