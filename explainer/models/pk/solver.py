@@ -140,6 +140,7 @@ def single_dose_tmax(ka_per_min: float, model: str | PKModel = DEFAULT_MODEL) ->
 
     Examples
     --------
+    >>> from explainer.models.pk import ROUTES
     >>> round(single_dose_tmax(ROUTES["intranasal"].ka_per_min))
     20
     """

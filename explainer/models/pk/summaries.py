@@ -39,6 +39,7 @@ def peak(times_min: Sequence[float] | np.ndarray,
     Examples
     --------
     >>> import numpy as np
+    >>> from explainer.models.pk import Infusion, simulate
     >>> t = np.arange(0, 361, 1.0)
     >>> t_peak, c_peak = peak(t, simulate("domino", 70, [Infusion(0, 240, 24.5)], t))
     >>> t_peak, round(c_peak)
@@ -70,6 +71,7 @@ def time_above(times_min: Sequence[float] | np.ndarray, conc_ng_ml: Sequence[flo
     Examples
     --------
     >>> import numpy as np
+    >>> from explainer.models.pk import Infusion, simulate
     >>> t = np.arange(0, 361, 1.0)
     >>> round(time_above(t, simulate("domino", 70, [Infusion(0, 240, 24.5)], t), 100.0))
     227
@@ -155,6 +157,7 @@ def summary(times_min: Sequence[float] | np.ndarray, conc_ng_ml: Sequence[float]
     Examples
     --------
     >>> import numpy as np
+    >>> from explainer.models.pk import Infusion, simulate
     >>> t = np.arange(0, 361, 1.0)
     >>> s = summary(t, simulate("domino", 70, [Infusion(0, 240, 24.5)], t), level_ng_ml=100.0)
     >>> round(s.c_peak_ng_ml), round(s.time_above_min), round(s.c_end_ng_ml)
