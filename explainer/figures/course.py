@@ -17,29 +17,27 @@ from functools import lru_cache
 
 import numpy as np
 
-from explainer.content.protocols import MINUTES_PER_DAY, Protocol
+from explainer.content.protocols import Protocol
 from explainer.figures import palette as pal
 from explainer.figures import svg
-from explainer.figures.scene import Scene
-from explainer.figures.timeline import (
+from explainer.figures.geometry import (
     LABEL_PX,
     STRIP_PX,
     TICK_PX,
-    boxed_text,
     new_figure,
-    overlay_text,
     paper_axes,
-    protocols,
     pt,
-    strings,
-    strings_key,
     text_width,
 )
+from explainer.figures.overlay import boxed_text, overlay_text
+from explainer.figures.scene import Scene
+from explainer.figures.timeline_words import protocols, strings, strings_key
+from explainer.models.protocol import MINUTES_PER_DAY
 
-__all__ = ["CW", "CH", "CALENDAR_DAYS", "WEEKS", "CourseFrame", "course_frame", "course_overlay",
-           "course_scene", "row_boxes"]
+__all__ = ["COURSE_W", "COURSE_H", "CALENDAR_DAYS", "WEEKS", "CourseFrame", "course_frame",
+           "course_overlay", "course_scene", "row_boxes"]
 
-CW, CH = 1040, 1000
+COURSE_W, COURSE_H = 1040, 1000
 CALENDAR_DAYS = 14
 WEEKS = 13
 LEFT, RIGHT = 190, 1020
@@ -85,7 +83,7 @@ def _draw_course(fig) -> None:
     from matplotlib.patches import Polygon, Rectangle
 
     c = strings()["course"]
-    paper = paper_axes(fig, CW, CH)
+    paper = paper_axes(fig, COURSE_W, COURSE_H)
     bold = {"fontsize": pt(STRIP_PX), "fontweight": "bold", "color": pal.MUTED_INK,
             "ha": "right", "va": "center"}
 
@@ -158,11 +156,11 @@ def course_scene() -> Scene:
     process."""
 
     def draw():
-        fig = new_figure(CW, CH)
+        fig = new_figure(COURSE_W, COURSE_H)
         _draw_course(fig)
         return fig
 
-    scene = Scene(draw, (CW, CH), strings_key("course"))
+    scene = Scene(draw, (COURSE_W, COURSE_H), strings_key("course"))
     scene.background_png()
     return scene
 
@@ -240,13 +238,13 @@ def course_overlay(frame: CourseFrame) -> list[str]:
     out = [overlay_text(16, 24, p.name, size=LABEL_PX + 1, font_weight="bold",
                         class_="kx-course-title")]
     if p.example:
-        out.append(overlay_text(CW - 12, 24, s["example_tag"], size=STRIP_PX - 1,
+        out.append(overlay_text(COURSE_W - 12, 24, s["example_tag"], size=STRIP_PX - 1,
                                 text_anchor="end", fill=pal.MUTED_INK, font_style="italic"))
     out += _session_blocks(p)
     boxes = row_boxes()
     for key in frame.closest:
         top, bottom = boxes[key]
-        out.append(svg.rect(6, top + 2, CW - 12, bottom - top - 4, rx=10, fill="none",
+        out.append(svg.rect(6, top + 2, COURSE_W - 12, bottom - top - 4, rx=10, fill="none",
                             stroke=pal.INK, stroke_width=3, class_="kx-course-closest"))
         out += boxed_text(RIGHT, top + 95, c["highlight"], size=STRIP_PX - 2, anchor="end",
                           bold=True)
@@ -256,13 +254,13 @@ def course_overlay(frame: CourseFrame) -> list[str]:
         lines = [x if x.endswith(".") else x + "." for x in
                  c["non_iv_note"]["text"].split(". ")]
         for i, line in enumerate(lines[:2]):
-            out.append(overlay_text(CW / 2, y - 44 + 22 * i, line, size=STRIP_PX - 1,
+            out.append(overlay_text(COURSE_W / 2, y - 44 + 22 * i, line, size=STRIP_PX - 1,
                                     fill=pal.INK, font_style="italic", text_anchor="middle",
                                     class_="kx-course-note"))
     words = c["not_prediction"][frame.mode]
     w = text_width(words, LABEL_PX) + 28
-    out.append(svg.rect(CW / 2 - w / 2, y - 4, w, 36, rx=8, fill="#ffffff", stroke=pal.INK,
+    out.append(svg.rect(COURSE_W / 2 - w / 2, y - 4, w, 36, rx=8, fill="#ffffff", stroke=pal.INK,
                         stroke_width=2))
-    out.append(overlay_text(CW / 2, y + 14, words, size=LABEL_PX, text_anchor="middle",
+    out.append(overlay_text(COURSE_W / 2, y + 14, words, size=LABEL_PX, text_anchor="middle",
                             font_weight="bold", class_="kx-course-caveat"))
     return out
