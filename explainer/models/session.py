@@ -158,7 +158,8 @@ def session_levels(doses: Sequence[DoseSpec], weight_kg: float, horizon_min: flo
     Parameters
     ----------
     doses : sequence of DoseSpec
-        The session's doses (from a protocol), before weight scaling.
+        The session's doses (from a protocol; amounts in mg, mg/kg or mg/h, times in min),
+        before weight scaling.
     weight_kg : float
         Body weight in kg (within `pk.WEIGHT_RANGE_KG`).
     horizon_min : float
