@@ -31,6 +31,12 @@ CHROMIUM_ARGS = [
 VIEWPORTS = {"desktop": (1280, 800), "tablet": (768, 1024), "phone": (390, 844)}
 
 
+def pytest_addoption(parser):
+    parser.addoption("--update-golden", action="store_true", default=False,
+                     help="rewrite tests/golden/ from today's output (tests/test_golden.py; "
+                          "or set KX_UPDATE_GOLDEN=1); review the diff before committing")
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
