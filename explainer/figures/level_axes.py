@@ -29,7 +29,7 @@ def draw_level_axes(fig: Figure, paper, box: Box, lo_min: float, hi_min: float, 
                     ticks: Sequence[float], x_label: str):
     """The log-scale level axes with the overlapping bands (fill, hatch AND words), gridlines and
     axis words; the tick labels of y are left to the overlay (words or numbers by audience)."""
-    s = strings()["session"]
+    session_words = strings()["session"]
     ax = fig.add_axes(box.frac(fig.bbox.width, fig.bbox.height))
     ax.set_yscale("log")
     ax.set_ylim(*Y_RANGE)
@@ -55,7 +55,7 @@ def draw_level_axes(fig: Figure, paper, box: Box, lo_min: float, hi_min: float, 
     if lo_min < 0 < hi_min:
         ax.axvline(0, color=pal.MUTED_INK, lw=1.6, ls=(0, (5, 3)), zorder=0.7)
     fig.text(14 / fig.bbox.width, 1 - (box.top + box.height / 2) / fig.bbox.height,
-             s["y_label"], rotation=90, va="center", ha="left", fontsize=pt(LABEL_PX),
+             session_words["y_label"], rotation=90, va="center", ha="left", fontsize=pt(LABEL_PX),
              color=pal.INK)
     _band_labels(paper, box)
     return ax
@@ -71,7 +71,7 @@ def _band_labels(paper, box: Box) -> None:
     """Brackets in each band's colour and hatch to the right of the axes, with its name."""
     from matplotlib.patches import Rectangle
 
-    s = strings()["session"]["bands"]
+    band_names = strings()["session"]["bands"]
     amap = AxisMap(box, 0, 1)
     size = pt(LABEL_PX - 1)
     x0 = box.right + 8
@@ -88,21 +88,21 @@ def _band_labels(paper, box: Box) -> None:
     y_relief = float(amap.y(BANDS["relief"].low_ng_ml))
     paper.plot([x0 + 10, tx - 4], [y_relief - 4, y_relief + 10], color=pal.BAND_EDGES["relief"],
                lw=1.2)
-    paper.text(tx, y_relief + 10, s["relief"], va="center", **text)
+    paper.text(tx, y_relief + 10, band_names["relief"], va="center", **text)
     y_floaty = float(amap.y(BANDS["dissociation"].high_ng_ml))
     paper.plot([x0 + 24, tx - 4], [y_floaty + 4, y_floaty - 12],
                color=pal.BAND_EDGES["dissociation"], lw=1.2)
-    words = s["dissociation"].split(" ", 1)
+    words = band_names["dissociation"].split(" ", 1)
     paper.text(tx, y_floaty - 12, "\n".join(words), va="bottom", linespacing=1.05, **text)
     y_an = float(amap.y(math.sqrt(BANDS["anaesthesia"].low_ng_ml
                                   * BANDS["anaesthesia"].high_ng_ml)))
-    paper.text(tx, y_an, f"{s['anaesthesia']}\n{s['anaesthesia_note']}", va="center",
-               linespacing=1.05, **text)
+    paper.text(tx, y_an, f"{band_names['anaesthesia']}\n{band_names['anaesthesia_note']}",
+               va="center", linespacing=1.05, **text)
 
 
 def y_axis_overlay(box: Box, mode: str) -> list[str]:
     """Words (patient: 'low', 'higher') or numbers with the unit (trainee) beside the y axis."""
-    s = strings()["session"]
+    session_words = strings()["session"]
     amap = AxisMap(box, 0, 1)
     x = box.left - 10
     out = []
@@ -110,12 +110,13 @@ def y_axis_overlay(box: Box, mode: str) -> list[str]:
         for v in (1, 10, 100, 1000):
             out.append(overlay_text(x, float(amap.y(v)), f"{v:,}", size=TICK_PX,
                                     text_anchor="end"))
-        out.append(overlay_text(20, box.top - 12, f"{s['y_unit']} ({s['y_scale_note']})",
-                                size=TICK_PX - 1, fill=pal.MUTED_INK, class_="kx-tl-unit"))
+        unit = f"{session_words['y_unit']} ({session_words['y_scale_note']})"
+        out.append(overlay_text(20, box.top - 12, unit, size=TICK_PX - 1, fill=pal.MUTED_INK,
+                                class_="kx-tl-unit"))
     else:
-        out.append(overlay_text(x, float(amap.y(2.0)), s["y_low"], size=TICK_PX,
+        out.append(overlay_text(x, float(amap.y(2.0)), session_words["y_low"], size=TICK_PX,
                                 text_anchor="end", fill=pal.MUTED_INK))
         y_hi = float(amap.y(1500.0))
-        out.append(overlay_text(x, y_hi, f"{s['y_high']} ↑", size=TICK_PX, text_anchor="end",
-                                fill=pal.MUTED_INK))
+        out.append(overlay_text(x, y_hi, f"{session_words['y_high']} ↑", size=TICK_PX,
+                                text_anchor="end", fill=pal.MUTED_INK))
     return out

@@ -73,10 +73,11 @@ def _style(key: str) -> Mapping[str, str]:
 def routes_overlay(curves: Mapping[str, RouteCurve], highlight: str, mode: str,
                    weight_kg: float) -> list[str]:
     """Title, y words or numbers, the nasal range, the four curves and their direct labels."""
-    r = strings()["routes"]
+    route_words = strings()["routes"]
     amap = AxisMap(PLOT, 0, HORIZON_MIN)
-    title = (r["title"]["patient"] if mode == "patient" else
-             r["title"]["trainee"].format(mg=r["dose_mg"], weight=f"{weight_kg:g}"))
+    title = (route_words["title"]["patient"] if mode == "patient" else
+             route_words["title"]["trainee"].format(mg=route_words["dose_mg"],
+                                                    weight=f"{weight_kg:g}"))
     out = [overlay_text(16, 22, title, size=LABEL_PX + 1, font_weight="bold",
                         class_="kx-routes-title")]
     out += y_axis_overlay(PLOT, mode)
@@ -116,7 +117,7 @@ def _labels(curves: Mapping[str, RouteCurve], order, highlight: str,
             amap: AxisMap) -> list[str]:
     """Direct labels on a white card in the upper right, each with a leader to its curve's peak
     and a sample of its line (colour AND dash)."""
-    r = strings()["routes"]
+    route_words = strings()["routes"]
     out: list[str] = []
     left = float(amap.x(132))
     right = PLOT.right - 10
@@ -136,12 +137,12 @@ def _labels(curves: Mapping[str, RouteCurve], order, highlight: str,
         out.append(svg.circle(px, py, 4.5, fill=st["color"]))
         out.append(svg.line(x, y, x + 48, y, stroke=st["color"], stroke_width=5 if chosen else 4,
                             stroke_dasharray=st["dash"] or None))
-        out.append(overlay_text(x + 60, y, r["names"][key], size=LABEL_PX,
+        out.append(overlay_text(x + 60, y, route_words["names"][key], size=LABEL_PX,
                                 font_weight="bold" if chosen else None,
                                 class_=f"kx-routes-label kx-routes-label-{key}"))
         if key == "intranasal":
             y += 26
-            out.append(overlay_text(x + 60, y, r["band_label"], size=STRIP_PX - 3,
+            out.append(overlay_text(x + 60, y, route_words["band_label"], size=STRIP_PX - 3,
                                     fill=pal.MUTED_INK, font_style="italic"))
         y += gap
     return out

@@ -40,14 +40,14 @@ if TYPE_CHECKING:
 def _draw_strip(paper, layout: Layout, amap: AxisMap) -> None:
     from matplotlib.patches import Rectangle
 
-    s = strings()["session"]["lanes"]
+    lane_names = strings()["session"]["lanes"]
     for i, lane in enumerate(LANES):
         top = STRIP.top + i * LANE_H
         paper.add_patch(Rectangle((STRIP.left, top), STRIP_RIGHT - STRIP.left, LANE_H,
                                   facecolor=pal.PANEL if i % 2 == 0 else "#ffffff",
                                   edgecolor="none", zorder=0))
-        words = s[lane].split(" ")
-        label = s[lane] if len(s[lane]) <= 9 else "\n".join(
+        words = lane_names[lane].split(" ")
+        label = lane_names[lane] if len(lane_names[lane]) <= 9 else "\n".join(
             [" ".join(words[:-1]), words[-1]] if len(words) > 1 else words)
         paper.text(STRIP.left - 10, top + LANE_H / 2, label, ha="right", va="center",
                    fontsize=pt(STRIP_PX - 1), fontweight="bold", color=pal.MUTED_INK,

@@ -87,22 +87,22 @@ def _decimate(curve: SessionCurve, max_points: int = 720) -> np.ndarray:
 def session_static(curve: SessionCurve, mode: str) -> tuple[str, ...]:
     """The overlay parts that do not move with the cursor: title, y words or numbers, the
     curve, and the strip (phases, checks, when you may feel floaty, when that eases)."""
-    s = strings()
-    ss = s["session"]
+    words = strings()
+    session_words = words["session"]
     amap = AxisMap(PLOT, curve.layout.lo_min, curve.layout.hi_min)
     protocol = curve.protocol
     out: list[str] = [hatch_defs()]
-    title = ss["title"].format(name=protocol.name)
+    title = session_words["title"].format(name=protocol.name)
     if len(protocol.session_days) > 1 and curve.pattern != "daily-doses":
-        title += f" ({ss['title_course_part'].format(n=len(protocol.session_days))})"
+        title += f" ({session_words['title_course_part'].format(n=len(protocol.session_days))})"
     out.append(overlay_text(16, 22, title, size=LABEL_PX + 1, font_weight="bold",
                             class_="kx-tl-title"))
     if protocol.example:       # the whole protocol is an example: say so by the title
-        out.append(overlay_text(PLOT.right, PLOT.top - 14, s["example_tag"], size=STRIP_PX - 2,
+        out.append(overlay_text(PLOT.right, PLOT.top - 14, words["example_tag"], size=STRIP_PX - 2,
                                 text_anchor="end", fill=pal.MUTED_INK, font_style="italic",
                                 class_="kx-tl-example"))
     elif curve.example:        # the trial is cited, but the day around it is clinic practice
-        out.append(overlay_text(STRIP_RIGHT, STRIP.top - 14, s["example_tag"],
+        out.append(overlay_text(STRIP_RIGHT, STRIP.top - 14, words["example_tag"],
                                 size=STRIP_PX - 2, text_anchor="end", fill=pal.MUTED_INK,
                                 font_style="italic", class_="kx-tl-example"))
     out += y_axis_overlay(PLOT, mode)
@@ -132,14 +132,14 @@ def session_static(curve: SessionCurve, mode: str) -> tuple[str, ...]:
 
 
 def _feel_lane(curve: SessionCurve, amap: AxisMap) -> list[str]:
-    f = strings()["session"]["feel"]
-    e = strings()["session"]["eases"]
+    feel_words = strings()["session"]["feel"]
+    eases_words = strings()["session"]["eases"]
     top = STRIP.top + 2 * LANE_H + 5
     h = LANE_H - 10
     mid = top + h / 2
     out: list[str] = []
     if not curve.feel_spans:
-        out.append(overlay_text(float(amap.x(0)) + 8, mid, f["none"], size=STRIP_PX,
+        out.append(overlay_text(float(amap.x(0)) + 8, mid, feel_words["none"], size=STRIP_PX,
                                 fill=pal.MUTED_INK, font_style="italic"))
         return out
     last_x = 0.0
@@ -147,7 +147,7 @@ def _feel_lane(curve: SessionCurve, amap: AxisMap) -> list[str]:
         x0, x1 = float(amap.x(a)), float(amap.x(b))
         out.append(svg.rect(x0, top, max(x1 - x0, 3), h, rx=7, fill="url(#kx-tl-floaty)",
                             stroke=pal.BAND_EDGES["dissociation"], stroke_width=1.5))
-        for words in (f["label"], f["short"]):
+        for words in (feel_words["label"], feel_words["short"]):
             if text_width(words, STRIP_PX) + 14 <= x1 - x0:
                 out += boxed_text((x0 + x1) / 2, mid, words, size=STRIP_PX - 1,
                                   anchor="middle", stroke=pal.BAND_EDGES["dissociation"])
@@ -156,7 +156,7 @@ def _feel_lane(curve: SessionCurve, amap: AxisMap) -> list[str]:
     if curve.below_floaty_after_min is not None:
         after = duration_short(curve.below_floaty_after_min)
         key = "label" if curve.protocol.route == "intravenous" else "label_dose"
-        words = e[key].format(after=after)
+        words = eases_words[key].format(after=after)
         x = last_x + 8
         if x + text_width(words, STRIP_PX - 1) > STRIP_RIGHT:
             words = f"↓ {after}"

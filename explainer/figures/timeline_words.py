@@ -46,48 +46,50 @@ def protocols() -> Mapping[str, Protocol]:
 
 def short_time(t_min: float, layout: Layout) -> str:
     """'45 min before the start', 'the start', '1 h 30 min', '2 days 6 h' (slider and cursor)."""
-    s = strings()["time"]
+    time_words = strings()["time"]
     t = int(round(t_min))
     if layout.key == "days":
         if t < 0:
-            return s["before_hours"].format(h=short_number(-t / 60))
+            return time_words["before_hours"].format(h=short_number(-t / 60))
         if t == 0:
-            return s["start"]
+            return time_words["start"]
         d, rest = divmod(t, 1440)
         h = rest // 60
         if d == 0:
-            return s["h"].format(h=h)
-        days = s["day"] if d == 1 else s["days"]
-        return s["days_h"].format(d=d, days=days, h=h) if h else f"{d} {days}"
+            return time_words["h"].format(h=h)
+        days = time_words["day"] if d == 1 else time_words["days"]
+        return time_words["days_h"].format(d=d, days=days, h=h) if h else f"{d} {days}"
     if t < 0:
-        return (s["before_hours"].format(h=-t // 60) if t % 60 == 0
-                else s["before_min"].format(m=-t))
+        return (time_words["before_hours"].format(h=-t // 60) if t % 60 == 0
+                else time_words["before_min"].format(m=-t))
     if t == 0:
-        return s["start_dose"] if layout.key == "day24" else s["start"]
+        return time_words["start_dose"] if layout.key == "day24" else time_words["start"]
     h, m = divmod(t, 60)
-    out = s["hm"].format(h=h, m=m) if h and m else s["h"].format(h=h) if h else s["m"].format(m=m)
-    return out
+    if h and m:
+        return time_words["hm"].format(h=h, m=m)
+    return time_words["h"].format(h=h) if h else time_words["m"].format(m=m)
 
 
 def short_number(x: float) -> str:
+    """'2', '1.5': hours or days as the axis ticks and the time words write them."""
     return f"{x:.0f}" if math.isclose(x, round(x)) else f"{x:.1f}"
 
 
 def duration_words(minutes: float) -> str:
     """'9 minutes', '25 minutes', '1 hour and 15 minutes' (rounded as the model deserves)."""
-    s = strings()["time"]["long"]
+    long_words = strings()["time"]["long"]
     m = max(float(minutes), 0.0)
     if m < 10:
         n = max(int(round(m)), 1)
-        return f"{n} {s['minute'] if n == 1 else s['minutes']}"
+        return f"{n} {long_words['minute'] if n == 1 else long_words['minutes']}"
     if m < 60:
         n = int(5 * round(m / 5))
         if n < 60:
-            return f"{n} {s['minutes']}"
+            return f"{n} {long_words['minutes']}"
     q = int(15 * round(m / 15))
     h, mm = divmod(q, 60)
-    hours = f"{h} {s['hour'] if h == 1 else s['hours']}"
-    return hours if mm == 0 else f"{hours} {s['and']} {mm} {s['minutes']}"
+    hours = f"{h} {long_words['hour'] if h == 1 else long_words['hours']}"
+    return hours if mm == 0 else f"{hours} {long_words['and']} {mm} {long_words['minutes']}"
 
 
 def duration_short(minutes: float) -> str:
