@@ -82,32 +82,17 @@ class DoseSpec:
         return self.amount * w / 70.0  # mg_per_h_per_70kg
 
     def is_capped(self, weight_kg: float) -> bool:
-        """True if the cap lowers the dose at this weight.
+        """True if the cap lowers the dose at `weight_kg` kg.
 
-        Parameters
-        ----------
-        weight_kg : float
-            Body weight in kg (within `pk.WEIGHT_RANGE_KG`).
-
-        Examples
-        --------
         >>> DoseSpec("bolus", 0, "mg_per_kg", 0.5, cap=30.0).is_capped(50)
         False
         """
         return self.cap is not None and self.scaled_amount(weight_kg) > self.cap
 
     def dose(self, weight_kg: float, offset_min: float = 0.0) -> pk.Dose:
-        """The pk dose object for this weight, shifted by ``offset_min``.
+        """The pk dose object for `weight_kg` kg, its time shifted by `offset_min` minutes (a
+        later session of a course).
 
-        Parameters
-        ----------
-        weight_kg : float
-            Body weight in kg (within `pk.WEIGHT_RANGE_KG`).
-        offset_min : float
-            Minutes added to the dose time (a later session of a course).
-
-        Examples
-        --------
         >>> DoseSpec("absorbed", 30, "mg", 50.0, route="intranasal").dose(70, 1440).at_min
         1470.0
         """

@@ -77,10 +77,8 @@ def fall_after(times_min: np.ndarray, conc_ng_ml: np.ndarray, ref_min: float,
 
     Parameters
     ----------
-    times_min : numpy.ndarray
-        Sample times in minutes (1-D, increasing).
-    conc_ng_ml : numpy.ndarray
-        The level at each sample, in ng/mL.
+    times_min, conc_ng_ml : numpy.ndarray
+        Sample times in minutes and the level at each, in ng/mL (as for `spans_above`).
     ref_min : float
         When to count from, in minutes (the end of a drip, or the peak of a dose).
     level_ng_ml : float
