@@ -29,6 +29,7 @@ import yaml
 
 from explainer.content._assets import ASSETS_ENV_VAR, ContentError, assets_dir
 from explainer.models import pk
+from explainer.models.protocol import MINUTES_PER_DAY, DoseSpec
 
 __all__ = [
     "ASSETS_ENV_VAR",
@@ -50,7 +51,6 @@ SCHEMA_VERSION = 1
 ROUTES: tuple[str, ...] = ("intravenous", *pk.ROUTES)
 """Allowed protocol routes: IV (bolus / infusion doses) or one of pk.ROUTES (absorbed doses)."""
 DRUGS: tuple[str, ...] = ("racemic", "s-ketamine")
-MINUTES_PER_DAY = 1440
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _TOP_KEYS = {"schema_version", "protocols"}
@@ -74,59 +74,6 @@ class ProtocolError(ContentError):
 # --------------------------------------------------------------------------------------------
 # the objects
 # --------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class DoseSpec:
-    """One dose within a session, before it is scaled to a body weight.
-
-    ``kind`` is ``"bolus"``, ``"infusion"`` or ``"absorbed"``; ``amount_key`` says how
-    ``amount`` is expressed (``mg``, ``mg_per_kg``, ``mg_per_h``, ``mg_per_kg_per_h`` or
-    ``mg_per_h_per_70kg``); ``cap`` is the maximum mg (bolus / absorbed) or mg/h (infusion) after
-    weight scaling, if any.
-    """
-
-    kind: str
-    at_min: float
-    amount_key: str
-    amount: float
-    duration_min: float | None = None
-    cap: float | None = None
-    route: str | None = None
-    bioavailability: float | None = None
-
-    def scaled_amount(self, weight_kg: float) -> float:
-        """mg (bolus / absorbed) or mg/h (infusion) for this weight, before any cap."""
-        w = pk.validate_weight(weight_kg)
-        if self.amount_key in ("mg", "mg_per_h"):
-            return self.amount
-        if self.amount_key in ("mg_per_kg", "mg_per_kg_per_h"):
-            return self.amount * w
-        return self.amount * w / 70.0  # mg_per_h_per_70kg
-
-    def is_capped(self, weight_kg: float) -> bool:
-        """True if the cap lowers the dose at this weight."""
-        return self.cap is not None and self.scaled_amount(weight_kg) > self.cap
-
-    def dose(self, weight_kg: float, offset_min: float = 0.0) -> pk.Dose:
-        """The pk dose object for this weight, shifted by ``offset_min``."""
-        amount = self.scaled_amount(weight_kg)
-        if self.cap is not None:
-            amount = min(amount, self.cap)
-        t = self.at_min + offset_min
-        if self.kind == "infusion":
-            assert self.duration_min is not None
-            return pk.Infusion(start_min=t, duration_min=self.duration_min, mg_per_h=amount)
-        if self.kind == "bolus":
-            return pk.Bolus(at_min=t, mg=amount)
-        assert self.route is not None
-        return pk.Absorbed(at_min=t, mg=amount, route=self.route,
-                           bioavailability=self.bioavailability)
-
-    @property
-    def end_min(self) -> float:
-        """When the dose has been given (end of an infusion, else the dose time)."""
-        return self.at_min + (self.duration_min or 0.0)
 
 
 @dataclass(frozen=True)
