@@ -24,7 +24,7 @@ from explainer import pages
 from explainer.content import citations
 from explainer.content import quiz as quiz_data
 from explainer.pages import STUDY_DIR
-from explainer.serving.paths import notebooks_dir
+from explainer.paths import notebooks_dir
 
 __all__ = ["STUDY_DIR", "axes", "figure", "footer", "header", "legend_below", "references",
            "self_check", "shade_bands", "study_notebook", "table"]
@@ -55,7 +55,7 @@ def axes(title: str, xlabel: str, ylabel: str, width: float = 8.0, height: float
     """A new figure and axes in the project's matplotlib style (large type, Okabe–Ito colours)."""
     import matplotlib.pyplot as plt
 
-    from explainer.serving.paths import mpl_style
+    from explainer.paths import mpl_style
 
     with plt.style.context(str(mpl_style())):
         fig, ax = plt.subplots(figsize=(width, height), layout="constrained")

@@ -10,7 +10,9 @@ File layout (YAML):
 - ``predictions.yaml``: ``predictions:``, each with ``id``, ``step``, ``audience``,
   ``question``, 2–3 ``choices`` (``id`` and ``text``), ``answer`` (a choice id),
   ``explanation`` and ``refs``;
-- ``ui.yaml``: interface strings (no numbers; placeholders such as ``{current}`` allowed).
+
+Interface strings (``assets/strings/<locale>/ui.yaml``) are the ``ui`` table of the one
+strings loader, :mod:`explainer.content.strings`; :func:`ui` reads them there.
 
 Everything is loaded and checked once (cached); any broken rule raises :class:`ContentError`
 listing every problem, so a bad edit fails at start-up rather than showing unsourced text.
@@ -23,10 +25,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from types import MappingProxyType
 from typing import Any
 
-from explainer.content import _markdown, aftercare
+from explainer.content import _markdown, aftercare, strings
 from explainer.content._assets import ContentError, assets_dir, read_yaml
 from explainer.content.references import _load as _load_references
 
@@ -57,7 +58,6 @@ STEPS: tuple[int, ...] = tuple(range(1, 10))
 _STEP_FILE = re.compile(r"^(\d{2})-[a-z0-9-]+\.ya?ml$")
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _DIGIT = re.compile(r"\d")
-_PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
 
 _PASSAGE_KEYS = ({"id", "step", "audience", "text"}, {"refs", "claim"})
 _TERM_KEYS = ({"id", "term", "text"}, {"aliases", "refs", "claim"})
@@ -143,7 +143,6 @@ class _Bundle:
     passages: tuple[Passage, ...]
     glossary: tuple[GlossaryEntry, ...]
     predictions: tuple[Prediction, ...]
-    ui: Mapping[str, Any]
 
 
 def _visible(audience: str, view: str) -> bool:
@@ -339,36 +338,6 @@ def _parse_predictions(path: Path, known, p: _Problems, seen: dict[str, str]):
     return out
 
 
-def _freeze(value: Any, where: str, p: _Problems) -> Any:
-    if isinstance(value, dict):
-        return MappingProxyType({str(k): _freeze(v, f"{where}.{k}", p) for k, v in value.items()})
-    if isinstance(value, list):
-        return tuple(_freeze(v, f"{where}[{i}]", p) for i, v in enumerate(value))
-    if isinstance(value, str):
-        if _DIGIT.search(_PLACEHOLDER.sub("", value)):
-            p.add(where, "interface strings must not contain numbers (use a placeholder)")
-        if _markdown.has_raw_html(value):
-            p.add(where, "contains raw HTML")
-        return value
-    p.add(where, "interface strings must be text, lists or mappings")
-    return value
-
-
-def _parse_ui(path: Path, p: _Problems) -> Mapping[str, Any]:
-    if not path.exists():
-        p.add(path.name, "is missing")
-        return MappingProxyType({})
-    data = read_yaml(path)
-    if not isinstance(data, dict):
-        p.add(path.name, "must be a mapping")
-        return MappingProxyType({})
-    ui_map = _freeze(data, "ui", p)
-    titles = ui_map.get("step_titles")
-    if not isinstance(titles, tuple) or len(titles) != len(STEPS):
-        p.add(path.name, f"step_titles must list {len(STEPS)} titles")
-    return ui_map
-
-
 def _parse_all(root: Path) -> _Bundle:
     known = _load_references(root / "references.yaml")
     content = root / "content"
@@ -391,11 +360,10 @@ def _parse_all(root: Path) -> _Bundle:
                     p.add("content", f"step {s} has nothing to show in {view} mode")
     terms = _parse_glossary(content / "glossary.yaml", known, p, seen)
     preds = _parse_predictions(content / "predictions.yaml", known, p, seen)
-    ui_map = _parse_ui(content / "ui.yaml", p)
     if p:
         raise ContentError(f"content in {root} has {len(p)} problem(s):\n  " + "\n  ".join(p))
     found.sort(key=lambda x: x.step)  # stable: file order within a step
-    return _Bundle(tuple(found), tuple(terms), tuple(preds), ui_map)
+    return _Bundle(tuple(found), tuple(terms), tuple(preds))
 
 
 @lru_cache(maxsize=4)
@@ -442,20 +410,16 @@ def predictions(step: int | None = None, audience: str = "patient") -> tuple[Pre
 
 
 def ui(key: str | None = None) -> Any:
-    """An interface string by dotted key, e.g. ``ui("disclaimer")``, ``ui("buttons.next")``.
+    """An interface string by dotted key, e.g. ``ui("disclaimer")``, ``ui("buttons.next")``:
+    the ``ui`` table of :mod:`explainer.content.strings` (the one strings loader).
 
     Returns a ``str``; a list in the file comes back as a tuple and a group as a read-only
     mapping (``ui()`` gives them all). ``KeyError`` names the missing key.
     """
-    node: Any = _bundle().ui
-    if key is None:
-        return node
-    for part in key.split("."):
-        if isinstance(node, Mapping) and part in node:
-            node = node[part]
-        else:
-            raise KeyError(f"no interface string {key!r}")
-    return node
+    try:
+        return strings.text("ui", key)
+    except KeyError:
+        raise KeyError(f"no interface string {key!r}") from None
 
 
 def step_titles() -> tuple[str, ...]:
@@ -482,6 +446,7 @@ def clear_cache() -> None:
     _bundle_at.cache_clear()
     _load_references.cache_clear()
     aftercare._block_at.cache_clear()
+    strings.clear_cache()
 
 
 def validate(root: str | Path | None = None) -> dict[str, int]:
@@ -496,6 +461,7 @@ def validate(root: str | Path | None = None) -> dict[str, int]:
     _load_references.cache_clear()
     aftercare._block_at.cache_clear()
     bundle = _parse_all(path)
+    strings.validate(root=path)
     return {
         "passages": len(bundle.passages),
         "glossary": len(bundle.glossary),

@@ -27,7 +27,13 @@ from typing import Any
 
 import yaml
 
-from explainer.content._assets import ASSETS_ENV_VAR, ContentError, assets_dir
+from explainer.content._assets import (
+    ASSETS_ENV_VAR,
+    ContentError,
+    DuplicateKeyError,
+    assets_dir,
+    parse_yaml,
+)
 from explainer.models import pk
 
 __all__ = [
@@ -180,33 +186,14 @@ class Protocol:
 # --------------------------------------------------------------------------------------------
 
 
-class _UniqueKeyLoader(yaml.SafeLoader):
-    """A safe YAML loader that refuses duplicate keys (a common slip in hand-edited files)."""
-
-
-def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode,
-                       deep: bool = False) -> dict[Any, Any]:
-    seen: set[Any] = set()
-    for key_node, _ in node.value:
-        key = loader.construct_object(key_node, deep=deep)
-        if key in seen:
-            raise ProtocolError(f"duplicate key {key!r} at line {key_node.start_mark.line + 1}")
-        seen.add(key)
-    return loader.construct_mapping(node, deep=deep)
-
-
-_UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
-                                 _construct_mapping)
-
-
 def _read_yaml(path: Path) -> Any:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise ProtocolError(f"cannot read {path}: {exc}") from exc
     try:
-        return yaml.load(text, Loader=_UniqueKeyLoader)
-    except ProtocolError as exc:
+        return parse_yaml(text)
+    except DuplicateKeyError as exc:
         raise ProtocolError(f"{path}: {exc}") from exc
     except yaml.YAMLError as exc:
         raise ProtocolError(f"{path} is not valid YAML: {exc}") from exc
