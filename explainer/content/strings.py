@@ -30,7 +30,6 @@ Results are frozen: mappings are ``MappingProxyType`` and lists are tuples.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
@@ -40,6 +39,7 @@ from typing import Any
 from explainer import paths
 from explainer.content import _markdown, aftercare
 from explainer.content._assets import ContentError, read_yaml
+from explainer.content._validate import Problems, has_number, ref_list, unknown_refs
 from explainer.content.references import _load as _load_references
 
 __all__ = ["MODEL_NOTE_FILE", "NO_NUMBERS", "REQUIRED", "TABLES", "clear_cache", "model_note",
@@ -69,9 +69,6 @@ NO_NUMBERS: frozenset[str] = frozenset({"ui", "site"})
 MODEL_NOTE_FILE = "model_note.md"
 """The trainee model notes the pain-signal page shows (the sections of docs/model-nmda.md)."""
 
-_DIGIT = re.compile(r"\d")
-_PLACEHOLDER = re.compile(r"\{[a-z_0-9]*\}")
-
 
 def _is_refs_key(key: str) -> bool:
     return key == "refs" or key.endswith("_refs")
@@ -82,23 +79,24 @@ class _Checker:
 
     def __init__(self, name: str, known: Mapping[str, Any], not_claims: Any):
         self.name, self.known = name, known
-        self.problems: list[str] = []
+        self.problems = Problems()
         if not isinstance(not_claims, list) or not all(isinstance(k, str) for k in not_claims):
             self.add("not_claims", "must be a list of dotted keys")
             not_claims = []
         self.not_claims = frozenset(not_claims)
 
     def add(self, where: str, message: str) -> None:
-        self.problems.append(f"{self.name}.yaml: {where}: {message}")
+        self.problems.add(f"{self.name}.yaml: {where}", message)
 
     def refs(self, value: Any, where: str) -> tuple[str, ...]:
-        if not isinstance(value, list) or not all(isinstance(r, str) and r for r in value):
+        refs = ref_list(value)
+        if refs is None:
             self.add(where, "must be a list of reference keys")
             return ()
-        unknown = [r for r in value if r not in self.known]
+        unknown = unknown_refs(refs, self.known)
         if unknown:
             self.add(where, f"unknown reference key(s) {', '.join(unknown)}")
-        return tuple(value)
+        return refs
 
     def freeze(self, value: Any, where: str, cited: bool) -> Any:
         if isinstance(value, dict):
@@ -129,7 +127,7 @@ class _Checker:
     def string(self, value: str, where: str, cited: bool) -> None:
         if _markdown.has_raw_html(value):
             self.add(where, "contains raw HTML")
-        if not _DIGIT.search(_PLACEHOLDER.sub("", value)):
+        if not has_number(value):
             return
         if self.name in NO_NUMBERS:
             self.add(where, "interface strings must not contain numbers (use a placeholder)")
