@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from explainer import paths
-from explainer.content import ContentError, strings
+from explainer.content import ContentError, _markdown, strings
 from explainer.content._assets import DuplicateKeyError, parse_yaml, read_yaml
 
 REPO = Path(__file__).resolve().parents[1]
@@ -76,54 +76,32 @@ def test_old_readers_delegate_to_the_loader():
     assert clinic_text.strings() is strings.table("clinic")
 
 
-def test_a_missing_required_key_is_refused(tree):
-    _edit(tree, "timeline", lambda d: d.pop("education_note"))
-    with pytest.raises(ContentError, match="education_note: is required but missing"):
-        strings.table("timeline")
-    with pytest.raises(ContentError, match="education_note"):
+REFUSED = [
+    ("timeline", lambda d: d.pop("education_note"), "education_note: is required but missing"),
+    ("pain_signal", lambda d: d["chart"].pop("y_label"), "chart.y_label: is required but missing"),
+    ("timeline", lambda d: d["controls"].update(protocol="Treatment for 45 minutes"),
+     "controls.protocol: contains a number but cites no"),
+    ("timeline", lambda d: d["model_note"].update(refs=["made-up2024"]), "unknown reference key"),
+    ("ui", lambda d: d["buttons"].update(next="Next 2"), "must not contain numbers"),
+    ("ui", lambda d: d["step_titles"].pop(), "step_titles: must list 9"),
+    ("site", lambda d: d.update(brand="<b>Ketamine</b>"), "raw HTML"),
+]
+
+
+@pytest.mark.parametrize(("name", "change", "message"), REFUSED,
+                         ids=[f"{n}-{m.split(':')[0]}" for n, _, m in REFUSED])
+def test_a_broken_table_is_refused_at_load_and_by_validate(tree, name, change, message):
+    _edit(tree, name, change)
+    with pytest.raises(ContentError, match=message):
+        strings.table(name)
+    with pytest.raises(ContentError, match=message):
         strings.validate()
-
-
-def test_a_missing_nested_key_named_in_not_claims_is_refused(tree):
-    _edit(tree, "pain_signal", lambda d: d["chart"].pop("y_label"))
-    with pytest.raises(ContentError, match="chart.y_label: is required but missing"):
-        strings.table("pain_signal")
-
-
-def test_a_number_without_a_reference_is_refused(tree):
-    _edit(tree, "timeline", lambda d: d["controls"].update(protocol="Treatment for 45 minutes"))
-    with pytest.raises(ContentError, match="controls.protocol: contains a number but cites no"):
-        strings.table("timeline")
 
 
 def test_a_number_beside_refs_is_accepted(tree):
     _edit(tree, "timeline", lambda d: d["controls"].update(
         protocol="Treatment for 45 minutes", refs=["domino1982"]))
     assert "45" in strings.table("timeline")["controls"]["protocol"]
-
-
-def test_an_unknown_reference_key_is_refused(tree):
-    _edit(tree, "timeline", lambda d: d["model_note"].update(refs=["made-up2024"]))
-    with pytest.raises(ContentError, match="unknown reference key"):
-        strings.table("timeline")
-
-
-def test_interface_tables_take_no_numbers_at_all(tree):
-    _edit(tree, "ui", lambda d: d["buttons"].update(next="Next 2"))
-    with pytest.raises(ContentError, match="must not contain numbers"):
-        strings.table("ui")
-
-
-def test_step_titles_must_be_nine(tree):
-    _edit(tree, "ui", lambda d: d["step_titles"].pop())
-    with pytest.raises(ContentError, match="step_titles: must list 9"):
-        strings.table("ui")
-
-
-def test_raw_html_is_refused(tree):
-    _edit(tree, "site", lambda d: d.update(brand="<b>Ketamine</b>"))
-    with pytest.raises(ContentError, match="raw HTML"):
-        strings.table("site")
 
 
 def test_a_second_locale_is_a_folder_chosen_in_one_place(tree, monkeypatch):
@@ -140,16 +118,9 @@ def test_model_note_is_read_from_assets_and_matches_the_docs():
     """The page's model notes come from assets/ (an installed package has no docs/ folder);
     they are the sections of docs/model-nmda.md the pain-signal table names."""
     doc = (REPO / "docs" / "model-nmda.md").read_text(encoding="utf-8")
-    wanted = set(strings.table("pain_signal")["note"]["model_sections"])
-    kept, keep = [], False
-    for line in doc.splitlines():
-        if line.startswith("## "):
-            keep = line[3:].strip() in wanted
-        elif line.startswith("# "):
-            keep = False
-        if keep:
-            kept.append(line)
-    assert strings.model_note().strip() == "\n".join(kept).strip()
+    wanted = strings.table("pain_signal")["note"]["model_sections"]
+    kept = _markdown.sections(doc, wanted)
+    assert strings.model_note().strip() == kept.strip()
 
 
 # --- Duplicate keys: every YAML file the project loads ------------------------------------------

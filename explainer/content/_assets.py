@@ -62,4 +62,4 @@ def read_yaml(path: Path, error: type[ContentError] = ContentError) -> Any:
     except DuplicateKeyError as exc:
         raise error(f"{path}: {exc}") from exc
     except yaml.YAMLError as exc:
-        raise error(f"{path}: cannot read: {exc}") from exc
+        raise error(f"{path}: cannot read: not valid YAML: {exc}") from exc

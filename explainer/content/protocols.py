@@ -22,14 +22,11 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-import yaml
-
 from explainer.content._assets import (
     ASSETS_ENV_VAR,
     ContentError,
-    DuplicateKeyError,
     assets_dir,
-    parse_yaml,
+    read_yaml,
 )
 from explainer.content._validate import (
     is_id,
@@ -86,16 +83,7 @@ class ProtocolError(ContentError):
 
 
 def _read_yaml(path: Path) -> Any:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ProtocolError(f"cannot read {path}: {exc}") from exc
-    try:
-        return parse_yaml(text)
-    except DuplicateKeyError as exc:
-        raise ProtocolError(f"{path}: {exc}") from exc
-    except yaml.YAMLError as exc:
-        raise ProtocolError(f"{path} is not valid YAML: {exc}") from exc
+    return read_yaml(path, ProtocolError)
 
 
 def reference_keys(references_path: Path | None = None) -> frozenset[str]:
