@@ -161,3 +161,14 @@ def test_every_yaml_reader_uses_the_strict_loader():
             if rel != "explainer/content/_assets.py" and rel not in TRANSITIONAL:
                 loose.append(rel)
     assert not loose, f"read YAML with explainer.content._assets.read_yaml: {loose}"
+
+
+def test_serve_checks_every_table_before_it_listens(tree, capsys):
+    from explainer.serving import cli
+
+    assert cli.check_strings() == 0
+    _edit(tree, "site", lambda d: d.pop("brand"))
+    strings.clear_cache()
+    assert cli.check_strings() == 2
+    err = capsys.readouterr().err
+    assert "brand: is required but missing" in err and "Traceback" not in err
