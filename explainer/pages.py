@@ -55,6 +55,15 @@ def site() -> Mapping:
     return strings.table("site")
 
 
+def words_json(group: str) -> str:
+    """A group of site strings as JSON that is safe inside a page's ``<script>`` element (the
+    template's filter ``site_words_json``: the page's own scripts read their words from it)."""
+    import json
+
+    text = json.dumps(dict(site()[group]), ensure_ascii=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
 def pages(existing_only: bool = True) -> list[PageInfo]:
     """The pages in order; by default only those whose notebook exists."""
     found = [PageInfo(**p) for p in site()["pages"]]

@@ -172,3 +172,21 @@ def test_serve_checks_every_table_before_it_listens(tree, capsys):
     assert cli.check_strings() == 2
     err = capsys.readouterr().err
     assert "brand: is required but missing" in err and "Traceback" not in err
+
+
+def test_the_connection_banner_takes_its_words_from_the_site_table():
+    import json
+
+    from explainer import pages
+    from explainer.serving.config import ServeOptions, build_config
+
+    words = json.loads(pages.words_json("connection"))
+    assert words == dict(strings.table("site")["connection"])
+    assert "<" not in pages.words_json("connection")
+    assert build_config(ServeOptions()).VoilaExporter.filters["site_words_json"] == \
+        "explainer.pages.words_json"
+    kx = REPO / "explainer" / "serving" / "jupyter" / "voila" / "templates" / "kx"
+    assert 'id="kx-connection-words">{{ "connection" | site_words_json' in (
+        kx / "index.html.j2").read_text(encoding="utf-8")
+    script = (kx / "static" / "connection.js").read_text(encoding="utf-8")
+    assert "kx-connection-words" in script and "The connection was lost" not in script
