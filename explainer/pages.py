@@ -100,7 +100,7 @@ def header_html(current: str) -> str:
     return (
         '<header class="kx-header" role="banner">'
         f'<span class="kx-brand">{escape(site()["brand"])}</span>'
-        f'<nav class="kx-nav" aria-label="Pages">{"".join(links)}</nav>'
+        f'<nav class="kx-nav" aria-label="{escape(site()["nav_label"])}">{"".join(links)}</nav>'
         "</header>"
     )
 
@@ -129,7 +129,8 @@ def page_links_html(exclude: str = "start") -> str:
         for p in pages()
         if p.id != exclude
     ]
-    return f'<nav class="kx-links" aria-label="Pages in this explainer">{"".join(cards)}</nav>'
+    label = escape(site()["links_label"])
+    return f'<nav class="kx-links" aria-label="{label}">{"".join(cards)}</nav>'
 
 
 def body_html(page_id: str) -> str:

@@ -21,7 +21,7 @@ from html import escape
 import nbformat
 
 from explainer import pages
-from explainer.content import citations
+from explainer.content import citations, strings
 from explainer.content import quiz as quiz_data
 from explainer.pages import STUDY_DIR
 from explainer.paths import notebooks_dir
@@ -118,5 +118,7 @@ def self_check(topic: str | None = None):
     from explainer.widgets.quiz import QuizView
 
     titles = quiz_data.topics()
-    title = f"Check yourself: {titles[topic].lower()}" if topic else "All the questions"
+    words = strings.table("ui")["quiz"]
+    title = (words["topic_title"].format(topic=titles[topic].lower()) if topic
+             else words["all_title"])
     return QuizView(quiz_data.questions(topic), title=title)
