@@ -8,6 +8,7 @@ strings are loaded here.
     level_text(12.5), level_text(0.0)                        # '12', '0.0' (the timeline's)
     percent(0.456), ratio(1.234), millivolts(-70.2)          # '46', '1.23', '−70'
     plain(70.0), plain(2.5)                                  # '70', '2.5'
+    whole(89.6), tenths(24.54)                               # '90', '24.5'
     duration_words(75, words)                                # '1 hour and 15 minutes'
     duration_short(75)                                       # '1 h 15 min'
 
@@ -29,6 +30,8 @@ __all__ = [
     "percent",
     "plain",
     "ratio",
+    "tenths",
+    "whole",
 ]
 
 MINUS = "−"
@@ -73,6 +76,16 @@ def millivolts(mv: float) -> str:
 def plain(value: float) -> str:
     """A number with no trailing zeros ('70', '2.5', '0.35'): weights, doses, bounds."""
     return f"{value:g}"
+
+
+def whole(value: float) -> str:
+    """Rounded to a whole number, no separators: minutes, percentages of a range."""
+    return f"{value:.0f}"
+
+
+def tenths(value: float) -> str:
+    """To one decimal: a rate in mg/h, a number of hours."""
+    return f"{value:.1f}"
 
 
 def duration_words(minutes: float, words: Mapping[str, str]) -> str:

@@ -26,6 +26,7 @@ from explainer.figures import svg
 from explainer.figures import timeline as fig
 from explainer.models import pk
 from explainer.models.plan import Plan, PlanInputError, clock, make_plan
+from explainer.widgets.figure_view import overlay_layer
 from explainer.widgets.safety import CallbackGuard, error_message
 
 __all__ = ["ClinicPanel", "PlanState", "PlanWidget", "clinic_panel_html", "plan_html"]
@@ -257,11 +258,8 @@ class PlanWidget(widgets.VBox):
 
         # The clock-time layer goes on top of the session chart's layers, over the hour ticks
         # (last, so the cursor layer stays the chart's first overlay).
-        self.clock_layer = widgets.HTML("")
-        self.clock_layer.add_class("kx-figure-overlay")
-        self.clock_layer.add_class("kx-plan-clock-layer")
-        stack = timeline.session_view.children[0]
-        stack.children = (*stack.children, self.clock_layer)
+        self.clock_layer = overlay_layer("kx-plan-clock-layer")
+        timeline.session_view.add_layer(self.clock_layer)
 
         # A box sends its value on Enter or when it loses focus; the times follow each change
         # (once both date and time are typed). The button does the same for those who look
