@@ -8,7 +8,7 @@ strings are loaded here.
     level_text(12.5), level_text(0.0)                        # '12', '0.0' (the timeline's)
     percent(0.456), ratio(1.234), millivolts(-70.2)          # '46', '1.23', '−70'
     plain(70.0), plain(2.5)                                  # '70', '2.5'
-    whole(89.6), tenths(24.54)                               # '90', '24.5'
+    whole(89.6), tenths(24.54), grouped(1234.5)              # '90', '24.5', '1,234'
     duration_words(75, words)                                # '1 hour and 15 minutes'
     duration_short(75)                                       # '1 h 15 min'
 
@@ -25,6 +25,7 @@ __all__ = [
     "conc_text",
     "duration_short",
     "duration_words",
+    "grouped",
     "level_text",
     "millivolts",
     "percent",
@@ -43,7 +44,7 @@ def conc_text(conc: float) -> str:
     if conc == 0:
         return "0"
     if conc >= 100:
-        return f"{conc:,.0f}"
+        return grouped(conc)
     if conc >= 10:
         return f"{conc:.0f}" if math.isclose(conc, round(conc)) else f"{conc:.1f}"
     return f"{conc:.2g}"
@@ -52,7 +53,7 @@ def conc_text(conc: float) -> str:
 def level_text(conc: float) -> str:
     """A level in ng/mL as the timeline shows it (coarser): '0.0', '5.3', '12', '1,800'."""
     if conc >= 100:
-        return f"{conc:,.0f}"
+        return grouped(conc)
     if conc >= 10:
         return f"{conc:.0f}"
     return f"{conc:.1f}"
@@ -81,6 +82,11 @@ def plain(value: float) -> str:
 def whole(value: float) -> str:
     """Rounded to a whole number, no separators: minutes, percentages of a range."""
     return f"{value:.0f}"
+
+
+def grouped(value: float) -> str:
+    """A whole number with thousands separators: '1,800' (band edges, AUC)."""
+    return f"{value:,.0f}"
 
 
 def tenths(value: float) -> str:

@@ -1,8 +1,8 @@
 """The pain-signal describer: the picture in words, for both audiences.
 
-    describe(115.0, "repeated", 16)               # 'At the pain-relief level, …'
+    describe(115.0, "repeated", 16)     # 'With repeated pinches, the signal still builds up, …'
     describe(115.0, "repeated", 16, "trainee")    # … plus the model's numbers
-    describe_sentences(0.0, "single", 0)          # the plain sentences, one per item
+    describe_sentences(0.0, "single", 0)          # ['No pinch yet. Press Play to send …']
     chart_description(state)                      # the trainee chart's one sentence
 
 Words come from `assets/content/pain_signal.yaml`; numbers are formatted by
@@ -27,8 +27,8 @@ from explainer.widgets.pain_signal.state import (
 
 
 def level_phrase(conc: float, mode: str = PATIENT) -> str:
-    """How the describer names a level (> 0 unless named): 'the pain-relief level', 'a level in
-    the …'; trainee mode adds the ng/mL."""
+    """How the describer names a level (> 0 unless named): 'a level linked with pain relief',
+    'a low level'; trainee mode adds the ng/mL ('a low level (50 ng/mL)')."""
     key = level_key(conc)
     name = named_level(key)["in_sentence"] if key else strings()["band_phrases"][band_key(conc)]
     if mode == TRAINEE and conc > 0:

@@ -19,7 +19,8 @@ from explainer.widgets.pain_signal.state import simulate, strings
 def _bands_text(conc: float, table: dict) -> str:
     inside = bands_at(conc)
     return "; ".join(
-        f"{table['band_names'][b]} {BANDS[b].low_ng_ml:,.0f}–{BANDS[b].high_ng_ml:,.0f} ng/mL"
+        f"{table['band_names'][b]} {fmt.grouped(BANDS[b].low_ng_ml)}–"
+        f"{fmt.grouped(BANDS[b].high_ng_ml)} ng/mL"
         for b in inside) or table["no_band"]
 
 

@@ -8,6 +8,7 @@ Words come from `assets/content/timeline.yaml` (`course`).
 
 from __future__ import annotations
 
+from explainer import formatting as fmt
 from explainer.figures import course as course_fig
 from explainer.figures import timeline as timeline_fig
 from explainer.widgets.audience import PATIENT, TRAINEE
@@ -21,8 +22,9 @@ def plan_sentence(protocol_id: str) -> str:
     n = len(protocol.session_days)
     if protocol.route == "intravenous":
         if protocol.session_length_min > 1440:
-            return plan["iv_continuous"].format(days=f"{protocol.session_length_min / 1440:.0f}")
-        hours = timeline_fig.duration_words(protocol.session_length_min)
+            return plan["iv_continuous"].format(days=fmt.whole(protocol.session_length_min / 1440))
+        hours = fmt.duration_words(protocol.session_length_min,
+                                        strings()["time"]["long"])
         return (plan["iv_single"] if n == 1 else plan["iv_daily"]).format(hours=hours, n=n)
     if len(protocol.doses) == 1 and n == 1:
         return plan["dose_single"]

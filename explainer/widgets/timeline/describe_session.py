@@ -1,8 +1,9 @@
 """The session describer: "A treatment day" in words, at the time cursor.
 
-    describe_session(curve, 90)                 # where the level is, what happens, when it eases
-    describe_session(curve, 90, "trainee")      # … plus the regimen and the model's numbers
-    cursor_label(curve, 90, "patient")          # the words beside the cursor
+    describe_session(curve, 90)          # 'At 1 h 30 min, the level in the blood is in the …'
+                                         # (where the level is, what happens, when it eases)
+    describe_session(curve, 90, "trainee")   # … plus the regimen and the model's numbers
+    cursor_label(curve, 90, "patient")   # 'relief-linked + “floaty”' (beside the cursor)
 
 `curve` is a `SessionCurve` (one protocol's session, simulated once); words come from
 `assets/content/timeline.yaml`, numbers are formatted by `explainer.formatting`.
@@ -62,7 +63,7 @@ def _eases_sentences(curve: timeline_fig.SessionCurve) -> list[str]:
     iv = curve.protocol.route == "intravenous"
     out: list[str] = []
     if curve.below_floaty_after_min is not None:
-        after = timeline_fig.duration_words(curve.below_floaty_after_min)
+        after = fmt.duration_words(curve.below_floaty_after_min, strings()["time"]["long"])
         out.append((eases["drip"] if iv else eases["dose"]).format(after=after))
     elif not curve.feel_spans:
         out.append(eases["never_floaty"] if curve.c_peak >= timeline_fig.RELIEF
