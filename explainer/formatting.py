@@ -8,7 +8,7 @@ strings are loaded here.
     level_text(12.5), level_text(0.0)                        # '12', '0.0' (the timeline's)
     percent(0.456), ratio(1.234), millivolts(-70.2)          # '46', '1.23', '−70'
     plain(70.0), plain(2.5)                                  # '70', '2.5'
-    whole(89.6), tenths(24.54), grouped(1234.5)              # '90', '24.5', '1,234'
+    fixed(89.6), fixed(24.54, 1), grouped(1234.5)            # '90', '24.5', '1,234'
     duration_words(75, words)                                # '1 hour and 15 minutes'
     duration_short(75)                                       # '1 h 15 min'
 
@@ -25,14 +25,13 @@ __all__ = [
     "conc_text",
     "duration_short",
     "duration_words",
+    "fixed",
     "grouped",
     "level_text",
     "millivolts",
     "percent",
     "plain",
     "ratio",
-    "tenths",
-    "whole",
 ]
 
 MINUS = "−"
@@ -59,19 +58,24 @@ def level_text(conc: float) -> str:
     return f"{conc:.1f}"
 
 
+def fixed(value: float, digits: int = 0) -> str:
+    """To `digits` decimals, no separators: minutes (0), a rate in mg/h (1)."""
+    return f"{value:.{digits}f}"
+
+
 def percent(fraction: float) -> str:
     """A fraction as a whole-number percentage, without the sign: 0.456 -> '46'."""
-    return f"{100 * fraction:.0f}"
+    return fixed(100 * fraction)
 
 
 def ratio(value: float) -> str:
     """A model output or ratio to two decimals: '1.23'."""
-    return f"{value:.2f}"
+    return fixed(value, 2)
 
 
 def millivolts(mv: float) -> str:
     """A membrane potential in whole mV with a true minus sign: '−70'."""
-    return f"{mv:.0f}".replace("-", MINUS)
+    return fixed(mv).replace("-", MINUS)
 
 
 def plain(value: float) -> str:
@@ -79,19 +83,9 @@ def plain(value: float) -> str:
     return f"{value:g}"
 
 
-def whole(value: float) -> str:
-    """Rounded to a whole number, no separators: minutes, percentages of a range."""
-    return f"{value:.0f}"
-
-
 def grouped(value: float) -> str:
     """A whole number with thousands separators: '1,800' (band edges, AUC)."""
     return f"{value:,.0f}"
-
-
-def tenths(value: float) -> str:
-    """To one decimal: a rate in mg/h, a number of hours."""
-    return f"{value:.1f}"
 
 
 def duration_words(minutes: float, words: Mapping[str, str]) -> str:

@@ -22,7 +22,7 @@ def plan_sentence(protocol_id: str) -> str:
     n = len(protocol.session_days)
     if protocol.route == "intravenous":
         if protocol.session_length_min > 1440:
-            return plan["iv_continuous"].format(days=fmt.whole(protocol.session_length_min / 1440))
+            return plan["iv_continuous"].format(days=fmt.fixed(protocol.session_length_min / 1440))
         hours = fmt.duration_words(protocol.session_length_min,
                                         strings()["time"]["long"])
         return (plan["iv_single"] if n == 1 else plan["iv_daily"]).format(hours=hours, n=n)

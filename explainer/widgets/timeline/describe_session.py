@@ -83,7 +83,7 @@ def regimen_text(curve: timeline_fig.SessionCurve) -> str:
         if isinstance(dose, pk.Infusion):
             axis = layouts["days"] if dose.duration_min >= 1440 else layouts["hours"]
             parts.append(templates["infusion"].format(
-                rate=fmt.tenths(dose.mg_per_h),
+                rate=fmt.fixed(dose.mg_per_h, 1),
                 duration=timeline_fig.short_time(dose.duration_min, axis)))
         elif isinstance(dose, pk.Bolus):
             parts.append(templates["bolus"].format(mg=fmt.plain(dose.mg),
@@ -100,7 +100,7 @@ def regimen_text(curve: timeline_fig.SessionCurve) -> str:
 
 
 def _minutes_or_dash(minutes: float | None) -> str:
-    return "—" if minutes is None else f"{fmt.whole(minutes)} min"
+    return "—" if minutes is None else f"{fmt.fixed(minutes)} min"
 
 
 def session_numbers(curve: timeline_fig.SessionCurve, t_min: float) -> str:

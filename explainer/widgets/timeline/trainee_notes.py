@@ -40,7 +40,7 @@ def routes_table_html(curves: Mapping[str, routes_fig.RouteCurve]) -> str:
         rows.append(
             f"<tr><th scope=\"row\">{escape(routes['buttons'][key])}</th>"
             f"<td>{escape(_bioavailability(key, curve, table))}</td>"
-            f"<td>{fmt.level_text(curve.c_peak)}</td><td>{fmt.whole(curve.t_peak_min)} min</td>"
+            f"<td>{fmt.level_text(curve.c_peak)}</td><td>{fmt.fixed(curve.t_peak_min)} min</td>"
             f"<td>{fmt.grouped(curve.auc_ng_h_ml)}</td></tr>")
     head = "".join(f"<th scope=\"col\">{escape(table[k])}</th>"
                    for k in ("route", "f", "peak", "t_peak", "auc"))
