@@ -549,4 +549,4 @@ def test_cursor_slider_has_the_benchmark_class(widget):
     assert stack.children[1] is widget.cursor_layer
     assert "kx-figure-overlay" in widget.cursor_layer._dom_classes
     assert widget.session_view.children[1] is widget.cursor
-    assert course_fig.course_scene().width_px == course_fig.CW
+    assert course_fig.course_scene().width_px == course_fig.COURSE_W
