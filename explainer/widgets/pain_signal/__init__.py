@@ -19,7 +19,7 @@ from explainer.widgets.pain_signal.describe import (
     level_phrase,
     numbers_sentence,
 )
-from explainer.widgets.pain_signal.model_note import MODEL_NOTES, ModelNote, model_notes_html
+from explainer.widgets.pain_signal.model_note import ModelNote, model_notes_html
 from explainer.widgets.pain_signal.page import demo_widget, page, page_widgets
 from explainer.widgets.pain_signal.state import (
     N_IMPULSES,
@@ -35,7 +35,6 @@ from explainer.widgets.pain_signal.trainee_notes import numbers_html
 from explainer.widgets.pain_signal.widget import PainSignalWidget
 
 __all__ = [
-    "MODEL_NOTES",
     "N_IMPULSES",
     "PATTERNS",
     "SLIDER_GRID_NG_ML",

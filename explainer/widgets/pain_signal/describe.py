@@ -15,7 +15,7 @@ from html import escape
 
 from explainer import formatting as fmt
 from explainer.figures import pain_signal as pain_fig
-from explainer.figures.timeline import band_key
+from explainer.models.bands import band_key
 from explainer.widgets.audience import PATIENT, TRAINEE
 from explainer.widgets.pain_signal.state import (
     PainSignalState,

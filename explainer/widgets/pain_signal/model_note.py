@@ -1,7 +1,10 @@
 """'This is a simplified picture': the note under the NMDA diagram, with the model notes.
 
     ModelNote(mode="trainee")      # the note; in trainee mode also the model's own notes
-    model_notes_html()             # the sections of docs/model-nmda.md the strings file names
+    model_notes_html()             # the model notes' sections the strings file names, as HTML
+
+The notes are `assets/strings/<locale>/model_note.md` (the one strings loader), so an installed
+package needs no `docs/` folder.
 """
 
 from __future__ import annotations
@@ -12,27 +15,18 @@ from html import escape
 import ipywidgets as widgets
 
 from explainer import pages
-from explainer.serving.paths import REPO_DIR
+from explainer.content import _markdown
+from explainer.content import strings as string_tables
 from explainer.widgets.audience import PATIENT, TRAINEE, Mode
 from explainer.widgets.pain_signal.state import strings
-
-MODEL_NOTES = REPO_DIR / "docs" / "model-nmda.md"
 
 
 @lru_cache(maxsize=1)
 def model_notes_html() -> str:
-    """The sections of docs/model-nmda.md named in the strings file, as safe HTML."""
-    text = MODEL_NOTES.read_text(encoding="utf-8")
-    wanted = set(strings()["note"]["model_sections"])
-    kept, keep = [], False
-    for line in text.splitlines():
-        if line.startswith("## "):
-            keep = line[3:].strip() in wanted
-        elif line.startswith("# "):
-            keep = False
-        if keep:
-            kept.append(line)
-    return pages.markdown_html("\n".join(kept))
+    """The sections of the model notes named in the strings file (`note.model_sections`), as
+    safe HTML."""
+    wanted = strings()["note"]["model_sections"]
+    return pages.markdown_html(_markdown.sections(string_tables.model_note(), wanted))
 
 
 class ModelNote(widgets.HTML):

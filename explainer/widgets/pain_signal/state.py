@@ -17,13 +17,16 @@ from functools import lru_cache
 
 import traitlets
 
-from explainer.figures import pain_signal as pain_fig
+from explainer.content import strings as string_tables
 from explainer.models import nmda
 from explainer.models.bands import BANDS
 from explainer.widgets.audience import PATIENT, Mode
 
-strings = pain_fig.strings
-"""Every visible string: `assets/content/pain_signal.yaml` (loaded once, cached)."""
+
+def strings() -> Mapping:
+    """Every visible string: the `pain_signal` table of the one strings loader (checked at
+    start-up, frozen, parsed once)."""
+    return string_tables.table("pain_signal")
 
 N_IMPULSES = nmda.DEFAULT_N_IMPULSES
 """Impulses in a 'repeated' train (16)."""

@@ -16,13 +16,14 @@ from html import escape
 from explainer import formatting as fmt
 from explainer.figures import timeline as timeline_fig
 from explainer.models import pk
+from explainer.models.bands import band_key
 from explainer.widgets.audience import PATIENT, TRAINEE
 from explainer.widgets.timeline.state import strings
 
 
 def level_words(conc: float, short: bool = False) -> str:
     """The level in words (`level_words`, or `level_short` beside the cursor)."""
-    return strings()["level_short" if short else "level_words"][timeline_fig.band_key(conc)]
+    return strings()["level_short" if short else "level_words"][band_key(conc)]
 
 
 def cursor_label(curve: timeline_fig.SessionCurve, t_min: float, mode: str) -> str:

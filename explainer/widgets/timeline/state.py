@@ -20,7 +20,8 @@ from explainer.models import pk
 from explainer.widgets.audience import PATIENT, Mode
 
 strings = timeline_fig.strings
-"""Every visible string: `assets/content/timeline.yaml` (loaded once, cached)."""
+"""Every visible string: `assets/content/timeline.yaml` through the figures' loader (kept until
+the figures read the one strings loader: the tests here compare its lists as lists)."""
 
 PATIENT_WEIGHT_KG = 70.0
 """Patient mode always draws a 70 kg adult, and says so."""
