@@ -102,6 +102,7 @@ load: $(VENV)/.test-installed
 
 bench: $(VENV)/.test-installed chromium pdf-tools
 	$(BIN)/python -m benchmarks.run
+	$(BIN)/python -m benchmarks.latency
 	$(BIN)/python -m benchmarks.handout
 
 clean:
