@@ -79,13 +79,6 @@ def test_the_level_buttons_map_to_their_levels_on_the_slider_grid():
     assert [pack["levels"][i] for i in pack["maps"]["button_level"]] == named
 
 
-def test_a_level_off_the_grid_gets_its_own_small_pack():
-    extra = packs.level_pack(37.5, "trainee", LABEL)
-    assert extra["axes"] == ["pattern", "impulse"]
-    assert document(extra, extra["table"][1][5]) == kernel_diagram(37.5, "repeated", 5,
-                                                                   "trainee")
-
-
 @pytest.mark.parametrize("protocol", list(timeline_fig.protocols()))
 @pytest.mark.parametrize("mode", ["patient", "trainee"])
 def test_every_cursor_position_unpacks_to_the_kernels_layer(protocol, mode):
@@ -112,7 +105,7 @@ def test_the_inbound_gate_keeps_only_what_a_linked_control_or_play_can_send():
             "playing": True, "live": True}
     assert allowed_update(ov, good) == good
     bad = {"level": 26, "button_level": 4, "slider_level": -1, "pattern": 2, "impulse": 17,
-           "playing": "yes", "pack": {}, "extra": {}, "step_ms": 1, "_esm": "alert(1)",
+           "playing": "yes", "pack": {}, "step_ms": 1, "_esm": "alert(1)",
            "level ": 0, "impulse_": True}
     assert allowed_update(ov, bad) == {}
     cursor = CursorOverlay(pack=packs.cursor_pack(

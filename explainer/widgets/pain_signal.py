@@ -386,6 +386,10 @@ class PainSignalWidget(widgets.VBox):
         self.state.observe(safe(self._on_state),
                            names=["conc_ng_ml", "pattern", "impulse", "mode"])
         self._render()
+        # issue 15: the moving parts drawn in the page, linked to the controls there.
+        from explainer.widgets.browser.attach import BrowserDiagram  # (it imports this module)
+
+        self.browser = BrowserDiagram(self)
 
     # controls -> state
     def _on_level_button(self, change):
@@ -406,7 +410,7 @@ class PainSignalWidget(widgets.VBox):
             self.state.impulse = int(change["new"])
 
     def _on_play_button(self, change):
-        if not self._syncing:
+        if not self._syncing and not self.browser.plays:  # else the page plays (issue 15)
             self.play.playing = bool(change["new"])
 
     def _on_playing(self, change):

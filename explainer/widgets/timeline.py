@@ -494,6 +494,10 @@ class TimelineWidget(widgets.VBox):
         self.plan = PlanWidget(self)
         at = self.children.index(self.session_view) + 1
         self.children = (*self.children[:at], self.plan, *self.children[at:])
+        # issue 15: the time cursor drawn in the page, linked to the time slider there.
+        from explainer.widgets.browser.attach import BrowserCursor
+
+        self.browser = BrowserCursor(self)
 
     def _make_cursor(self, layout: fig.Layout, t_min: float) -> widgets.SelectionSlider:
         """The time slider for one layout: one step per `layout.step_min`, labelled in words."""

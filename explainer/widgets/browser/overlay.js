@@ -36,8 +36,7 @@ function stateOf(pack, model) {
 }
 
 function activePack(model) {
-  const extra = model.get("extra");
-  return model.get("level") === -1 && extra && extra.states ? extra : model.get("pack");
+  return model.get("pack");
 }
 
 function limit(pack, model, axis) {
@@ -51,7 +50,7 @@ function limit(pack, model, axis) {
 }
 
 function render({ model, el }) {
-  el.classList.add("kx-browser-overlay");
+  el.classList.add("kx-browser-overlay", "kx-browser-ready");
   const holder = document.createElement("div");
   holder.className = "kx-browser-svg";
   el.appendChild(holder);
@@ -63,7 +62,12 @@ function render({ model, el }) {
     const pack = activePack(model);
     if (!pack || !pack.states) return;
     const state = stateOf(pack, model);
-    if (state === undefined) return;
+    if (state === undefined) {
+      // Not a packed state (a level a timeline set): the kernel's layer shows it.
+      holder.replaceChildren();
+      shown = null;
+      return;
+    }
     const now = [model.get("level"), model.get("pattern"), model.get("impulse")];
     const animated = Boolean(pack.animated) && last !== null && last[0] === now[0]
       && last[1] === now[1] && now[2] === last[2] + 1;
@@ -102,7 +106,8 @@ function render({ model, el }) {
 
   function play() {
     const pack = activePack(model);
-    if (!model.get("playing") || !pack || !pack.axes.includes("impulse")) return stop();
+    if (!model.get("playing") || !pack || !pack.axes.includes("impulse")
+        || stateOf(pack, model) === undefined) return stop(); // the kernel's Play runs then
     const n = limit(pack, model, "impulse");
     const step = model.get("step_ms");
     if (model.get("impulse") >= n) {
@@ -128,7 +133,6 @@ function render({ model, el }) {
 
   const redraw = () => draw();
   model.on("change:pack", redraw);
-  model.on("change:extra", redraw);
   model.on("change:level", redraw);
   model.on("change:impulse", redraw);
   model.on("change:cursor", redraw);

@@ -57,11 +57,10 @@ class _Overlay(anywidget.AnyWidget):
 
 
 class DiagramOverlay(_Overlay):
-    """The pain-signal diagram's moving parts. `level` indexes `pack["levels"]` (-1: the
-    single level in `extra`); `button_level` / `slider_level` are written by the linked
-    controls in the page and mapped onto `level` there."""
+    """The pain-signal diagram's moving parts. `level` indexes `pack["levels"]` (-1: a level
+    off the grid, which the kernel's layer shows); `button_level` / `slider_level` are written
+    by the linked controls in the page and mapped onto `level` there."""
 
-    extra = traitlets.Dict().tag(sync=True)
     level = traitlets.Int(0).tag(sync=True)
     button_level = traitlets.Int(None, allow_none=True).tag(sync=True)
     slider_level = traitlets.Int(None, allow_none=True).tag(sync=True)

@@ -1,7 +1,6 @@
 """The frames the browser draws from, built by the same functions that draw the kernel's overlay.
 
     pack = diagram_pack("patient", label)     # every level x pattern x impulse of the diagram
-    extra = level_pack(37.5, "patient", label)  # one level a timeline set (not on the grid)
     pack = cursor_pack(curve, "patient")      # every time-cursor position of one session
 
 Each is a `FramePack` (explainer.figures.frames) plus `axes` (the overlay traits that pick a
@@ -9,7 +8,8 @@ state, in order) and `table` (nested lists: axis values -> state index). The dia
 `maps` (a level button's or the slider's index -> the level axis) and `animated` (the parts
 that carry the pulse animation, swapped in when an impulse follows the last one). Built once per
 process and mode (cached): the trainee diagram is about 500 overlay documents, 0.2 s of kernel
-time and 80 KB of JSON; a session's cursor positions about 100, 15 ms and 15 KB.
+time and 80 KB of JSON; a session's cursor positions about 100, 15 ms and 15 KB. A level off
+the grid (a timeline's cursor sets any level) is not packed: the kernel's layer shows it.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from explainer.figures.frames import FramePack, split_parts
 from explainer.widgets import pain_signal as pain
 from explainer.widgets import timeline as timeline
 
-__all__ = ["PATTERN_ORDER", "cursor_pack", "diagram_pack", "level_pack"]
+__all__ = ["PATTERN_ORDER", "cursor_pack", "diagram_pack"]
 
 PATTERN_ORDER = ("single", "repeated")
 """The pattern axis, in the order of the pattern buttons."""
@@ -75,15 +75,6 @@ def diagram_pack(mode: str, label: str) -> dict:
     return _finish(pack, axes=["pattern", "level", "impulse"], table=table, levels=grid,
                    maps={"button_level": buttons, "slider_level": list(range(len(grid)))},
                    animated=animated)
-
-
-@lru_cache(maxsize=64)
-def level_pack(conc: float, mode: str, label: str) -> dict:
-    """One level that is not on the grid (a timeline's cursor sets any level)."""
-    pack = FramePack()
-    table = _level_table(pack, conc, mode, label)
-    animated = _animated(pack, conc, mode, label)
-    return _finish(pack, axes=["pattern", "impulse"], table=table, animated=animated)
 
 
 @lru_cache(maxsize=32)

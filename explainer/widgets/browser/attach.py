@@ -1,0 +1,135 @@
+"""Put a browser-drawn overlay on a widget's figure, linked to its controls in the page.
+
+    widget.browser = BrowserDiagram(widget)      # in PainSignalWidget.__init__
+    timeline.browser = BrowserCursor(timeline)   # in TimelineWidget.__init__
+
+Each adds its overlay on top of the figure's stack (`.kx-browser-overlay`), links the controls
+to it in the page (`jsdlink`: a move changes the picture with no kernel round trip), and keeps
+it in step with the state when the kernel is the one that moves it (a timeline setting the
+level, Reset, a change of mode or protocol). The kernel's own layer stays underneath and keeps
+updating: the page's stylesheet hides it only while the browser's layer is drawing
+(`.kx-kernel-drawn`), so a level the pack does not hold, or a page where the overlay's module
+cannot run, still shows the kernel's picture; in the second case a note says so in words
+(`fallback_note`).
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+import ipywidgets as widgets
+
+from explainer.content import ui
+from explainer.figures.pain_signal import strings as pain_strings
+from explainer.widgets.browser.overlay import CursorOverlay, DiagramOverlay
+from explainer.widgets.browser.packs import PATTERN_ORDER, cursor_pack, diagram_pack
+from explainer.widgets.safety import CallbackGuard
+from explainer.widgets.syncing import syncing
+
+__all__ = ["BrowserCursor", "BrowserDiagram", "fallback_note"]
+
+
+def fallback_note() -> widgets.HTML:
+    """'The quick picture did not load…' — shown by the stylesheet only if the overlay never
+    drew (a few seconds after the page appears), hidden otherwise."""
+    note = widgets.HTML(f'<p class="kx-note">{escape(ui("browser_drawing.fallback"))}</p>')
+    note.add_class("kx-browser-fallback")
+    return note
+
+
+def _insert_layer(parent, view, overlay, kernel_layer) -> None:
+    """Overlay last in the figure's stack (painted on top); the kernel's layer marked for the
+    stylesheet; the fallback note right after the figure's view in `parent`."""
+    stack = view.children[0]
+    stack.children = (*stack.children, overlay)
+    kernel_layer.add_class("kx-kernel-drawn")
+    at = parent.children.index(view) + 1
+    parent.children = (*parent.children[:at], fallback_note(), *parent.children[at:])
+
+
+class BrowserDiagram:
+    """The pain-signal diagram drawn in the page (`overlay`), for a `PainSignalWidget`."""
+
+    def __init__(self, widget):
+        self.widget = widget
+        self.overlay = DiagramOverlay()
+        self.overlay.add_class("kx-figure-overlay")
+        self._mode = None
+        self.sync()
+        _insert_layer(widget, widget.view, self.overlay, widget.view.overlay)
+        self.links = [
+            widgets.jsdlink((widget.level_buttons, "index"), (self.overlay, "button_level")),
+            widgets.jsdlink((widget.level_slider, "index"), (self.overlay, "slider_level")),
+            widgets.jsdlink((widget.pattern_buttons, "index"), (self.overlay, "pattern")),
+            widgets.jslink((widget.play_button, "value"), (self.overlay, "playing")),
+        ]
+        safe = CallbackGuard(widget.error)
+        widget.state.observe(safe(lambda change: self.sync()),
+                             names=["conc_ng_ml", "pattern", "impulse", "mode"])
+        self.overlay.observe(safe(self._on_impulse), names="impulse")
+        self.overlay.observe(safe(self._on_playing), names="playing")
+        widget.reset_button.on_click(safe(self._on_reset))
+
+    @property
+    def plays(self) -> bool:
+        """Whether Play runs in the page (the overlay draws, and holds this level)."""
+        return self.overlay.live and self.overlay.level >= 0
+
+    def sync(self) -> None:
+        """State -> overlay (only what differs is sent; equal values send nothing)."""
+        st = self.widget.state
+        with self.overlay.hold_sync():
+            if st.mode != self._mode:
+                self.overlay.pack = diagram_pack(st.mode, self.widget.view.label)
+                self._mode = st.mode
+            levels = self.overlay.pack["levels"]
+            level = levels.index(st.conc_ng_ml) if st.conc_ng_ml in levels else -1
+            self.overlay.level = level
+            self.overlay.pattern = PATTERN_ORDER.index(st.pattern)
+            self.overlay.impulse = st.impulse
+
+    # page -> kernel: Play's steps and its end
+    def _on_impulse(self, change) -> None:
+        st = self.widget.state
+        if PATTERN_ORDER[self.overlay.pattern] == st.pattern and st.impulse != change["new"]:
+            st.impulse = change["new"]
+
+    def _on_playing(self, change) -> None:
+        c = pain_strings()["controls"]
+        with syncing(self.widget):
+            self.widget.play_button.description = c["pause"] if change["new"] else c["play"]
+
+    def _on_reset(self, _button=None) -> None:
+        self.overlay.playing = False
+
+
+class BrowserCursor:
+    """The session view's time cursor drawn in the page (`overlay`), for a `TimelineWidget`."""
+
+    def __init__(self, timeline):
+        self.timeline = timeline
+        self.overlay = CursorOverlay()
+        for name in ("kx-figure-overlay", "kx-figure-cursor"):
+            self.overlay.add_class(name)
+        self._slider = None
+        self._link = None
+        self.sync()
+        _insert_layer(timeline, timeline.session_view, self.overlay, timeline.cursor_layer)
+        timeline.state.observe(CallbackGuard(timeline.error)(lambda change: self.sync()),
+                               names=["protocol", "weight_kg", "cursor_min", "mode", "model",
+                                      "personal_weight_kg", "view"])
+
+    def sync(self) -> None:
+        """State -> overlay, and a link to the time slider (a new one per time axis)."""
+        tl = self.timeline
+        st = tl.state
+        curve = st.curve()
+        with self.overlay.hold_sync():
+            self.overlay.pack = cursor_pack(curve, st.mode)
+            positions = self.overlay.pack["positions"]
+            self.overlay.cursor = positions.index(int(curve.layout.clamp(st.cursor_min)))
+        if tl.cursor is not self._slider:
+            if self._link is not None:
+                self._link.unlink()
+            self._link = widgets.jsdlink((tl.cursor, "index"), (self.overlay, "cursor"))
+            self._slider = tl.cursor
