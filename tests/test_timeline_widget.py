@@ -8,7 +8,6 @@ import time
 from collections.abc import Mapping
 
 import matplotlib.pyplot as plt
-import nbformat
 import numpy as np
 import pytest
 import textstat
@@ -23,7 +22,6 @@ from explainer.models.bands import BANDS
 from explainer.widgets import timeline as tl
 from explainer.widgets.audience import PATIENT, TRAINEE, link_mode, mode_switch
 from explainer.widgets.safety import FRIENDLY_ERROR
-from tests.conftest import REPO
 
 PROTOCOLS = list(fig.protocols())
 
@@ -542,15 +540,6 @@ def test_a_failing_update_shows_a_message_and_recovers(widget, monkeypatch):
 
 
 # --- The page ------------------------------------------------------------------------------------
-
-
-def test_notebook_is_thin_and_stored_without_outputs():
-    nb = nbformat.read(REPO / "notebooks" / "treatment-timeline.ipynb", as_version=4)
-    code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
-    assert len(code.splitlines()) <= 15 and "def " not in code
-    for cell in nb.cells:
-        if cell.cell_type == "code":
-            assert cell.outputs == [] and cell.execution_count is None
 
 
 def test_cursor_slider_has_the_benchmark_class(widget):
