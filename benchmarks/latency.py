@@ -23,7 +23,7 @@ from pathlib import Path
 from benchmarks.delay_proxy import DelayProxy
 from benchmarks.pages import LABEL, Interaction, notebook_dir
 from benchmarks.run import RESULTS, measure_roundtrips
-from tests.conftest import CHROMIUM, CHROMIUM_ARGS, REPO, Server
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS, Server
 
 DELAYS_MS = (0, 50)
 FRAME_MS = 1000 / 60
@@ -138,16 +138,52 @@ def summarise(results: dict) -> str:
     return "\n".join(lines)
 
 
+def figures(result: dict) -> dict[str, float]:
+    """One run's figures: medians (ms), ratios to that delay's label round trip, drag settles."""
+    out = {}
+    for delay, by_page in result["key_to_picture_ms"].items():
+        base = statistics.median(by_page[LABEL.page]) if by_page.get(LABEL.page) else None
+        for page, samples in by_page.items():
+            if samples:
+                out[f"{delay} key {page} ms"] = statistics.median(samples)
+                if base and page != LABEL.page:
+                    out[f"{delay} key {page} / label"] = statistics.median(samples) / base
+    for delay, by_page in result["drag"].items():
+        for page, d in by_page.items():
+            if d["settle_after_last_key_ms"] is not None:
+                out[f"{delay} drag settle {page} ms"] = d["settle_after_last_key_ms"]
+    return out
+
+
+def summarise_runs(paths: list[Path]) -> str:
+    """Median (min-max) of every figure over several runs (`make bench3`)."""
+    runs = [figures(json.loads(Path(p).read_text())) for p in paths]
+    names = [n for n in runs[0] if all(n in r for r in runs)]
+    lines = [f"Over {len(runs)} runs: median (min-max)"]
+    for name in names:
+        values = [r[name] for r in runs]
+        lines.append(f"  {name:60s} {statistics.median(values):8.2f} "
+                     f"({min(values):.2f}-{max(values):.2f})")
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="3 presses per control")
+    parser.add_argument("--out", type=Path, help="where to write the JSON")
+    parser.add_argument("--summarise", nargs="+", type=Path, metavar="JSON",
+                        help="summarise earlier runs instead of measuring")
     args = parser.parse_args(argv)
+    if args.summarise:
+        print(summarise_runs(args.summarise))
+        return 0
     results = run(args.quick)
     RESULTS.mkdir(parents=True, exist_ok=True)
-    out = RESULTS / ("latency-quick.json" if args.quick else "latency.json")
+    out = args.out or RESULTS / ("latency-quick.json" if args.quick else "latency.json")
+    out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(results, indent=2))
     print(summarise(results))
-    print(f"\nwritten: {out.relative_to(REPO)}")
+    print(f"\nwritten: {out}")
     return 0
 
 
