@@ -101,12 +101,12 @@ def test_packs_are_small_enough_to_send_once_per_page():
 
 def test_the_inbound_gate_keeps_only_what_a_linked_control_or_play_can_send():
     ov = DiagramOverlay(pack=packs.diagram_pack("patient", LABEL))
-    good = {"level": 3, "button_level": 1, "slider_level": 25, "pattern": 0, "impulse": 16,
+    good = {"button_level": 1, "slider_level": 25, "pattern": 0, "impulse": 16,
             "playing": True, "live": True}
     assert allowed_update(ov, good) == good
-    bad = {"level": 26, "button_level": 4, "slider_level": -1, "pattern": 2, "impulse": 17,
-           "playing": "yes", "pack": {}, "step_ms": 1, "_esm": "alert(1)",
-           "level ": 0, "impulse_": True}
+    bad = {"level": 3, "kernel_level": [1, 2], "button_level": 4, "slider_level": -1,
+           "pattern": 2, "impulse": 17, "playing": "yes", "pack": {}, "step_ms": 1,
+           "_esm": "alert(1)", "level ": 0, "impulse_": True}
     assert allowed_update(ov, bad) == {}
     cursor = CursorOverlay(pack=packs.cursor_pack(
         timeline_fig.session_curve("schwartzman-2009", 70.0), "patient"))

@@ -48,13 +48,22 @@ def _insert_layer(parent, view, overlay, kernel_layer) -> None:
 
 
 class BrowserDiagram:
-    """The pain-signal diagram drawn in the page (`overlay`), for a `PainSignalWidget`."""
+    """The pain-signal diagram drawn in the page (`overlay`), for a `PainSignalWidget`.
+
+    What the page moves (level, pattern, impulse) the kernel never writes back while the page
+    drives it: a fast drag would otherwise receive stale values. The kernel writes the level
+    only when it moves it itself off the grid (a timeline's cursor) and on the way back."""
 
     def __init__(self, widget):
         self.widget = widget
-        self.overlay = DiagramOverlay()
-        self.overlay.add_class("kx-figure-overlay")
+        st = widget.state
         self._mode = None
+        self._count = 0
+        self.overlay = DiagramOverlay(
+            button_level=widget.level_buttons.index, slider_level=widget.level_slider.index,
+            pattern=PATTERN_ORDER.index(st.pattern), impulse=st.impulse)
+        self.overlay.add_class("kx-figure-overlay")
+        self._off_grid = False
         self.sync()
         _insert_layer(widget, widget.view, self.overlay, widget.view.overlay)
         self.links = [
@@ -64,8 +73,7 @@ class BrowserDiagram:
             widgets.jslink((widget.play_button, "value"), (self.overlay, "playing")),
         ]
         safe = CallbackGuard(widget.error)
-        widget.state.observe(safe(lambda change: self.sync()),
-                             names=["conc_ng_ml", "pattern", "impulse", "mode"])
+        st.observe(safe(lambda change: self.sync()), names=["conc_ng_ml", "mode"])
         self.overlay.observe(safe(self._on_impulse), names="impulse")
         self.overlay.observe(safe(self._on_playing), names="playing")
         widget.reset_button.on_click(safe(self._on_reset))
@@ -73,10 +81,11 @@ class BrowserDiagram:
     @property
     def plays(self) -> bool:
         """Whether Play runs in the page (the overlay draws, and holds this level)."""
-        return self.overlay.live and self.overlay.level >= 0
+        return self.overlay.live and not self._off_grid
 
     def sync(self) -> None:
-        """State -> overlay (only what differs is sent; equal values send nothing)."""
+        """State -> overlay, for what the kernel moves: the mode's pack, and a level off the
+        grid (or the way back to it)."""
         st = self.widget.state
         with self.overlay.hold_sync():
             if st.mode != self._mode:
@@ -84,9 +93,13 @@ class BrowserDiagram:
                 self._mode = st.mode
             levels = self.overlay.pack["levels"]
             level = levels.index(st.conc_ng_ml) if st.conc_ng_ml in levels else -1
-            self.overlay.level = level
-            self.overlay.pattern = PATTERN_ORDER.index(st.pattern)
-            self.overlay.impulse = st.impulse
+            if level < 0 or self._off_grid or self._count == 0:
+                self._count += 1
+                self.overlay.kernel_level = [self._count, level]
+                if self._off_grid and level >= 0:   # back on the grid: the page takes over
+                    self.overlay.pattern = PATTERN_ORDER.index(st.pattern)
+                    self.overlay.impulse = st.impulse
+            self._off_grid = level < 0
 
     # page -> kernel: Play's steps and its end
     def _on_impulse(self, change) -> None:
@@ -100,7 +113,9 @@ class BrowserDiagram:
             self.widget.play_button.description = c["pause"] if change["new"] else c["play"]
 
     def _on_reset(self, _button=None) -> None:
-        self.overlay.playing = False
+        with self.overlay.hold_sync():
+            self.overlay.playing = False
+            self.overlay.impulse = 0
 
 
 class BrowserCursor:
@@ -116,18 +131,22 @@ class BrowserCursor:
         self.sync()
         _insert_layer(timeline, timeline.session_view, self.overlay, timeline.cursor_layer)
         timeline.state.observe(CallbackGuard(timeline.error)(lambda change: self.sync()),
-                               names=["protocol", "weight_kg", "cursor_min", "mode", "model",
-                                      "personal_weight_kg", "view"])
+                               names=["protocol", "weight_kg", "mode", "model",
+                                      "personal_weight_kg"])
 
     def sync(self) -> None:
-        """State -> overlay, and a link to the time slider (a new one per time axis)."""
+        """State -> overlay when the session changes (a new pack, and where the cursor is on
+        it), and a link to the time slider (a new one per time axis). A cursor move itself is
+        the page's: the slider tells the overlay there, and the kernel writes nothing back."""
         tl = self.timeline
         st = tl.state
         curve = st.curve()
-        with self.overlay.hold_sync():
-            self.overlay.pack = cursor_pack(curve, st.mode)
-            positions = self.overlay.pack["positions"]
-            self.overlay.cursor = positions.index(int(curve.layout.clamp(st.cursor_min)))
+        pack = cursor_pack(curve, st.mode)
+        if pack.get("id") != self.overlay.pack.get("id"):
+            with self.overlay.hold_sync():
+                self.overlay.pack = pack
+                self.overlay.cursor = pack["positions"].index(
+                    int(curve.layout.clamp(st.cursor_min)))
         if tl.cursor is not self._slider:
             if self._link is not None:
                 self._link.unlink()

@@ -24,27 +24,23 @@ export function documentOf(pack, state, animated) {
   return out;
 }
 
-/** The state for the model's current values along the pack's axes (undefined if none). */
-function stateOf(pack, model) {
+/** The state for the current values along the pack's axes (undefined if none). */
+function stateOf(pack, valueOf) {
   let node = pack.table;
   for (const axis of pack.axes) {
-    const value = model.get(axis);
+    const value = valueOf(axis);
     if (node === undefined || value === null || value === undefined) return undefined;
     node = node[value];
   }
   return typeof node === "number" && node >= 0 ? node : undefined;
 }
 
-function activePack(model) {
-  return model.get("pack");
-}
-
-function limit(pack, model, axis) {
+function limit(pack, valueOf, axis) {
   // The last valid index along `axis` for the values before it (e.g. impulses of a pattern).
   let node = pack.table;
   for (const a of pack.axes) {
     if (a === axis) return Array.isArray(node) ? node.length - 1 : 0;
-    node = node?.[model.get(a)];
+    node = node?.[valueOf(a)];
   }
   return 0;
 }
@@ -57,18 +53,23 @@ function render({ model, el }) {
   let shown = null;
   let last = null; // [level, pattern, impulse] last drawn, for the pulse animation
   let clock = null;
+  // The level shown is the page's own: the last of a linked control's move (mapped onto the
+  // pack's level axis) and the kernel's word (`kernel_level`: [count, index], sent only when
+  // the kernel moves the level itself, e.g. a timeline sets one off the grid: -1).
+  let level = (model.get("kernel_level") || [0, 0])[1];
+  const valueOf = (axis) => (axis === "level" ? level : model.get(axis));
 
   function draw() {
-    const pack = activePack(model);
+    const pack = model.get("pack");
     if (!pack || !pack.states) return;
-    const state = stateOf(pack, model);
+    const state = stateOf(pack, valueOf);
     if (state === undefined) {
       // Not a packed state (a level a timeline set): the kernel's layer shows it.
       holder.replaceChildren();
       shown = null;
       return;
     }
-    const now = [model.get("level"), model.get("pattern"), model.get("impulse")];
+    const now = [level, model.get("pattern"), model.get("impulse")];
     const animated = Boolean(pack.animated) && last !== null && last[0] === now[0]
       && last[1] === now[1] && now[2] === last[2] + 1;
     last = now;
@@ -78,23 +79,23 @@ function render({ model, el }) {
     holder.innerHTML = documentOf(pack, state, animated);
   }
 
-  // Controls linked in the browser write these; map them onto the level axis.
+  // Controls linked in the page write these; map them onto the level axis.
   function fromControl(name) {
     const index = model.get(name);
     const map = model.get("pack")?.maps?.[name];
     if (!map || index === null || index === undefined || map[index] === undefined) return;
-    if (map[index] >= 0 && map[index] !== model.get("level")) {
-      model.set("level", map[index]);
-      model.save_changes();
+    if (map[index] >= 0) {
+      level = map[index];
+      draw();
     }
   }
 
   function onPattern() {
     // A new pattern shows all its impulses (as the kernel's state does) and stops Play.
     stop();
-    const pack = activePack(model);
+    const pack = model.get("pack");
     if (pack && pack.axes.includes("impulse")) {
-      model.set("impulse", limit(pack, model, "impulse"));
+      model.set("impulse", limit(pack, valueOf, "impulse"));
       model.save_changes();
     }
   }
@@ -105,10 +106,10 @@ function render({ model, el }) {
   }
 
   function play() {
-    const pack = activePack(model);
+    const pack = model.get("pack");
     if (!model.get("playing") || !pack || !pack.axes.includes("impulse")
-        || stateOf(pack, model) === undefined) return stop(); // the kernel's Play runs then
-    const n = limit(pack, model, "impulse");
+        || stateOf(pack, valueOf) === undefined) return stop(); // the kernel's Play runs then
+    const n = limit(pack, valueOf, "impulse");
     const step = model.get("step_ms");
     if (model.get("impulse") >= n) {
       model.set("impulse", 0);
@@ -133,7 +134,7 @@ function render({ model, el }) {
 
   const redraw = () => draw();
   model.on("change:pack", redraw);
-  model.on("change:level", redraw);
+  model.on("change:kernel_level", () => { level = model.get("kernel_level")[1]; draw(); });
   model.on("change:impulse", redraw);
   model.on("change:cursor", redraw);
   model.on("change:pattern", () => { onPattern(); draw(); });

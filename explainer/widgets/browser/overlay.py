@@ -57,11 +57,12 @@ class _Overlay(anywidget.AnyWidget):
 
 
 class DiagramOverlay(_Overlay):
-    """The pain-signal diagram's moving parts. `level` indexes `pack["levels"]` (-1: a level
-    off the grid, which the kernel's layer shows); `button_level` / `slider_level` are written
-    by the linked controls in the page and mapped onto `level` there."""
+    """The pain-signal diagram's moving parts. The linked controls write `button_level` /
+    `slider_level` in the page, which maps them onto `pack["levels"]`; the kernel writes
+    `kernel_level` ([count, index]) only when it moves the level itself (index -1: a level off
+    the grid, which the kernel's layer shows). Play writes `impulse` and `playing`."""
 
-    level = traitlets.Int(0).tag(sync=True)
+    kernel_level = traitlets.List([0, 0]).tag(sync=True)
     button_level = traitlets.Int(None, allow_none=True).tag(sync=True)
     slider_level = traitlets.Int(None, allow_none=True).tag(sync=True)
     pattern = traitlets.Int(1).tag(sync=True)
@@ -78,7 +79,6 @@ class DiagramOverlay(_Overlay):
 
         return {
             **super()._kx_inbound,
-            "level": lambda w, v: _whole(v) and -1 <= v < len(self.pack.get("levels", ())),
             "button_level": mapped("button_level"),
             "slider_level": mapped("slider_level"),
             "pattern": self._index_of("pattern"),
