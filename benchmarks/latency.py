@@ -59,6 +59,19 @@ _DRAG = """([target, steps]) => new Promise((resolve) => {
 })"""
 
 
+_QUIET = """([target, quietMs]) => new Promise((resolve) => {
+  const el = document.querySelector(target);
+  let last = performance.now();
+  const obs = new MutationObserver(() => { last = performance.now(); });
+  obs.observe(el, {childList: true, subtree: true, characterData: true, attributes: true});
+  const check = () => {
+    if (performance.now() - last > quietMs) { obs.disconnect(); resolve(true); }
+    else setTimeout(check, 50);
+  };
+  setTimeout(check, 50);
+})"""
+
+
 class _At:
     """A base URL for `benchmarks.run`'s page helpers (the server, or the proxy in front)."""
 
@@ -70,6 +83,7 @@ def measure_drag(browser, base: _At, it: Interaction, steps: int = 20) -> dict:
     from benchmarks.run import _open
 
     context, page = _open(browser, base, it)
+    page.evaluate(_QUIET, [it.target, 1000])  # e.g. the trainee frames, sent after the switch
     page.evaluate(_DRAG, [it.target, steps])
     for _ in range(steps):
         page.keyboard.press(it.key)

@@ -132,6 +132,49 @@ def test_a_key_changes_the_picture_before_the_kernel_could_answer(browser, serve
         context.close()
 
 
+_COUNT_DRAWS = """(sel) => {
+  const holder = document.querySelector(sel);
+  window.__kxDraws = 0;
+  new MutationObserver((records) => {
+    window.__kxDraws += records.filter((r) => r.type === "childList").length;
+  }).observe(holder, {childList: true});
+}"""
+
+
+@pytest.mark.parametrize("url, setup, handle, layer, expected", [
+    (PAIN_URL, "Trainee view", ".kx-level-slider .noUi-handle", DRAWN,
+     lambda: expected_diagram(pain.SLIDER_GRID_NG_ML[20], "repeated", 16, "trainee")),
+    (TIMELINE_URL, None, ".kx-cursor-slider .noUi-handle", CURSOR_DRAWN,
+     lambda: expected_cursor("schwartzman-2009", 90 + 20 * 5, "patient")),
+], ids=["diagram", "timeline"])
+def test_a_fast_drag_far_away_draws_once_per_key_and_ends_on_the_last(browser, server, url,
+                                                                     setup, handle, layer,
+                                                                     expected):
+    """20 key presses at once through a proxy holding each message 100 ms: the page draws each
+    step once, and nothing the kernel sends afterwards moves the picture back."""
+    with DelayProxy(server.port, delay_ms=100) as proxy:
+        context = browser.new_context(viewport={"width": 1280, "height": 800})
+        w = PageWatch(context.new_page(), proxy.url)
+        page = w.open(url, ready=layer, timeout=120_000)
+        page.evaluate(_COUNT_DRAWS, layer.replace(" svg", " .kx-browser-svg"))
+        if setup:
+            page.get_by_role("button", name=setup).click()
+            page.locator(handle).wait_for(state="visible", timeout=TIMEOUT)
+            seen = -1
+            while seen != page.evaluate("window.__kxDraws"):   # the trainee pack arrives
+                seen = page.evaluate("window.__kxDraws")
+                page.wait_for_timeout(1500)
+        page.locator(handle).focus()
+        page.evaluate("window.__kxDraws = 0")
+        for _ in range(20):
+            page.keyboard.press("ArrowRight")
+        page.wait_for_timeout(2500)  # every message there and back, and then some
+        assert page.evaluate("window.__kxDraws") == 20
+        assert drawn(page, layer) == expected()
+        w.assert_clean()
+        context.close()
+
+
 def test_play_and_reset_run_in_the_page_and_the_describer_follows(browser, server):
     context, w, page = open_sized(browser, server, PAIN_URL, DRAWN)
     page.get_by_role("button", name="Linked with relief", exact=True).click()
