@@ -85,7 +85,7 @@ def test_diagram_grid_matches_the_kernels_frames_and_the_kernels_layer_hides(bro
     box = page.locator(DRAWN).bounding_box()
     for key in ("x", "y", "width", "height"):
         assert abs(img[key] - box[key]) <= 1.5, (key, img, box)
-    assert page.eval_on_selector(KERNEL, "e => getComputedStyle(e).visibility") == "hidden"
+    assert page.eval_on_selector(KERNEL, "e => getComputedStyle(e).opacity") == "0"
     assert not page.locator(".kx-browser-fallback").first.is_visible()
     wait_drawn(page, expected_diagram(0, "repeated", 16, "patient"))
 
@@ -222,7 +222,7 @@ def test_timeline_grid_matches_the_kernels_cursor_and_the_linked_diagram_follows
     # the kernel's layer shows
     page.wait_for_function(
         "() => getComputedStyle(document.querySelector("
-        "'.kx-timeline-pain .kx-kernel-drawn')).visibility === 'visible'", timeout=TIMEOUT)
+        "'.kx-timeline-pain .kx-kernel-drawn')).opacity === '1'", timeout=TIMEOUT)
     assert page.inner_html(".kx-timeline-pain .kx-browser-overlay .kx-browser-svg") == ""
     w.assert_clean()
     context.close()
@@ -237,7 +237,7 @@ def test_without_the_overlays_module_the_page_says_so_and_the_kernel_draws(brows
     note = page.locator(".kx-browser-fallback")
     note.first.wait_for(state="visible", timeout=TIMEOUT)
     assert "could not be drawn by your browser" in note.first.inner_text()
-    assert page.eval_on_selector(KERNEL, "e => getComputedStyle(e).visibility") == "visible"
+    assert page.eval_on_selector(KERNEL, "e => getComputedStyle(e).opacity") == "1"
     before = page.inner_html(KERNEL)
     page.get_by_role("button", name="Linked with relief", exact=True).click()
     wait_text(page, KERNEL, "gates blocked")

@@ -73,10 +73,16 @@ def test_the_animated_swap_gives_the_kernels_animated_frames():
                                                           "patient", animate=True)
 
 
-def test_the_level_buttons_map_to_their_levels_on_the_slider_grid():
+def test_the_modes_control_maps_onto_the_level_axis():
     pack = packs.diagram_pack("patient", LABEL)
     named = [pain.level_concs()[lv["key"]] for lv in pain.strings()["levels"]]
     assert [pack["levels"][i] for i in pack["maps"]["button_level"]] == named
+    assert "slider_level" not in pack["maps"]   # hidden for patients; follows the kernel
+    trainee = packs.diagram_pack("trainee", LABEL)
+    assert [trainee["levels"][i] for i in trainee["maps"]["slider_level"]] == [
+        float(c) for c in pain.SLIDER_GRID_NG_ML]
+    assert "button_level" not in trainee["maps"]   # a click goes round the kernel, which
+    # moves the slider, and the slider moves the picture
 
 
 @pytest.mark.parametrize("protocol", list(timeline_fig.protocols()))

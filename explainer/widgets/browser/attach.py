@@ -7,7 +7,7 @@ Each adds its overlay on top of the figure's stack (`.kx-browser-overlay`), link
 to it in the page (`jsdlink`: a move changes the picture with no kernel round trip), and keeps
 it in step with the state when the kernel is the one that moves it (a timeline setting the
 level, Reset, a change of mode or protocol). The kernel's own layer stays underneath and keeps
-updating: the page's stylesheet hides it only while the browser's layer is drawing
+updating: the page's stylesheet makes it transparent while the browser's layer draws
 (`.kx-kernel-drawn`), so a level the pack does not hold, or a page where the overlay's module
 cannot run, still shows the kernel's picture; in the second case a note says so in words
 (`fallback_note`).
@@ -62,7 +62,6 @@ class BrowserDiagram:
         self.overlay = DiagramOverlay(
             button_level=widget.level_buttons.index, slider_level=widget.level_slider.index,
             pattern=PATTERN_ORDER.index(st.pattern), impulse=st.impulse)
-        self.overlay.add_class("kx-figure-overlay")
         self._off_grid = False
         self.sync()
         _insert_layer(widget, widget.view, self.overlay, widget.view.overlay)
@@ -124,8 +123,6 @@ class BrowserCursor:
     def __init__(self, timeline):
         self.timeline = timeline
         self.overlay = CursorOverlay()
-        for name in ("kx-figure-overlay", "kx-figure-cursor"):
-            self.overlay.add_class(name)
         self._slider = None
         self._link = None
         self.sync()

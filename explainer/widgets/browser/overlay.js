@@ -47,6 +47,9 @@ function limit(pack, valueOf, axis) {
 
 function render({ model, el }) {
   el.classList.add("kx-browser-overlay", "kx-browser-ready");
+  // The kernel's layer underneath (transparent while this one draws) carries the same picture
+  // with the same label to assistive technology: this copy is for the eye only.
+  el.setAttribute("aria-hidden", "true");
   const holder = document.createElement("div");
   holder.className = "kx-browser-svg";
   el.appendChild(holder);
@@ -57,6 +60,7 @@ function render({ model, el }) {
   // pack's level axis) and the kernel's word (`kernel_level`: [count, index], sent only when
   // the kernel moves the level itself, e.g. a timeline sets one off the grid: -1).
   let level = (model.get("kernel_level") || [0, 0])[1];
+  let offGrid = level === -1; // the kernel's last word was a level the pack does not hold
   const valueOf = (axis) => (axis === "level" ? level : model.get(axis));
 
   function draw() {
@@ -86,8 +90,18 @@ function render({ model, el }) {
     if (!map || index === null || index === undefined || map[index] === undefined) return;
     if (map[index] >= 0) {
       level = map[index];
+      offGrid = false;
       draw();
     }
+  }
+
+  function onPack() {
+    // A new mode's pack names its own control: its value now is the level (unless the
+    // kernel holds a level off the grid). A move made before the pack came is not lost.
+    if (!offGrid) {
+      for (const name of Object.keys(model.get("pack")?.maps || {})) fromControl(name);
+    }
+    draw();
   }
 
   function onPattern() {
@@ -133,8 +147,12 @@ function render({ model, el }) {
   }
 
   const redraw = () => draw();
-  model.on("change:pack", redraw);
-  model.on("change:kernel_level", () => { level = model.get("kernel_level")[1]; draw(); });
+  model.on("change:pack", onPack);
+  model.on("change:kernel_level", () => {
+    level = model.get("kernel_level")[1];
+    offGrid = level === -1;
+    draw();
+  });
   model.on("change:impulse", redraw);
   model.on("change:cursor", redraw);
   model.on("change:pattern", () => { onPattern(); draw(); });

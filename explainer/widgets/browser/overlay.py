@@ -58,7 +58,8 @@ class _Overlay(anywidget.AnyWidget):
 
 class DiagramOverlay(_Overlay):
     """The pain-signal diagram's moving parts. The linked controls write `button_level` /
-    `slider_level` in the page, which maps them onto `pack["levels"]`; the kernel writes
+    `slider_level` in the page, which maps the mode's own control (`pack["maps"]`) onto
+    `pack["levels"]`; the kernel writes
     `kernel_level` ([count, index]) only when it moves the level itself (index -1: a level off
     the grid, which the kernel's layer shows). Play writes `impulse` and `playing`."""
 
@@ -72,10 +73,10 @@ class DiagramOverlay(_Overlay):
 
     @property
     def _kx_inbound(self) -> dict:
-        maps = self.pack.get("maps", {})
+        sizes = self.pack.get("sizes", {})
 
         def mapped(name):
-            return lambda w, v: v is None or (_whole(v) and 0 <= v < len(maps.get(name, ())))
+            return lambda w, v: v is None or (_whole(v) and 0 <= v < sizes.get(name, 0))
 
         return {
             **super()._kx_inbound,

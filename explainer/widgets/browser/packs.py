@@ -72,8 +72,13 @@ def diagram_pack(mode: str, label: str) -> dict:
     table = [[per_level[i][p] for i in range(len(grid))] for p in range(len(PATTERN_ORDER))]
     buttons = [grid.index(pain.level_concs()[lv["key"]]) for lv in pain.strings()["levels"]]
     animated = _animated(pack, grid[-1], mode, label)
+    # One control moves the level in the page: the buttons for patients, the slider for
+    # trainees. The other one follows the kernel (which sets it to match), and a value it
+    # receives from the kernel mid-drag would be stale, so the page does not draw from it.
+    maps = ({"slider_level": list(range(len(grid)))} if mode == "trainee"
+            else {"button_level": buttons})
     return _finish(pack, axes=["pattern", "level", "impulse"], table=table, levels=grid,
-                   maps={"button_level": buttons, "slider_level": list(range(len(grid)))},
+                   maps=maps, sizes={"button_level": len(buttons), "slider_level": len(grid)},
                    animated=animated)
 
 
