@@ -19,6 +19,7 @@ from explainer.figures import pain_signal as pain_fig
 from explainer.figures import timeline as timeline_fig
 from explainer.widgets import pain_signal as pain
 from explainer.widgets import timeline as timeline
+from explainer.widgets.pain_signal.state import simulate
 from tests.conftest import PageWatch, open_sized
 
 pytestmark = pytest.mark.browser
@@ -47,7 +48,7 @@ def drawn(page, selector: str = DRAWN) -> str:
 
 def expected_diagram(conc: float, pattern: str, impulse: int, mode: str,
                      animate: bool = False) -> str:
-    frame = pain_fig.diagram_frame(pain._simulate(float(conc), pattern), impulse, mode,
+    frame = pain_fig.diagram_frame(simulate(float(conc), pattern), impulse, mode,
                                    animate=animate)
     doc = pain_fig.diagram_scene().svg(pain_fig.diagram_overlay(frame),
                                        pain.strings()["figure"]["label"])

@@ -57,8 +57,10 @@ def _patient_items():
 
 def _widget_strings():
     """(file, text) of every string in the widgets' string files and the protocols' patient text."""
-    for name in ("timeline.yaml", "pain_signal.yaml", "aftercare.yaml", "icon_arrays.yaml"):
-        for text in _leaves(yaml.safe_load((ASSETS / "content" / name).read_text("utf-8"))):
+    for folder, name in (("strings/en-GB", "timeline.yaml"), ("strings/en-GB", "pain_signal.yaml"),
+                         ("content", "aftercare.yaml"),
+                         ("content", "icon_arrays.yaml")):
+        for text in _leaves(yaml.safe_load((ASSETS / folder / name).read_text("utf-8"))):
             yield name, text
     for text in _leaves(tl.strings()):  # with the after-care block filled in
         yield "timeline strings", text
@@ -278,7 +280,7 @@ def test_small_studies_are_named_with_their_numbers():
     assert "all 7 trials" in how_much
     rows = {r["key"]: r for r in tl.strings()["course"]["rows"]}
     assert "other" not in rows and "All 7 trials" in rows["pooled"]["text"]
-    assert "16 people, 6 had little" in rows["none"]["text"] and rows["none"]["people"] == [6, 16]
+    assert "16 people, 6 had little" in rows["none"]["text"] and rows["none"]["people"] == (6, 16)
 
 
 def test_day_3_to_week_1_is_attached_to_multi_day_drips():
@@ -294,9 +296,9 @@ def test_the_closest_course_row_for_each_drip_protocol_is_honest():
     rows = {r["key"]: r for r in tl.strings()["course"]["rows"]}
     closest = tl.strings()["course"]["closest"]
     for pid in ("schwartzman-2009", "sigtermans-2009"):
-        assert closest[pid] == ["crps"]
+        assert closest[pid] == ("crps",)
     assert "week 12" in rows["crps"]["text"] and "sigtermans2009" in rows["crps"]["refs"]
-    assert closest["cohen-2018-test"] == ["short"]  # one short drip: relief only while it runs
+    assert closest["cohen-2018-test"] == ("short",)  # one short drip: relief only while it runs
 
 
 # --- 8. Labels that read like a promise -----------------------------------------------------------
@@ -309,7 +311,7 @@ def test_no_label_reads_like_a_promise_of_relief():
     s = tl.strings()
     assert "in studies" in s["level_words"]["relief"]
     assert "in studies" in s["session"]["bands"]["relief"].replace("\n", " ")
-    ps = yaml.safe_load((ASSETS / "content" / "pain_signal.yaml").read_text("utf-8"))
+    ps = yaml.safe_load((ASSETS / "strings" / "en-GB" / "pain_signal.yaml").read_text("utf-8"))
     relief = next(level for level in ps["levels"] if level["key"] == "relief")
     assert relief["label"] == "Linked with relief"
     assert "in studies" in relief["tooltip"] and "floaty" in relief["tooltip"]

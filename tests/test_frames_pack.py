@@ -15,12 +15,13 @@ from explainer.widgets import timeline as timeline
 from explainer.widgets.browser import packs
 from explainer.widgets.browser.overlay import CursorOverlay, DiagramOverlay
 from explainer.widgets.inbound import allowed_update
+from explainer.widgets.pain_signal.state import simulate
 
 LABEL = pain.strings()["figure"]["label"]
 
 
 def kernel_diagram(conc, pattern, impulse, mode, animate=False) -> str:
-    frame = pain_fig.diagram_frame(pain._simulate(float(conc), pattern), impulse, mode,
+    frame = pain_fig.diagram_frame(simulate(float(conc), pattern), impulse, mode,
                                    animate=animate)
     return pain_fig.diagram_scene().svg(pain_fig.diagram_overlay(frame), LABEL)
 
@@ -55,7 +56,7 @@ def test_every_diagram_state_unpacks_to_the_kernels_svg(mode):
     for p, pattern in enumerate(packs.PATTERN_ORDER):
         for i, conc in enumerate(pack["levels"]):
             row = pack["table"][p][i]
-            assert len(row) == pain._simulate(conc, pattern).n_impulses + 1
+            assert len(row) == simulate(conc, pattern).n_impulses + 1
             for k, state in enumerate(row):
                 assert document(pack, state) == kernel_diagram(conc, pattern, k, mode)
 

@@ -19,7 +19,7 @@ from html import escape
 
 import ipywidgets as widgets
 
-from explainer.content import ui
+from explainer.content import strings
 from explainer.figures.pain_signal import strings as pain_strings
 from explainer.widgets.browser.overlay import CursorOverlay, DiagramOverlay
 from explainer.widgets.browser.packs import PATTERN_ORDER, cursor_pack, diagram_pack
@@ -32,16 +32,16 @@ __all__ = ["BrowserCursor", "BrowserDiagram", "fallback_note"]
 def fallback_note() -> widgets.HTML:
     """'The quick picture did not load…' — shown by the stylesheet only if the overlay never
     drew (a few seconds after the page appears), hidden otherwise."""
-    note = widgets.HTML(f'<p class="kx-note">{escape(ui("browser_drawing.fallback"))}</p>')
+    words = strings.text("ui", "browser_drawing.fallback")
+    note = widgets.HTML(f'<p class="kx-note">{escape(words)}</p>')
     note.add_class("kx-browser-fallback")
     return note
 
 
 def _insert_layer(parent, view, overlay, kernel_layer) -> None:
-    """Overlay last in the figure's stack (painted on top); the kernel's layer marked for the
-    stylesheet; the fallback note right after the figure's view in `parent`."""
-    stack = view.children[0]
-    stack.children = (*stack.children, overlay)
+    """Overlay on top of the figure's stack; the kernel's layer marked for the stylesheet; the
+    fallback note right after the figure's view in `parent`."""
+    view.add_layer(overlay)
     kernel_layer.add_class("kx-kernel-drawn")
     at = parent.children.index(view) + 1
     parent.children = (*parent.children[:at], fallback_note(), *parent.children[at:])

@@ -22,6 +22,7 @@ from explainer.figures import timeline as timeline_fig
 from explainer.figures.frames import FramePack, split_parts
 from explainer.widgets import pain_signal as pain
 from explainer.widgets import timeline as timeline
+from explainer.widgets.pain_signal.state import simulate
 
 __all__ = ["PATTERN_ORDER", "cursor_pack", "diagram_pack"]
 
@@ -32,7 +33,7 @@ _ids = itertools.count(1)
 
 def _diagram_document(conc: float, pattern: str, impulse: int, mode: str, label: str,
                       animate: bool = False) -> str:
-    frame = pain_fig.diagram_frame(pain._simulate(float(conc), pattern), impulse, mode,
+    frame = pain_fig.diagram_frame(simulate(float(conc), pattern), impulse, mode,
                                    animate=animate)
     return pain_fig.diagram_scene().svg(pain_fig.diagram_overlay(frame), label)
 
@@ -41,7 +42,7 @@ def _level_table(pack: FramePack, conc: float, mode: str, label: str) -> list[li
     """[pattern][impulse] -> state, for one level."""
     table = []
     for pattern in PATTERN_ORDER:
-        n = pain._simulate(float(conc), pattern).n_impulses
+        n = simulate(float(conc), pattern).n_impulses
         table.append([pack.add(_diagram_document(conc, pattern, k, mode, label))
                       for k in range(n + 1)])
     return table
