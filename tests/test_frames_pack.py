@@ -120,3 +120,16 @@ def test_the_inbound_gate_keeps_only_what_a_linked_control_or_play_can_send():
     assert allowed_update(cursor, {"cursor": 96, "live": True}) == {"cursor": 96, "live": True}
     assert allowed_update(cursor, {"cursor": 97}) == {}
     assert allowed_update(cursor, {"cursor": True}) == {}
+
+
+def test_a_new_kernel_reads_the_diagrams_frames_from_disk(tmp_path, monkeypatch):
+    monkeypatch.setenv("KETAMINE_EXPLAINER_CACHE", str(tmp_path))
+    built = packs._from_disk("frames-test", lambda: {"states": [[1]]}, "x")
+    assert [p.suffix for p in tmp_path.iterdir()] == [".json"]
+    again = packs._from_disk("frames-test", lambda: pytest.fail("read, not built"), "x")
+    assert again == built
+    packs._from_disk("frames-test", lambda: {"states": []}, "y")   # other inputs: rebuilt,
+    assert len(list(tmp_path.iterdir())) == 1                      # the old file goes
+    a = packs.diagram_pack("patient", LABEL)
+    b = packs.diagram_pack("trainee", LABEL)
+    assert a["id"] != b["id"]   # a page tells its packs apart, whoever built them
