@@ -30,7 +30,7 @@ import numpy as np
 import yaml
 
 from explainer.content import aftercare
-from explainer.content.clinic import shown_protocols
+from explainer.content.clinic_env import shown_protocols
 from explainer.content.protocols import Protocol
 from explainer.figures import palette as pal
 from explainer.figures import svg

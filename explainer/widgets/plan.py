@@ -21,7 +21,7 @@ import ipywidgets as widgets
 import traitlets
 
 from explainer.content import clinic_text
-from explainer.content.clinic import current
+from explainer.content.clinic_env import current
 from explainer.figures import svg
 from explainer.figures import timeline as fig
 from explainer.models import pk
