@@ -7,10 +7,11 @@
     clinic_env.COUNTRIES["UK"]     # emergency number and defaults per country
 
 Most servers run without a clinic file. Then a page's footer, the walkthrough and the timeline
-only need to know that, and the schema (`explainer.content.clinic`, built on pydantic: about
-17 MB resident in every viewer's kernel, measured with `benchmarks/load.py --only memory`) is
-never imported. With a file configured, `current()` loads it through the schema, once per
-process (`explainer.content.clinic.current`).
+only need to know that, and the schema (`explainer.content.clinic`, built on pydantic) is never
+imported: with the protocol library's numpy, which the footer no longer needs either, that is
+21 MB of the start page's kernel (66 -> 45 MB, `benchmarks/load.py --only memory`). With a
+file configured, `current()` loads it through the schema, once per process
+(`explainer.content.clinic.current`).
 """
 
 from __future__ import annotations
