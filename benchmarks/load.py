@@ -114,7 +114,7 @@ QUICK = Plan(burst_sizes=(2,), burst_pages=(), burst20_pages=("start.ipynb",),
 BUDGET = Plan(parts=("memory", "bursts"), burst_sizes=(20,), burst_pages=(),
               burst20_pages=tuple(PAGES), memory_pages=(EMPTY, *PAGES), repetitions=3)
 """Issue 14's goals, three times: every page's kernel memory and a burst of 20 on every page
-against the empty notebook's (about 6 minutes on a quiet 2-core machine)."""
+against the empty notebook's (about 8 minutes on a quiet 2-core machine, estimated)."""
 QUICK_BUDGET = Plan(parts=("memory", "bursts"), burst_sizes=(2,), burst_pages=(),
                     burst20_pages=("start.ipynb",), memory_pages=(EMPTY, "start.ipynb"),
                     repetitions=2, memory_settle_s=0.5, timeout_s=120.0)
