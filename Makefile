@@ -12,7 +12,7 @@ LAB_ARGS ?=
 LAB_DIR  ?= notebooks/study
 LAB_ROOT := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 
-.PHONY: serve test lint bench load multi hub chromium nginx pdf-tools check-clinic clean lab docs
+.PHONY: serve test lint bench bench3 load multi hub chromium nginx pdf-tools check-clinic clean lab docs
 
 $(BIN)/python:
 	@$(PYTHON) -m venv $(VENV) 2>/dev/null || { \
@@ -103,6 +103,12 @@ load: $(VENV)/.test-installed
 bench: $(VENV)/.test-installed chromium pdf-tools
 	$(BIN)/python -m benchmarks.run
 	$(BIN)/python -m benchmarks.handout
+
+# The page benchmark three times, then the median and range of each ratio over the three runs
+bench3: $(VENV)/.test-installed chromium
+	for run in 1 2 3; do $(BIN)/python -m benchmarks.run --out benchmarks/results/run-$$run.json; done
+	$(BIN)/python -m benchmarks.compare benchmarks/results/run-1.json \
+	  benchmarks/results/run-2.json benchmarks/results/run-3.json
 
 clean:
 	rm -rf $(VENV) tests/artifacts benchmarks/results .pytest_cache docs/api

@@ -7,7 +7,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from explainer.serving.paths import notebooks_dir
+from explainer.paths import notebooks_dir
 
 EMPTY_NOTEBOOK = ""
 """An empty notebook: the floor for page start-up."""

@@ -206,14 +206,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="one round of each measurement")
     parser.add_argument("--preheat", type=int, default=0, help="serve with N preheated kernels")
     parser.add_argument("--load-only", action="store_true", help="measure page loads only")
+    parser.add_argument("--out", type=Path, help="write the JSON here instead")
     args = parser.parse_args(argv)
     results = run(args.quick, args.preheat, args.load_only)
     RESULTS.mkdir(parents=True, exist_ok=True)
     name = "quick" if args.quick else "latest"
-    out = RESULTS / (f"{name}-preheat{args.preheat}.json" if args.preheat else f"{name}.json")
+    out = args.out or RESULTS / (f"{name}-preheat{args.preheat}.json" if args.preheat
+                                 else f"{name}.json")
     out.write_text(json.dumps(results, indent=2))
     print(summarise(results))
-    print(f"\nwritten: {out.relative_to(REPO)}")
+    print(f"\nwritten: {out}")
     return 0
 
 

@@ -9,14 +9,13 @@ from __future__ import annotations
 import os
 import posixpath
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import lru_cache
 from html import escape
 
-import yaml
 from markdown_it import MarkdownIt
 
-from explainer.serving.paths import assets_dir, notebooks_dir
+from explainer.paths import assets_dir, notebooks_dir
 
 STUDY_DIR = "study"
 """Folder of the trainee study notebooks under `notebooks/`."""
@@ -48,10 +47,21 @@ class PageInfo:
     nav: str
 
 
-@lru_cache(maxsize=1)
-def site() -> dict:
-    """Site-wide strings and pages from `assets/site.yaml`."""
-    return yaml.safe_load((assets_dir() / "site.yaml").read_text(encoding="utf-8"))
+def site() -> Mapping:
+    """Site-wide strings and pages: the `site` table of the one strings loader
+    (`assets/strings/<locale>/site.yaml`, read-only, parsed once)."""
+    from explainer.content import strings
+
+    return strings.table("site")
+
+
+def words_json(group: str) -> str:
+    """A group of site strings as JSON that is safe inside a page's ``<script>`` element (the
+    template's filter ``site_words_json``: the page's own scripts read their words from it)."""
+    import json
+
+    text = json.dumps(dict(site()[group]), ensure_ascii=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 def pages(existing_only: bool = True) -> list[PageInfo]:
@@ -90,7 +100,7 @@ def header_html(current: str) -> str:
     return (
         '<header class="kx-header" role="banner">'
         f'<span class="kx-brand">{escape(site()["brand"])}</span>'
-        f'<nav class="kx-nav" aria-label="Pages">{"".join(links)}</nav>'
+        f'<nav class="kx-nav" aria-label="{escape(site()["nav_label"])}">{"".join(links)}</nav>'
         "</header>"
     )
 
@@ -119,7 +129,8 @@ def page_links_html(exclude: str = "start") -> str:
         for p in pages()
         if p.id != exclude
     ]
-    return f'<nav class="kx-links" aria-label="Pages in this explainer">{"".join(cards)}</nav>'
+    label = escape(site()["links_label"])
+    return f'<nav class="kx-links" aria-label="{label}">{"".join(cards)}</nav>'
 
 
 def body_html(page_id: str) -> str:
@@ -151,13 +162,19 @@ def references_html() -> str:
     cited for (the About page's list), after a tally taken from the same fields."""
     from explainer.content import references
 
-    tally = "; ".join(f"{how}: {n}" for how, n in checked_counts().items())
+    words = site()["sources"]
+    tally = "; ".join(words["tally_item"].format(how=how, count=n)
+                      for how, n in checked_counts().items())
+    checked = words["how_checked"]
     items = [
         f"<li><strong>{escape(key)}</strong>: {escape(ref.format(confidence=True))} "
-        f'<span class="kx-ref-checked">How checked: {escape(", ".join(ref.checked))}.</span> '
-        f'<span class="kx-ref-supports">Cited for: {escape(ref.supports)}</span></li>'
+        f'<span class="kx-ref-checked">{escape(checked.format(how=", ".join(ref.checked)))}'
+        "</span> "
+        f'<span class="kx-ref-supports">{escape(words["cited_for"].format(supports=ref.supports))}'
+        "</span></li>"
         for key, ref in sorted(references().items())
     ]
-    return (f'<h2 id="sources">Sources</h2><p class="kx-references-tally">How the '
-            f"{len(references())} sources were checked: {escape(tally)}.</p>"
+    tally_line = words["tally"].format(count=len(references()), tally=tally)
+    return (f'<h2 id="sources">{escape(words["title"])}</h2>'
+            f'<p class="kx-references-tally">{escape(tally_line)}</p>'
             f'<ul class="kx-references">{"".join(items)}</ul>')

@@ -21,10 +21,10 @@ from html import escape
 import nbformat
 
 from explainer import pages
-from explainer.content import citations
+from explainer.content import citations, strings
 from explainer.content import quiz as quiz_data
 from explainer.pages import STUDY_DIR
-from explainer.serving.paths import notebooks_dir
+from explainer.paths import notebooks_dir
 
 __all__ = ["STUDY_DIR", "axes", "figure", "footer", "header", "legend_below", "references",
            "self_check", "shade_bands", "study_notebook", "table"]
@@ -55,7 +55,7 @@ def axes(title: str, xlabel: str, ylabel: str, width: float = 8.0, height: float
     """A new figure and axes in the project's matplotlib style (large type, Okabe–Ito colours)."""
     import matplotlib.pyplot as plt
 
-    from explainer.serving.paths import mpl_style
+    from explainer.paths import mpl_style
 
     with plt.style.context(str(mpl_style())):
         fig, ax = plt.subplots(figsize=(width, height), layout="constrained")
@@ -118,5 +118,7 @@ def self_check(topic: str | None = None):
     from explainer.widgets.quiz import QuizView
 
     titles = quiz_data.topics()
-    title = f"Check yourself: {titles[topic].lower()}" if topic else "All the questions"
+    words = strings.table("ui")["quiz"]
+    title = (words["topic_title"].format(topic=titles[topic].lower()) if topic
+             else words["all_title"])
     return QuizView(quiz_data.questions(topic), title=title)

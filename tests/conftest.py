@@ -31,6 +31,12 @@ CHROMIUM_ARGS = [
 VIEWPORTS = {"desktop": (1280, 800), "tablet": (768, 1024), "phone": (390, 844)}
 
 
+def pytest_addoption(parser):
+    parser.addoption("--update-golden", action="store_true", default=False,
+                     help="rewrite tests/golden/ from today's output (tests/test_golden.py; "
+                          "or set KX_UPDATE_GOLDEN=1); review the diff before committing")
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -205,6 +211,33 @@ def open_sized(browser, server, path: str, ready: str, size: str = "desktop"):
     page = w.open(path)
     page.wait_for_selector(ready, timeout=90_000)
     return context, w, page
+
+
+def full_page_shot(page, path, size: str, settle_ms: int = 300, resize_ms: int = 150) -> None:
+    """The whole page in one screenshot: the window is made as tall as Voilà's scrolling area
+    (`#rendered_cells`; the page scrolls inside it), then set back to `VIEWPORTS[size]`."""
+    width, height = VIEWPORTS[size]
+    page.wait_for_timeout(settle_ms)  # let pictures and pulse animations settle
+    tall = page.evaluate("document.querySelector('#rendered_cells').scrollHeight")
+    page.set_viewport_size({"width": width, "height": max(height, tall)})
+    page.wait_for_timeout(resize_ms)
+    page.screenshot(path=str(path))
+    page.set_viewport_size({"width": width, "height": height})
+
+
+def wait_for_text(page, selector: str, text: str, timeout: float = 30_000) -> None:
+    """Wait until the first element matching `selector` contains `text`."""
+    page.wait_for_function(
+        "([sel, text]) => { const e = document.querySelector(sel);"
+        " return e && e.textContent.includes(text); }", arg=[selector, text], timeout=timeout)
+
+
+def wait_for_change(page, selector: str, old: str, what: str = "innerHTML",
+                    timeout: float = 30_000) -> None:
+    """Wait until the first element matching `selector` has a `what` other than `old`."""
+    page.wait_for_function(
+        "([sel, old, what]) => { const e = document.querySelector(sel);"
+        " return e && e[what] !== old; }", arg=[selector, old, what], timeout=timeout)
 
 
 @pytest.fixture

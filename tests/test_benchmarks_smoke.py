@@ -42,3 +42,16 @@ def test_handout_benchmark_runs_in_quick_mode():
     assert "click -> PDF downloaded" in out and "handout size" in out
     results = json.loads((handout.RESULTS / "handout-quick.json").read_text())
     assert results["click_to_download_s"]["n"] == 2 and results["pdf_bytes"] > 10_000
+
+
+def test_compare_summarises_the_quick_run_against_itself():
+    quick_json = run.RESULTS / "quick.json"
+    if not quick_json.exists():
+        pytest.skip("needs the quick run above")
+    done = subprocess.run([sys.executable, "-m", "benchmarks.compare", str(quick_json),
+                           str(quick_json), "--vs", str(quick_json)], cwd=REPO,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    walk = next(line for line in done.stdout.splitlines() if "load walkthrough" in line)
+    median, spread = walk.split()[-2], walk.split()[-1]
+    assert spread == f"({median}-{median})", "one result three times has no spread"

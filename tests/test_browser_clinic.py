@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO, PageWatch
+from tests.conftest import REPO, PageWatch, wait_for_text
 
 pytestmark = pytest.mark.browser
 
@@ -53,12 +53,6 @@ def page(browser, clinic_server):
     context.close()
 
 
-def _wait_text(page, selector: str, text: str) -> None:
-    page.wait_for_function(
-        "([sel, text]) => { const e = document.querySelector(sel);"
-        " return e && e.textContent.includes(text); }", arg=[selector, text], timeout=TIMEOUT)
-
-
 def _retype(page, selector: str, text: str) -> None:
     """Empty a box, then type into it with the keyboard (Ctrl+A is taken by the page)."""
     page.fill(selector, "")
@@ -75,7 +69,7 @@ def _type_plan(page, date: str, start: str) -> None:
 
 def test_the_clinic_name_and_phone_appear(page):
     p = page.page
-    _wait_text(p, ".kx-footer-clinic", "Riverside Pain Clinic")
+    wait_for_text(p, ".kx-footer-clinic", "Riverside Pain Clinic", timeout=TIMEOUT)
     footer = p.inner_text(".kx-footer-clinic")
     assert "020 7946 0123" in footer and "999" in footer
     panel = p.inner_text(".kx-plan-panel")
@@ -91,7 +85,7 @@ def test_a_plan_typed_with_the_keyboard_shows_times_then_a_handout_downloads(
     p = page.page
     _type_plan(p, "2026-03-02", "09:30")
     times = ".kx-plan-times-view"
-    _wait_text(p, times, "Monday 2 March 2026 at 09:30 to 13:30")
+    wait_for_text(p, times, "Monday 2 March 2026 at 09:30 to 13:30", timeout=TIMEOUT)
     text = p.inner_text(times)
     assert "Monday 2 March 2026 at 03:30" in text        # last food: 6 h before
     assert "Monday 2 March 2026 at 07:30" in text        # last drink: 2 h before
@@ -99,21 +93,21 @@ def test_a_plan_typed_with_the_keyboard_shows_times_then_a_handout_downloads(
     assert "Monday 2 March 2026 at 14:30" in text        # home: 60 min after the drip
     assert "Saturday 7 March 2026 at 13:30" in text      # 24 h after the last of 5 drips
     assert "Session 5: Friday 6 March at 09:30" in text
-    _wait_text(p, ".kx-plan-clock-layer", "09:30")        # clock times on the chart
+    wait_for_text(p, ".kx-plan-clock-layer", "09:30", timeout=TIMEOUT)  # clock times on the chart
     p.locator(".kx-timeline-session").scroll_into_view_if_needed()
     p.screenshot(path=str(artifacts / "clinic-timeline.png"), full_page=False)
 
     # bad input: a gentle message in place, the times unchanged
     _retype(p, ".kx-plan-time input", "25:70")
     p.keyboard.press("Enter")
-    _wait_text(p, ".kx-plan-message", "That time does not exist")
+    wait_for_text(p, ".kx-plan-message", "That time does not exist", timeout=TIMEOUT)
     assert p.get_attribute(".kx-plan-message [role=alert]", "role") == "alert"
     assert "Monday 2 March 2026 at 09:30 to 13:30" in p.inner_text(times)
     _retype(p, ".kx-plan-time input", "09:30")
     p.keyboard.press("Tab")
     p.keyboard.type("400")
     p.keyboard.press("Enter")
-    _wait_text(p, ".kx-plan-message", "weight from 40 to")
+    wait_for_text(p, ".kx-plan-message", "weight from 40 to", timeout=TIMEOUT)
     p.keyboard.press("Backspace")
     p.keyboard.press("Backspace")
     p.keyboard.press("Backspace")

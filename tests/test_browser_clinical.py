@@ -11,23 +11,13 @@ from __future__ import annotations
 import pytest
 
 from explainer.content import icon_arrays
-from tests.conftest import VIEWPORTS, PageWatch
+from tests.conftest import VIEWPORTS, PageWatch, full_page_shot
 
 pytestmark = pytest.mark.browser
 
 URL = "/voila/render/walkthrough.ipynb"
 TIMEOUT = 60_000
 ARRAYS_BY_STEP = {6: ["ia-little-change"], 7: ["ia-floaty-feelings", "ia-liver"], 8: [], 9: []}
-
-
-def _shot(page, path, size: str) -> None:
-    width, height = VIEWPORTS[size]
-    page.wait_for_timeout(300)
-    tall = page.evaluate("document.querySelector('#rendered_cells').scrollHeight")
-    page.set_viewport_size({"width": width, "height": max(height, tall)})
-    page.wait_for_timeout(150)
-    page.screenshot(path=str(path))
-    page.set_viewport_size({"width": width, "height": height})
 
 
 @pytest.mark.parametrize("size", ["tablet", "phone"])
@@ -59,14 +49,14 @@ def test_changed_steps_at_tablet_and_phone_width(browser, server, artifacts, siz
                 assert "For at least 24 hours after a drip" in text
                 assert "Call an ambulance" in text
             w.assert_clean()  # no console error, no foreign request, nothing wider than the window
-            _shot(page, artifacts / f"clinical-step{step}-{size}.png", size)
+            full_page_shot(page, artifacts / f"clinical-step{step}-{size}.png", size)
         link = page.locator(".kx-footer a.kx-footer-about").first
         assert link.get_attribute("href").endswith("about.ipynb#about-this-guide")
         link.click()
         page.wait_for_selector("#about-this-guide", timeout=TIMEOUT)
         assert "No ketamine clinic, drug maker" in page.locator("body").inner_text()
         assert page.locator(".kx-ref-checked").count() > 40
-        _shot(page, artifacts / f"clinical-about-{size}.png", size)
+        full_page_shot(page, artifacts / f"clinical-about-{size}.png", size)
         w.assert_clean()
     finally:
         context.close()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import open_sized
+from tests.conftest import open_sized, wait_for_change, wait_for_text
 
 pytestmark = pytest.mark.browser
 
@@ -29,20 +29,6 @@ def _overlay(page) -> str:
 
 def _describer(page) -> str:
     return page.inner_text(DESCRIBER)
-
-
-def _wait_for_change(page, selector: str, old: str, what: str = "innerHTML") -> None:
-    page.wait_for_function(
-        "([sel, old, what]) => { const e = document.querySelector(sel);"
-        " return e && e[what] !== old; }",
-        arg=[selector, old, what], timeout=TIMEOUT)
-
-
-def _wait_for_text(page, selector: str, text: str) -> None:
-    page.wait_for_function(
-        "([sel, text]) => { const e = document.querySelector(sel);"
-        " return e && e.textContent.includes(text); }",
-        arg=[selector, text], timeout=TIMEOUT)
 
 
 def _shoot(page, artifacts, name: str) -> None:
@@ -80,35 +66,35 @@ def test_patient_keyboard_play_and_reset(browser, server, artifacts, size):
     focused = page.evaluate("document.activeElement.textContent")
     assert focused == "Linked with relief"
     page.keyboard.press("Space")
-    _wait_for_text(page, DESCRIBER, "level linked with pain relief")
+    wait_for_text(page, DESCRIBER, "level linked with pain relief")
     assert _overlay(page) != before_svg and "gates blocked" in _overlay(page)
     page.get_by_role("button", name="Linked with relief").press("Tab")
     page.keyboard.press("Enter")  # the next level, with Enter this time
-    _wait_for_text(page, DESCRIBER, "“floaty” level")
+    wait_for_text(page, DESCRIBER, "“floaty” level")
     page.get_by_role("button", name="Linked with relief").click()
-    _wait_for_text(page, DESCRIBER, "level linked with pain relief")
+    wait_for_text(page, DESCRIBER, "level linked with pain relief")
     _shoot(page, artifacts, size)
 
     # Play: the counter runs from the first pinch to the last, one by one.
     play = page.locator(".kx-play")
     play.focus()
     page.keyboard.press("Space")
-    _wait_for_text(page, OVERLAY, "3 of 16")
+    wait_for_text(page, OVERLAY, "3 of 16")
     assert "Pause" in play.inner_text()
-    _wait_for_text(page, OVERLAY, "16 of 16")
+    wait_for_text(page, OVERLAY, "16 of 16")
     page.wait_for_function("!document.querySelector('.kx-play').textContent.includes('Pause')",
                            timeout=TIMEOUT)
-    _wait_for_text(page, DESCRIBER, "build-up is smaller")
+    wait_for_text(page, DESCRIBER, "build-up is smaller")
 
     # Reset: back to before the first pinch.
     page.locator(".kx-reset").click()
-    _wait_for_text(page, OVERLAY, "no pinch")
-    _wait_for_text(page, DESCRIBER, "No pinch yet")
+    wait_for_text(page, OVERLAY, "no pinch")
+    wait_for_text(page, DESCRIBER, "No pinch yet")
 
     # One pinch.
     page.get_by_role("button", name="One pinch").click()
-    _wait_for_text(page, OVERLAY, "1 of 1")
-    _wait_for_text(page, DESCRIBER, "One pinch sends")
+    wait_for_text(page, OVERLAY, "1 of 1")
+    wait_for_text(page, DESCRIBER, "One pinch sends")
     w.assert_clean()
     context.close()
 
@@ -120,8 +106,8 @@ def test_trainee_slider_chart_and_notes(browser, server, artifacts, size):
     handle = page.locator(".kx-level-slider .noUi-handle")
     handle.wait_for(state="visible", timeout=TIMEOUT)
     page.wait_for_selector(".kx-pain-chart .kx-figure-overlay svg", timeout=TIMEOUT)
-    _wait_for_text(page, DESCRIBER, "Model:")
-    _wait_for_text(page, ".kx-model-note", "Simplifications, stated plainly")
+    wait_for_text(page, DESCRIBER, "Model:")
+    wait_for_text(page, ".kx-model-note", "Simplifications, stated plainly")
 
     before_svg, before_text = _overlay(page), _describer(page)
     chart_before = page.inner_html(".kx-pain-chart .kx-figure-overlay")
@@ -130,16 +116,16 @@ def test_trainee_slider_chart_and_notes(browser, server, artifacts, size):
     handle.focus()
     for _ in range(9):  # 0 -> 5 -> … -> 115 ng/mL, one keyboard step at a time
         page.keyboard.press("ArrowRight")
-    _wait_for_text(page, DESCRIBER, "115 ng/mL")
+    wait_for_text(page, DESCRIBER, "115 ng/mL")
     assert _overlay(page) != before_svg and _describer(page) != before_text
     assert "49% of channels blocked" in _overlay(page)
     # Messages arrive in order but render asynchronously: wait for each part.
-    _wait_for_text(page, ".kx-level-slider .widget-readout", "115 ng/mL")
-    _wait_for_change(page, ".kx-pain-chart .kx-figure-overlay", chart_before)
-    _wait_for_text(page, ".kx-pain-chart .kx-figure-overlay", "at 115 ng/mL")
-    _wait_for_text(page, ".kx-pain-numbers", "0.48 µM")
+    wait_for_text(page, ".kx-level-slider .widget-readout", "115 ng/mL")
+    wait_for_change(page, ".kx-pain-chart .kx-figure-overlay", chart_before)
+    wait_for_text(page, ".kx-pain-chart .kx-figure-overlay", "at 115 ng/mL")
+    wait_for_text(page, ".kx-pain-numbers", "0.48 µM")
     # the named buttons follow the slider
-    _wait_for_text(page, ".kx-pain-signal .widget-toggle-button.mod-active",
+    wait_for_text(page, ".kx-pain-signal .widget-toggle-button.mod-active",
                    "Linked with relief")
     _shoot(page, artifacts, f"trainee-{size}")
 

@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from explainer.content import quiz
-from tests.conftest import VIEWPORTS, open_sized
+from tests.conftest import VIEWPORTS, full_page_shot, open_sized
 
 pytestmark = pytest.mark.browser
 
@@ -21,16 +21,6 @@ TOPIC_PAGES = {"receptor", "pharmacokinetics", "evidence", "safety"}
 
 def _path(name: str) -> str:
     return f"/voila/render/study/{name}.ipynb"
-
-
-def _full_shot(page, path, size: str) -> None:
-    width, height = VIEWPORTS[size]
-    page.wait_for_timeout(300)
-    tall = page.evaluate("document.querySelector('#rendered_cells').scrollHeight")
-    page.set_viewport_size({"width": width, "height": max(height, tall)})
-    page.wait_for_timeout(200)
-    page.screenshot(path=str(path))
-    page.set_viewport_size({"width": width, "height": height})
 
 
 @pytest.mark.parametrize("name", STUDY_PAGES)
@@ -64,7 +54,7 @@ def test_study_page_renders_without_source(browser, server, artifacts, name):
         page.set_viewport_size(dict(zip(("width", "height"), VIEWPORTS[size], strict=True)))
         page.wait_for_timeout(300)
         w.assert_clean()  # no errors, no foreign requests, no sideways scrolling at this width
-        _full_shot(page, artifacts / f"study-{name}-{size}.png", size)
+        full_page_shot(page, artifacts / f"study-{name}-{size}.png", size, resize_ms=200)
     context.close()
 
 
@@ -179,6 +169,7 @@ def test_the_whole_self_check_is_walked_with_the_keyboard(browser, server, artif
             state = _tab_to(page, lambda s, n=n: s["question"] == n + 1, limit=6)
     score = page.locator(".kx-quiz-score")
     score.locator(f"text=Finished: {total - 1} of {total} correct.").wait_for(timeout=15_000)
-    _full_shot(page, artifacts / "study-self-check-walked-desktop.png", "desktop")
+    full_page_shot(page, artifacts / "study-self-check-walked-desktop.png", "desktop",
+                   resize_ms=200)
     w.assert_clean()
     context.close()

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import VIEWPORTS, open_sized
+from tests.conftest import VIEWPORTS, open_sized, wait_for_change, wait_for_text
 
 pytestmark = pytest.mark.browser
 
@@ -33,18 +33,6 @@ def _html(page, selector: str) -> str:
 
 def _text(page, selector: str) -> str:
     return page.inner_text(selector)
-
-
-def _wait_for_change(page, selector: str, old: str) -> None:
-    page.wait_for_function(
-        "([sel, old]) => { const e = document.querySelector(sel);"
-        " return e && e.innerHTML !== old; }", arg=[selector, old], timeout=TIMEOUT)
-
-
-def _wait_for_text(page, selector: str, text: str) -> None:
-    page.wait_for_function(
-        "([sel, text]) => { const e = document.querySelector(sel);"
-        " return e && e.textContent.includes(text); }", arg=[selector, text], timeout=TIMEOUT)
 
 
 def _shoot(page, artifacts, name: str, target: str = SESSION) -> None:
@@ -93,14 +81,14 @@ def test_session_keyboard_cursor_and_protocol(browser, server, artifacts, size):
     page.locator(HANDLE).focus()
     for _ in range(6):
         page.keyboard.press("ArrowRight")
-    _wait_for_text(page, DESCRIBER, "At 2 h,")
+    wait_for_text(page, DESCRIBER, "At 2 h,")
     assert readout.inner_text() == "2 h"
     assert _html(page, CURSOR) != before_svg and _text(page, DESCRIBER) != before_text
     assert "2 h ·" in _text(page, CURSOR)
     _handle_under_cursor(page)
     assert _html(page, OVERLAY) == still  # only the cursor layer and the words change
     # the NMDA diagram below follows the level at the cursor
-    _wait_for_change(page, ".kx-timeline-pain .kx-figure-overlay", pain_before)
+    wait_for_change(page, ".kx-timeline-pain .kx-figure-overlay", pain_before)
     assert "ng/mL" not in _text(page, DESCRIBER)
     _shoot(page, artifacts, f"session-{size}")
     page.set_viewport_size({"width": VIEWPORTS[size][0], "height": 3000})
@@ -111,18 +99,18 @@ def test_session_keyboard_cursor_and_protocol(browser, server, artifacts, size):
     # another protocol (same layout): the curve and title change in place
     old = _html(page, OVERLAY)
     page.select_option(".kx-timeline-protocol select", label="A single 2-hour test drip")
-    _wait_for_text(page, OVERLAY, "A single 2-hour test drip")
+    wait_for_text(page, OVERLAY, "A single 2-hour test drip")
     assert _html(page, OVERLAY) != old
     # a protocol on another layout (days): a new background, a new cursor scale
     page.select_option(".kx-timeline-protocol select",
                        label="A drip that runs day and night for about 4 days")
-    _wait_for_text(page, OVERLAY, "day and night")
-    _wait_for_text(page, ".kx-cursor-slider .widget-readout", "1 day")
+    wait_for_text(page, OVERLAY, "day and night")
+    wait_for_text(page, ".kx-cursor-slider .widget-readout", "1 day")
     _aligned(page, SESSION)
     page.locator(HANDLE).focus()
     page.keyboard.press("ArrowRight")
-    _wait_for_text(page, ".kx-cursor-slider .widget-readout", "1 day 1 h")
-    _wait_for_text(page, CURSOR, "1 day 1 h ·")  # the readout is local; the chart follows
+    wait_for_text(page, ".kx-cursor-slider .widget-readout", "1 day 1 h")
+    wait_for_text(page, CURSOR, "1 day 1 h ·")  # the readout is local; the chart follows
     _handle_under_cursor(page)
     _shoot(page, artifacts, f"session-days-{size}")
     w.assert_clean()
@@ -140,9 +128,9 @@ def test_routes_course_and_trainee(browser, server, artifacts, size):
     _aligned(page, routes)
     before = _html(page, f"{routes} .kx-figure-overlay")
     page.get_by_role("button", name="Nasal spray").click()
-    _wait_for_change(page, f"{routes} .kx-figure-overlay", before)
+    wait_for_change(page, f"{routes} .kx-figure-overlay", before)
     assert "kx-routes-intranasal kx-routes-chosen" in _html(page, f"{routes} .kx-figure-overlay")
-    _wait_for_text(page, f"{routes} .kx-describer", "shaded area")
+    wait_for_text(page, f"{routes} .kx-describer", "shaded area")
     assert page.locator(".kx-timeline-pain-box").is_hidden()
     _shoot(page, artifacts, f"routes-{size}", routes)
 
@@ -158,15 +146,15 @@ def test_routes_course_and_trainee(browser, server, artifacts, size):
     # trainee: numbers, a weight, and a friendly message for a weight out of range
     page.get_by_role("button", name="A treatment day").click()
     page.get_by_role("button", name="Trainee view").click()
-    _wait_for_text(page, DESCRIBER, "ng/mL")
+    wait_for_text(page, DESCRIBER, "ng/mL")
     weight = page.locator(".kx-timeline-weight input")
     weight.fill("95")
     weight.press("Enter")
-    _wait_for_text(page, DESCRIBER, "95 kg")
+    wait_for_text(page, DESCRIBER, "95 kg")
     svg_before = _html(page, OVERLAY)
     weight.fill("300")
     weight.press("Enter")
-    _wait_for_text(page, ".kx-timeline-weight-message", "between 40 and 150 kg")
+    wait_for_text(page, ".kx-timeline-weight-message", "between 40 and 150 kg")
     assert "still shows 95 kg" in _text(page, ".kx-timeline-weight-message")
     assert _html(page, OVERLAY) == svg_before
     assert page.locator(".kx-error-slot .kx-error").count() == 0

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 
 from explainer import content
-from tests.conftest import VIEWPORTS, PageWatch
+from tests.conftest import VIEWPORTS, PageWatch, full_page_shot
 
 pytestmark = pytest.mark.browser
 
@@ -77,17 +77,6 @@ def _is_button(label: str) -> str:
     return f"el.tagName === 'BUTTON' && el.textContent.trim() === {label!r}"
 
 
-def _full_shot(page, path, size: str) -> None:
-    """The whole walkthrough: the window is made as tall as the page's scrolling area."""
-    width, height = VIEWPORTS[size]
-    page.wait_for_timeout(350)  # let pictures and pulse animations settle
-    tall = page.evaluate("document.querySelector('#rendered_cells').scrollHeight")
-    page.set_viewport_size({"width": width, "height": max(height, tall)})
-    page.wait_for_timeout(150)
-    page.screenshot(path=str(path))
-    page.set_viewport_size({"width": width, "height": height})
-
-
 def _check_page(w, page) -> None:
     w.assert_clean()
     assert w.dialogs == []
@@ -138,7 +127,8 @@ def _walk_forward(page, artifacts, mode: str) -> None:
         if n == 5 and page.locator(".kx-wt-step-5 .kx-wt-choice").count():
             _guess_by_keyboard(page)
         _check_step(page, n, mode)
-        _full_shot(page, artifacts / f"walkthrough-{mode}-step{n}-desktop.png", "desktop")
+        full_page_shot(page, artifacts / f"walkthrough-{mode}-step{n}-desktop.png", "desktop",
+                       settle_ms=350)
         if n < 9:
             if not _focused(page, IS_NEXT):
                 _tab_to(page, IS_NEXT)
@@ -153,7 +143,8 @@ def _walk_back(page, artifacts, mode: str) -> None:
     for n in range(9, 0, -1):
         _wait_step(page, n)
         _check_step(page, n, mode)
-        _full_shot(page, artifacts / f"walkthrough-{mode}-step{n}-tablet.png", "tablet")
+        full_page_shot(page, artifacts / f"walkthrough-{mode}-step{n}-tablet.png", "tablet",
+                       settle_ms=350)
         if n > 1:
             if not _focused(page, IS_BACK):
                 _tab_to(page, IS_BACK)
@@ -209,7 +200,8 @@ def test_trainee_walk_by_keyboard_with_a_mode_switch_mid_way(browser, server, ar
     after = page.eval_on_selector(".kx-wt-passages p", FONT_SIZE)
     assert (before, after) == (18, 22)
     assert page.locator(".kx-wt-large-toggle").get_attribute("aria-pressed") == "true"
-    _full_shot(page, artifacts / "walkthrough-trainee-step1-tablet-large-text.png", "tablet")
+    full_page_shot(page, artifacts / "walkthrough-trainee-step1-tablet-large-text.png", "tablet",
+                   settle_ms=350)
     _check_page(w, page)
     context.close()
 

@@ -57,8 +57,10 @@ def _patient_items():
 
 def _widget_strings():
     """(file, text) of every string in the widgets' string files and the protocols' patient text."""
-    for name in ("timeline.yaml", "pain_signal.yaml", "aftercare.yaml", "icon_arrays.yaml"):
-        for text in _leaves(yaml.safe_load((ASSETS / "content" / name).read_text("utf-8"))):
+    for folder, name in (("strings/en-GB", "timeline.yaml"), ("strings/en-GB", "pain_signal.yaml"),
+                         ("content", "aftercare.yaml"),
+                         ("content", "icon_arrays.yaml")):
+        for text in _leaves(yaml.safe_load((ASSETS / folder / name).read_text("utf-8"))):
             yield name, text
     for text in _leaves(tl.strings()):  # with the after-care block filled in
         yield "timeline strings", text
@@ -309,7 +311,7 @@ def test_no_label_reads_like_a_promise_of_relief():
     s = tl.strings()
     assert "in studies" in s["level_words"]["relief"]
     assert "in studies" in s["session"]["bands"]["relief"].replace("\n", " ")
-    ps = yaml.safe_load((ASSETS / "content" / "pain_signal.yaml").read_text("utf-8"))
+    ps = yaml.safe_load((ASSETS / "strings" / "en-GB" / "pain_signal.yaml").read_text("utf-8"))
     relief = next(level for level in ps["levels"] if level["key"] == "relief")
     assert relief["label"] == "Linked with relief"
     assert "in studies" in relief["tooltip"] and "floaty" in relief["tooltip"]

@@ -164,8 +164,11 @@ def _protocol_keys(keys: set[str]) -> set[str] | None:
 
 
 FIGURE_STRING_FILES = sorted(
-    p for p in (ASSETS / "content").glob("*.yaml")
-    if not p.name[:2].isdigit() and p.name not in {"glossary.yaml", "predictions.yaml", "ui.yaml"}
+    [p for p in (ASSETS / "content").glob("*.yaml")
+     if not p.is_symlink() and not p.name[:2].isdigit()
+     and p.name not in {"glossary.yaml", "predictions.yaml"}]
+    + [p for p in (ASSETS / "strings" / "en-GB").glob("*.yaml")
+       if p.name not in {"ui.yaml", "site.yaml"}]
 )
 """Widget strings (on-figure words, describers) kept beside the walkthrough's passages."""
 
@@ -449,7 +452,8 @@ def _minimal_assets(tmp_path: Path) -> Path:
     root = tmp_path / "assets"
     (root / "content").mkdir(parents=True)
     shutil.copy(ASSETS / "references.yaml", root / "references.yaml")
-    shutil.copy(ASSETS / "content" / "ui.yaml", root / "content" / "ui.yaml")
+    shutil.copytree(ASSETS / "strings", root / "strings")  # the string tables
+    shutil.copy(ASSETS / "content" / "aftercare.yaml", root / "content" / "aftercare.yaml")
     for step in content.STEPS:
         doc = {"step": step, "passages": [
             {"id": f"p{step}", "step": step, "audience": "both", "text": "Plain words.",

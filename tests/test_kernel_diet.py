@@ -111,7 +111,7 @@ def test_the_viewer_kernel_leaves_out_the_debugger_and_history():
     from jupyter_client import KernelManager
     from jupyter_client.kernelspec import KernelSpecManager
 
-    from explainer.serving import paths
+    from explainer import paths
 
     ksm = KernelSpecManager(kernel_dirs=[str(paths.JUPYTER_DATA_DIR / "kernels")])
     km = KernelManager(kernel_name="python3", kernel_spec_manager=ksm)

@@ -34,10 +34,17 @@ def test_notebook_executes(path):
     assert errors == []
 
 
+MAX_CODE_LINES = {"pain-signal.ipynb": 15, "treatment-timeline.ipynb": 15, "walkthrough.ipynb": 10}
+"""The page notebooks that only call one page function are held to fewer lines (default 30)."""
+MUST_CALL = {"walkthrough.ipynb": "walkthrough"}
+
+
 def test_notebooks_are_thin():
     """Narrative and wiring only: models, content and figures live in the package."""
     for path in NOTEBOOKS:
         nb = nbformat.read(path, as_version=4)
         code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
-        assert len(code.splitlines()) <= 30, f"{path.name} holds too much code"
+        limit = MAX_CODE_LINES.get(path.name, 30)
+        assert len(code.splitlines()) <= limit, f"{path.name} holds too much code"
         assert "def " not in code and "class " not in code, f"{path.name} defines logic"
+        assert MUST_CALL.get(path.name, "") in code

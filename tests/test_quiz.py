@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from explainer.content import ContentError, quiz, references
-from explainer.serving.paths import assets_dir
+from explainer.paths import assets_dir
 
 TOPICS = ("receptor", "pharmacokinetics", "evidence", "safety")
 

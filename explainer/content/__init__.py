@@ -12,8 +12,14 @@ is loaded once (cached) and checked on load: a broken rule raises :class:`Conten
     content.glossary(); content.predictions(5); content.ui("buttons.next")
     content.validate()                                 # raise on any problem, fresh from disk
 
-The assets directory is ``<repo>/assets`` unless ``KETAMINE_EXPLAINER_ASSETS`` is set. The
-protocol library is a separate module (``explainer.content.protocols``), imported on demand.
+Every visible string of the interface, figures and pages comes from the one strings loader,
+``explainer.content.strings`` (``strings.table("timeline")``,
+``strings.text("ui", "buttons.next")``; ``content.ui`` is its ``ui`` table). Every YAML file
+is read by ``_assets.read_yaml`` (duplicate keys refused); field checks are ``_validate``.
+
+The assets directory is ``<repo>/assets`` unless ``KETAMINE_EXPLAINER_ASSETS`` is set; string
+tables are in ``assets/strings/<locale>/`` (``explainer.paths.locale()``). The protocol library
+is a separate module (``explainer.content.protocols``), imported on demand.
 """
 
 from explainer.content._assets import ASSETS_ENV_VAR, ContentError, assets_dir

@@ -74,3 +74,18 @@ def to_text(markdown: str) -> str:
         elif kind in ("fence", "code_block"):
             lines.extend(token.content.rstrip("\n").splitlines())
     return "\n".join(lines)
+
+
+def sections(text: str, titles) -> str:
+    """The level-2 sections of Markdown ``text`` whose titles are in ``titles``, in order
+    (each from its ``## `` heading to the next heading of level 1 or 2)."""
+    wanted = set(titles)
+    kept, keep = [], False
+    for line in text.splitlines():
+        if line.startswith("## "):
+            keep = line[3:].strip() in wanted
+        elif line.startswith("# "):
+            keep = False
+        if keep:
+            kept.append(line)
+    return "\n".join(kept)

@@ -1,7 +1,7 @@
 """The clinic's rules in plain sentences: one source for the pages and the handout.
 
     from explainer.content import clinic_text
-    clinic_text.strings()                     # assets/content/clinic.yaml, loaded once
+    clinic_text.strings()                     # the `clinic` string table, loaded once
     rules = clinic_text.rules()               # the clinic's rules, or the explainer's examples
     rules.before, rules.after, rules.call     # lists of plain sentences (not HTML)
     clinic_text.plan_rules()                  # explainer.models.plan.PlanRules for the times
@@ -22,7 +22,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from explainer.content import aftercare
-from explainer.content._assets import assets_dir, read_yaml
+from explainer.content import strings as string_tables
 from explainer.content.clinic_env import COUNTRIES, current
 from explainer.content.runs import blocks, plain
 from explainer.models.plan import PlanRules
@@ -33,24 +33,22 @@ if TYPE_CHECKING:
 __all__ = ["AftercareParts", "ClinicRules", "aftercare_parts", "duration", "footer_text",
            "plan_rules", "regulator", "rules", "strings"]
 
-STRINGS_FILE = "content/clinic.yaml"
-
-
-@lru_cache(maxsize=1)
 def strings() -> Mapping:
-    """Every string of the clinic panel, plan and handout (``assets/content/clinic.yaml``)."""
-    return read_yaml(assets_dir() / STRINGS_FILE)
+    """Every string of the clinic panel, plan and handout: the ``clinic`` table of the one
+    strings loader (``assets/strings/<locale>/clinic.yaml``, read-only, parsed once)."""
+    return string_tables.table("clinic")
 
 
 def duration(hours: float | None = None, minutes: float | None = None) -> str:
     """``6 hours``, ``1 hour``, ``90 minutes``, ``1 hour 30 minutes``: plain durations."""
     total = round(minutes if minutes is not None else (hours or 0) * 60)
     h, m = divmod(int(total), 60)
+    words = strings()["duration"]
     parts = []
     if h:
-        parts.append(f"{h} hour{'s' if h != 1 else ''}")
+        parts.append(words["hour" if h == 1 else "hours"].format(n=h))
     if m or not h:
-        parts.append(f"{m} minute{'s' if m != 1 else ''}")
+        parts.append(words["minute" if m == 1 else "minutes"].format(n=m))
     return " ".join(parts)
 
 

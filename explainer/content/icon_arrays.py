@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from explainer.content import strings
 from explainer.content._assets import ContentError, assets_dir, read_yaml
 from explainer.content.passages import passages
 from explainer.content.references import _load as _load_references
@@ -112,7 +113,8 @@ def after(passage_id: str) -> tuple[IconArray, ...]:
 
 def group_sentence(a: IconArray, g: Group) -> str:
     """"People on ketamine: 76 out of 100 had these feelings, and 24 did not." """
-    return f"{g.label}: {g.count} out of {g.of} {a.filled}, and {g.of - g.count} {a.empty}."
+    return strings.text("ui", "icon_array.group").format(
+        label=g.label, count=g.count, of=g.of, filled=a.filled, rest=g.of - g.count, empty=a.empty)
 
 
 def describe(a: IconArray) -> str:
@@ -120,7 +122,8 @@ def describe(a: IconArray) -> str:
     each group's numbers with the same denominator as the picture."""
     head = a.title
     if a.small_study:
-        head += f", in one small study of {sum(g.of for g in a.groups)} people"
+        head = strings.text("ui", "icon_array.small_study").format(
+            title=head, people=sum(g.of for g in a.groups))
     parts = [head + ".", *(group_sentence(a, g) for g in a.groups)]
     if a.note:
         parts.append(a.note)

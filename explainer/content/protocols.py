@@ -16,18 +16,27 @@ The assets directory is ``<repo>/assets`` unless the environment variable
 
 from __future__ import annotations
 
-import math
 import os
-import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-import yaml
-
-from explainer.content._assets import ASSETS_ENV_VAR, ContentError, assets_dir
+from explainer.content._assets import (
+    ASSETS_ENV_VAR,
+    ContentError,
+    assets_dir,
+    read_yaml,
+)
+from explainer.content._validate import (
+    is_id,
+    key_problems,
+    number_value,
+    ref_list,
+    text_value,
+    unknown_refs,
+)
+from explainer.content.protocol_records import EXAMPLE_NOTE, MINUTES_PER_DAY, DoseSpec, Protocol
 from explainer.models import pk
 
 __all__ = [
@@ -45,14 +54,11 @@ __all__ = [
     "reference_keys",
 ]
 
-EXAMPLE_NOTE = "Example — your clinic may differ"
 SCHEMA_VERSION = 1
 ROUTES: tuple[str, ...] = ("intravenous", *pk.ROUTES)
 """Allowed protocol routes: IV (bolus / infusion doses) or one of pk.ROUTES (absorbed doses)."""
 DRUGS: tuple[str, ...] = ("racemic", "s-ketamine")
-MINUTES_PER_DAY = 1440
 
-_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _TOP_KEYS = {"schema_version", "protocols"}
 _REQUIRED = {"id", "name", "summary", "route", "audience", "session_days", "session_length_min",
              "doses", "refs", "example"}
@@ -72,144 +78,12 @@ class ProtocolError(ContentError):
 
 
 # --------------------------------------------------------------------------------------------
-# the objects
-# --------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class DoseSpec:
-    """One dose within a session, before it is scaled to a body weight.
-
-    ``kind`` is ``"bolus"``, ``"infusion"`` or ``"absorbed"``; ``amount_key`` says how
-    ``amount`` is expressed (``mg``, ``mg_per_kg``, ``mg_per_h``, ``mg_per_kg_per_h`` or
-    ``mg_per_h_per_70kg``); ``cap`` is the maximum mg (bolus / absorbed) or mg/h (infusion) after
-    weight scaling, if any.
-    """
-
-    kind: str
-    at_min: float
-    amount_key: str
-    amount: float
-    duration_min: float | None = None
-    cap: float | None = None
-    route: str | None = None
-    bioavailability: float | None = None
-
-    def scaled_amount(self, weight_kg: float) -> float:
-        """mg (bolus / absorbed) or mg/h (infusion) for this weight, before any cap."""
-        w = pk.validate_weight(weight_kg)
-        if self.amount_key in ("mg", "mg_per_h"):
-            return self.amount
-        if self.amount_key in ("mg_per_kg", "mg_per_kg_per_h"):
-            return self.amount * w
-        return self.amount * w / 70.0  # mg_per_h_per_70kg
-
-    def is_capped(self, weight_kg: float) -> bool:
-        """True if the cap lowers the dose at this weight."""
-        return self.cap is not None and self.scaled_amount(weight_kg) > self.cap
-
-    def dose(self, weight_kg: float, offset_min: float = 0.0) -> pk.Dose:
-        """The pk dose object for this weight, shifted by ``offset_min``."""
-        amount = self.scaled_amount(weight_kg)
-        if self.cap is not None:
-            amount = min(amount, self.cap)
-        t = self.at_min + offset_min
-        if self.kind == "infusion":
-            assert self.duration_min is not None
-            return pk.Infusion(start_min=t, duration_min=self.duration_min, mg_per_h=amount)
-        if self.kind == "bolus":
-            return pk.Bolus(at_min=t, mg=amount)
-        assert self.route is not None
-        return pk.Absorbed(at_min=t, mg=amount, route=self.route,
-                           bioavailability=self.bioavailability)
-
-    @property
-    def end_min(self) -> float:
-        """When the dose has been given (end of an infusion, else the dose time)."""
-        return self.at_min + (self.duration_min or 0.0)
-
-
-@dataclass(frozen=True)
-class Protocol:
-    """A protocol from the library: plain-words text, the doses of one session, the course."""
-
-    id: str
-    name: str
-    summary: str
-    route: str
-    drug: str
-    condition: str | None
-    audience: Mapping[str, str]
-    session_days: tuple[int, ...]
-    session_length_min: float
-    doses: tuple[DoseSpec, ...]
-    refs: tuple[str, ...]
-    example: bool
-    notes: tuple[str, ...]
-
-    def regimen(self, weight_kg: float) -> list[pk.Dose]:
-        """The doses of one session for this weight (minutes from the start of the session)."""
-        return [d.dose(weight_kg) for d in self.doses]
-
-    def course_regimen(self, weight_kg: float) -> list[pk.Dose]:
-        """The doses of every session, each shifted by its day offset (minutes from day 0)."""
-        return [d.dose(weight_kg, day * MINUTES_PER_DAY)
-                for day in self.session_days for d in self.doses]
-
-    def is_capped(self, weight_kg: float) -> bool:
-        """True if any dose cap (e.g. max 25 mg/h) lowers a dose at this weight."""
-        return any(d.is_capped(weight_kg) for d in self.doses)
-
-    def session_total_mg(self, weight_kg: float) -> float:
-        """Milligrams given in one session (before bioavailability)."""
-        return pk.regimen_total_mg(self.regimen(weight_kg))
-
-    @property
-    def course_length_min(self) -> float:
-        """From the start of the first session to the end of the last, in minutes."""
-        return self.session_days[-1] * MINUTES_PER_DAY + self.session_length_min
-
-    @property
-    def example_label(self) -> str | None:
-        """``"Example — your clinic may differ"`` for example protocols, else None."""
-        return EXAMPLE_NOTE if self.example else None
-
-
-# --------------------------------------------------------------------------------------------
 # loading and validation
 # --------------------------------------------------------------------------------------------
 
 
-class _UniqueKeyLoader(yaml.SafeLoader):
-    """A safe YAML loader that refuses duplicate keys (a common slip in hand-edited files)."""
-
-
-def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode,
-                       deep: bool = False) -> dict[Any, Any]:
-    seen: set[Any] = set()
-    for key_node, _ in node.value:
-        key = loader.construct_object(key_node, deep=deep)
-        if key in seen:
-            raise ProtocolError(f"duplicate key {key!r} at line {key_node.start_mark.line + 1}")
-        seen.add(key)
-    return loader.construct_mapping(node, deep=deep)
-
-
-_UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
-                                 _construct_mapping)
-
-
 def _read_yaml(path: Path) -> Any:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ProtocolError(f"cannot read {path}: {exc}") from exc
-    try:
-        return yaml.load(text, Loader=_UniqueKeyLoader)
-    except ProtocolError as exc:
-        raise ProtocolError(f"{path}: {exc}") from exc
-    except yaml.YAMLError as exc:
-        raise ProtocolError(f"{path} is not valid YAML: {exc}") from exc
+    return read_yaml(path, ProtocolError)
 
 
 def reference_keys(references_path: Path | None = None) -> frozenset[str]:
@@ -238,32 +112,30 @@ class _Ctx:
 
 def _num(ctx: _Ctx, where: str, value: Any, *, positive: bool, high: float | None = None
          ) -> float:
-    kind = "a number > 0" if positive else "a number >= 0"
-    if high is not None:
-        kind += f" and <= {high:g}"
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+    x = number_value(value, positive=positive, high=high)
+    if x is None:
+        kind = "a number > 0" if positive else "a number >= 0"
+        if high is not None:
+            kind += f" and <= {high:g}"
         raise ctx.fail(where, f"must be {kind}; got {value!r}")
-    if value < 0 or (positive and value == 0) or (high is not None and value > high):
-        raise ctx.fail(where, f"must be {kind}; got {value!r}")
-    return float(value)
+    return x
 
 
 def _text(ctx: _Ctx, where: str, value: Any) -> str:
-    if not isinstance(value, str) or not value.strip():
+    text = text_value(value)
+    if text is None:
         raise ctx.fail(where, f"must be non-empty text; got {value!r}")
-    return value.strip()
+    return text
 
 
 def _keys(ctx: _Ctx, where: str, data: Any, required: set[str], optional: set[str]
           ) -> Mapping[str, Any]:
     if not isinstance(data, Mapping):
         raise ctx.fail(where, f"must be a mapping; got {type(data).__name__}")
-    allowed = required | optional
-    unknown = sorted(set(map(str, data)) - allowed)
+    missing, unknown = key_problems(data, required, optional)
     if unknown:
         raise ctx.fail(where, f"unknown key(s) {', '.join(unknown)}; allowed: "
-                              f"{', '.join(sorted(allowed))}")
-    missing = sorted(required - set(data))
+                              f"{', '.join(sorted(required | optional))}")
     if missing:
         raise ctx.fail(where, f"missing key(s) {', '.join(missing)}")
     return data
@@ -316,7 +188,7 @@ def _protocol(ctx: _Ctx, index: int, data: Any, ref_keys: frozenset[str]) -> Pro
     _keys(ctx, where, data, _REQUIRED, _OPTIONAL)
 
     pid = data["id"]
-    if not isinstance(pid, str) or not _ID.match(pid):
+    if not is_id(pid):
         raise ctx.fail(f"{where}.id", "must be lower-case letters, digits and hyphens; got "
                                       f"{pid!r}")
     route = data["route"]
@@ -351,11 +223,10 @@ def _protocol(ctx: _Ctx, index: int, data: Any, ref_keys: frozenset[str]) -> Pro
     doses = tuple(_dose(ctx, f"{where}.doses[{i}]", item, route, length)
                   for i, item in enumerate(items))
 
-    refs = data["refs"]
-    if (not isinstance(refs, list) or not refs
-            or not all(isinstance(r, str) and r for r in refs)):
+    refs = ref_list(data["refs"]) if isinstance(data["refs"], list) else None
+    if not refs:
         raise ctx.fail(f"{where}.refs", "must be a non-empty list of reference keys")
-    unknown = [r for r in refs if r not in ref_keys]
+    unknown = unknown_refs(refs, ref_keys)
     if unknown:
         raise ctx.fail(f"{where}.refs", f"unknown reference key(s) {', '.join(unknown)}; add "
                                         "them to references.yaml first")

@@ -25,6 +25,7 @@ from pathlib import Path
 
 import jsonschema
 
+from explainer.content import strings
 from explainer.content._assets import ContentError, assets_dir, read_yaml
 from explainer.content.references import references
 
@@ -293,15 +294,16 @@ def check(question: Question, response: object) -> Verdict:
     """Check one answer: a choice's text for a choice question, typed text or a number for a
     numeric one. Returns a :class:`Verdict` whose message gives the right answer."""
     expected = question.expected
+    words = strings.table("ui")["quiz"]
     if question.kind == "choice":
         if response not in question.choices:
-            return Verdict(None, expected, "Choose one of the answers first.")
+            return Verdict(None, expected, words["choose_first"])
         ok = response == question.choices[question.correct_index]
     else:
         value = response if isinstance(response, (int, float)) and not isinstance(response, bool) \
             else parse_number(response if isinstance(response, str) else "")
         if value is None or not math.isfinite(value):
-            return Verdict(None, expected, f"Type a number (in {question.unit}) first.")
+            return Verdict(None, expected, words["number_first"].format(unit=question.unit))
         ok = abs(value - question.answer) <= question.tolerance + 1e-9
-    word = "Correct." if ok else "Not quite."
-    return Verdict(ok, expected, f"{word} The right answer: {expected}.")
+    word = words["correct"] if ok else words["incorrect"]
+    return Verdict(ok, expected, words["verdict"].format(word=word, expected=expected))

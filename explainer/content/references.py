@@ -15,6 +15,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 from explainer.content._assets import ContentError, assets_dir, read_yaml
+from explainer.content._validate import key_problems, text_value
 
 __all__ = ["CHECKED", "CONFIDENCE", "Reference", "format_refs", "reference", "references"]
 
@@ -92,12 +93,11 @@ def _parse(path: Path) -> Mapping[str, Reference]:
         if not isinstance(entry, dict):
             problems.append(f"{where}: must be a mapping")
             continue
-        missing = _REQUIRED - entry.keys()
-        unknown = entry.keys() - _REQUIRED - _OPTIONAL
+        missing, unknown = key_problems(entry, _REQUIRED, _OPTIONAL)
         if missing:
-            problems.append(f"{where}: missing {', '.join(sorted(missing))}")
+            problems.append(f"{where}: missing {', '.join(missing)}")
         if unknown:
-            problems.append(f"{where}: unknown field(s) {', '.join(sorted(unknown))}")
+            problems.append(f"{where}: unknown field(s) {', '.join(unknown)}")
         if missing or unknown:
             continue
         if entry["confidence"] not in CONFIDENCE:
@@ -108,7 +108,8 @@ def _parse(path: Path) -> Mapping[str, Reference]:
                 or not all(isinstance(c, str) and c in CHECKED for c in checked)):
             problems.append(f"{where}: checked must list one or more of {', '.join(CHECKED)}")
             continue
-        if not isinstance(entry["supports"], str) or not entry["supports"].strip():
+        supports = text_value(entry["supports"])
+        if supports is None:
             problems.append(f"{where}: supports must say what the source is cited for")
             continue
         out[key] = Reference(
@@ -119,7 +120,7 @@ def _parse(path: Path) -> Mapping[str, Reference]:
             **{f: (str(entry[f]) if entry.get(f) is not None else None)
                for f in ("pmid", "pmc", "doi", "note", "kind")},
             checked=tuple(checked),
-            supports=entry["supports"].strip(),
+            supports=supports,
         )
     if problems:
         raise ContentError("references registry:\n  " + "\n  ".join(problems))

@@ -17,29 +17,27 @@ from functools import lru_cache
 
 import numpy as np
 
-from explainer.content.protocols import MINUTES_PER_DAY, Protocol
+from explainer.content.protocols import Protocol
 from explainer.figures import palette as pal
 from explainer.figures import svg
-from explainer.figures.scene import Scene
-from explainer.figures.timeline import (
+from explainer.figures.geometry import (
     LABEL_PX,
     STRIP_PX,
     TICK_PX,
-    boxed_text,
     new_figure,
-    overlay_text,
     paper_axes,
-    protocols,
     pt,
-    strings,
-    strings_key,
     text_width,
 )
+from explainer.figures.overlay import boxed_text, overlay_text
+from explainer.figures.scene import Scene
+from explainer.figures.timeline_words import protocols, strings, strings_key
+from explainer.models.protocol import MINUTES_PER_DAY
 
-__all__ = ["CW", "CH", "CALENDAR_DAYS", "WEEKS", "CourseFrame", "course_frame", "course_overlay",
-           "course_scene", "row_boxes"]
+__all__ = ["COURSE_W", "COURSE_H", "CALENDAR_DAYS", "WEEKS", "CourseFrame", "course_frame",
+           "course_overlay", "course_scene", "row_boxes"]
 
-CW, CH = 1040, 1000
+COURSE_W, COURSE_H = 1040, 1000
 CALENDAR_DAYS = 14
 WEEKS = 13
 LEFT, RIGHT = 190, 1020
@@ -84,27 +82,27 @@ def _person(paper, x: float, y: float, colour: str) -> None:
 def _draw_course(fig) -> None:
     from matplotlib.patches import Polygon, Rectangle
 
-    c = strings()["course"]
-    paper = paper_axes(fig, CW, CH)
+    course_words = strings()["course"]
+    paper = paper_axes(fig, COURSE_W, COURSE_H)
     bold = {"fontsize": pt(STRIP_PX), "fontweight": "bold", "color": pal.MUTED_INK,
             "ha": "right", "va": "center"}
 
     # the calendar: 14 day cells
-    paper.text(LEFT - 12, CAL_TOP + CAL_H / 2, c["sessions_title"], **bold)
+    paper.text(LEFT - 12, CAL_TOP + CAL_H / 2, course_words["sessions_title"], **bold)
     for i in range(CALENDAR_DAYS):
         x = day_x(i)
         paper.add_patch(Rectangle((x + 2, CAL_TOP), CELL - 4, CAL_H, facecolor="#ffffff",
                                   edgecolor=pal.GRID, lw=1.5))
         paper.text(x + CELL / 2, CAL_TOP + CAL_H + 14, f"{i + 1}", ha="center", va="center",
                    fontsize=pt(TICK_PX), color=pal.INK)
-    paper.text(LEFT - 12, CAL_TOP + CAL_H + 14, c["days_label"], ha="right", va="center",
+    paper.text(LEFT - 12, CAL_TOP + CAL_H + 14, course_words["days_label"], ha="right", va="center",
                fontsize=pt(TICK_PX), color=pal.MUTED_INK)
 
     # zoom: those 14 days are the first 2 weeks of the axis below
     y0, y1 = CAL_TOP + CAL_H + 28, ROWS_TOP - 34
     paper.add_patch(Polygon([(LEFT, y0), (RIGHT, y0), (week_x(14), y1), (LEFT, y1)],
                             closed=True, facecolor=pal.PANEL, edgecolor=pal.GRID, lw=1))
-    paper.text(16, ROWS_TOP - 18, c["findings_title"], **{**bold, "ha": "left"})
+    paper.text(16, ROWS_TOP - 18, course_words["findings_title"], **{**bold, "ha": "left"})
 
     # rows of findings on a weeks axis
     bottom = _rows_bottom()
@@ -114,10 +112,11 @@ def _draw_course(fig) -> None:
         paper.text(x, bottom + 16, f"{tick}", ha="center", va="center", fontsize=pt(TICK_PX),
                    color=pal.INK)
     paper.plot([LEFT, RIGHT], [bottom, bottom], color=pal.MUTED_INK, lw=1.2)
-    paper.text((LEFT + RIGHT) / 2, bottom + 42, c["weeks_label"], ha="center", va="center",
+    paper.text((LEFT + RIGHT) / 2, bottom + 42, course_words["weeks_label"], ha="center",
+               va="center",
                fontsize=pt(LABEL_PX), color=pal.INK)
     fill, edge = pal.BAND_FILLS["relief"], pal.BAND_EDGES["relief"]
-    for i, row in enumerate(c["rows"]):
+    for i, row in enumerate(course_words["rows"]):
         top = ROWS_TOP + i * ROW_H
         if i % 2 == 0:
             paper.add_patch(Rectangle((10, top), RIGHT - 10 + 10, ROW_H, facecolor=pal.PANEL,
@@ -148,7 +147,7 @@ def _draw_course(fig) -> None:
                         "#ffffff" if j >= n - k else fill)
         paper.text(LEFT, top + 60, row["text"], ha="left", va="center", fontsize=pt(STRIP_PX),
                    color=pal.INK, linespacing=1.15)
-        paper.text(LEFT, top + 95, f"{c['source_label']} {row['source']}", ha="left",
+        paper.text(LEFT, top + 95, f"{course_words['source_label']} {row['source']}", ha="left",
                    va="center", fontsize=pt(STRIP_PX - 3), color=pal.MUTED_INK)
 
 
@@ -158,11 +157,11 @@ def course_scene() -> Scene:
     process."""
 
     def draw():
-        fig = new_figure(CW, CH)
+        fig = new_figure(COURSE_W, COURSE_H)
         _draw_course(fig)
         return fig
 
-    scene = Scene(draw, (CW, CH), strings_key("course"))
+    scene = Scene(draw, (COURSE_W, COURSE_H), strings_key("course"))
     scene.background_png()
     return scene
 
@@ -187,7 +186,7 @@ def course_frame(protocol_id: str, mode: str) -> CourseFrame:
 
 
 def _session_blocks(p: Protocol) -> list[str]:
-    c = strings()["course"]
+    course_words = strings()["course"]
     out: list[str] = []
     top, h = CAL_TOP + 8, CAL_H - 16
     if p.route == "intravenous" and p.session_length_min > MINUTES_PER_DAY:
@@ -196,7 +195,7 @@ def _session_blocks(p: Protocol) -> list[str]:
             x1 = min(day_x(day + p.session_length_min / MINUTES_PER_DAY), day_x(CALENDAR_DAYS))
             out.append(svg.rect(x0, top, x1 - x0, h, rx=8, fill=pal.CURVE,
                                 class_="kx-course-session"))
-            words = c["session_block"]["continuous"]
+            words = course_words["session_block"]["continuous"]
             if text_width(words, STRIP_PX) < x1 - x0 - 10:
                 out.append(overlay_text((x0 + x1) / 2, top + h / 2, words, size=STRIP_PX,
                                         text_anchor="middle", fill="#ffffff",
@@ -211,7 +210,7 @@ def _session_blocks(p: Protocol) -> list[str]:
         if p.route == "intravenous":
             out.append(svg.rect(x0, top, w, h, rx=8, fill=pal.CURVE, class_="kx-course-session"))
             hours = p.session_length_min / 60
-            words = c["session_block"]["hours"].format(
+            words = course_words["session_block"]["hours"].format(
                 h=f"{hours:.0f}" if hours == round(hours) else f"{hours:.1f}")
             out.append(overlay_text(x0 + w / 2, top + h / 2, words, size=STRIP_PX,
                                     text_anchor="middle", fill="#ffffff", font_weight="bold"))
@@ -227,42 +226,43 @@ def _session_blocks(p: Protocol) -> list[str]:
                                        stroke_width=1))
             out.append(svg.group(dots, class_="kx-course-session"))
     if any(d >= CALENDAR_DAYS for d in p.session_days):
-        out.append(overlay_text(RIGHT, CAL_TOP - 12, c["more_not_shown"], size=TICK_PX,
+        out.append(overlay_text(RIGHT, CAL_TOP - 12, course_words["more_not_shown"], size=TICK_PX,
                                 text_anchor="end", fill=pal.MUTED_INK))
     return out
 
 
 def course_overlay(frame: CourseFrame) -> list[str]:
     """The overlay for one protocol: title, session blocks, the closest finding, the caveat."""
-    s = strings()
-    c = s["course"]
+    words = strings()
+    course_words = words["course"]
     p = protocols()[frame.protocol_id]
     out = [overlay_text(16, 24, p.name, size=LABEL_PX + 1, font_weight="bold",
                         class_="kx-course-title")]
     if p.example:
-        out.append(overlay_text(CW - 12, 24, s["example_tag"], size=STRIP_PX - 1,
+        out.append(overlay_text(COURSE_W - 12, 24, words["example_tag"], size=STRIP_PX - 1,
                                 text_anchor="end", fill=pal.MUTED_INK, font_style="italic"))
     out += _session_blocks(p)
     boxes = row_boxes()
     for key in frame.closest:
         top, bottom = boxes[key]
-        out.append(svg.rect(6, top + 2, CW - 12, bottom - top - 4, rx=10, fill="none",
+        out.append(svg.rect(6, top + 2, COURSE_W - 12, bottom - top - 4, rx=10, fill="none",
                             stroke=pal.INK, stroke_width=3, class_="kx-course-closest"))
-        out += boxed_text(RIGHT, top + 95, c["highlight"], size=STRIP_PX - 2, anchor="end",
+        out += boxed_text(RIGHT, top + 95, course_words["highlight"], size=STRIP_PX - 2,
+                          anchor="end",
                           bold=True)
     bottom = _rows_bottom()
     y = bottom + 112
     if not frame.iv:
         lines = [x if x.endswith(".") else x + "." for x in
-                 c["non_iv_note"]["text"].split(". ")]
+                 course_words["non_iv_note"]["text"].split(". ")]
         for i, line in enumerate(lines[:2]):
-            out.append(overlay_text(CW / 2, y - 44 + 22 * i, line, size=STRIP_PX - 1,
+            out.append(overlay_text(COURSE_W / 2, y - 44 + 22 * i, line, size=STRIP_PX - 1,
                                     fill=pal.INK, font_style="italic", text_anchor="middle",
                                     class_="kx-course-note"))
-    words = c["not_prediction"][frame.mode]
+    words = course_words["not_prediction"][frame.mode]
     w = text_width(words, LABEL_PX) + 28
-    out.append(svg.rect(CW / 2 - w / 2, y - 4, w, 36, rx=8, fill="#ffffff", stroke=pal.INK,
+    out.append(svg.rect(COURSE_W / 2 - w / 2, y - 4, w, 36, rx=8, fill="#ffffff", stroke=pal.INK,
                         stroke_width=2))
-    out.append(overlay_text(CW / 2, y + 14, words, size=LABEL_PX, text_anchor="middle",
+    out.append(overlay_text(COURSE_W / 2, y + 14, words, size=LABEL_PX, text_anchor="middle",
                             font_weight="bold", class_="kx-course-caveat"))
     return out

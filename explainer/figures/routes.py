@@ -4,94 +4,49 @@ range of bioavailability (11–45%) is shaded.
 
 The background (`routes_scene`, once per process) is the same log-scale level axes and named
 bands as the session view, on a 0–6 h axis. The curves are computed once per weight and model
-(`route_curves`, cached, the Domino model by default: the absorption rate constants were fitted
-to it) and drawn as SVG (`routes_overlay`), so a weight, route or audience change never touches
-matplotlib.
+(`route_curves`, cached, from `explainer.models.route_comparison`; the Domino model by default:
+the absorption rate constants were fitted to it) and drawn as SVG (`routes_overlay`), so a
+weight, route or audience change never touches matplotlib.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from functools import lru_cache
 
 import numpy as np
 
 from explainer.figures import palette as pal
 from explainer.figures import svg
-from explainer.figures.scene import Scene
-from explainer.figures.timeline import (
+from explainer.figures.geometry import (
     LABEL_PX,
     PLOT,
     STRIP_PX,
     AxisMap,
-    draw_level_axes,
     new_figure,
-    overlay_text,
     paper_axes,
     plot_indices,
-    strings,
-    strings_key,
-    y_axis_overlay,
 )
+from explainer.figures.level_axes import draw_level_axes, y_axis_overlay
+from explainer.figures.overlay import overlay_text
+from explainer.figures.scene import Scene
+from explainer.figures.timeline_words import strings, strings_key
 from explainer.models import pk
+from explainer.models.route_comparison import HORIZON_MIN, ROUTE_KEYS, RouteCurve, compare_routes
 
 __all__ = ["RW", "RH", "ROUTE_KEYS", "RouteCurve", "route_curves", "routes_overlay",
            "routes_scene"]
 
 RW, RH = 1040, 500
-ROUTE_KEYS = ("iv", "intranasal", "sublingual", "oral")
-HORIZON_MIN = 360
 TICKS_H = tuple(range(0, 7))
-
-
-@dataclass(frozen=True, eq=False)
-class RouteCurve:
-    """One route's curve for the example dose, and its headline numbers."""
-
-    route: str
-    f: float
-    f_low: float
-    f_high: float
-    times_min: np.ndarray = field(repr=False)
-    conc: np.ndarray = field(repr=False)
-    low: np.ndarray | None = field(default=None, repr=False)    # at f_low (intranasal)
-    high: np.ndarray | None = field(default=None, repr=False)   # at f_high
-    t_peak_min: float = 0.0
-    c_peak: float = 0.0
-    auc_ng_h_ml: float = 0.0
-    refs: tuple[str, ...] = ()
 
 
 @lru_cache(maxsize=32)
 def route_curves(weight_kg: float, model: str = pk.DEFAULT_MODEL) -> Mapping[str, RouteCurve]:
-    """The example dose (timeline.yaml `routes.dose_mg`) by each route, 0–6 h, 1-min steps."""
-    r = strings()["routes"]
-    w = pk.validate_weight(weight_kg)
-    mg = float(r["dose_mg"])
-    t = np.arange(0.0, HORIZON_MIN + 1.0)
-    out: dict[str, RouteCurve] = {}
-    for key in ROUTE_KEYS:
-        if key == "iv":
-            minutes = float(r["iv_minutes"])
-            regimen = [pk.Infusion(0, minutes, mg * 60 / minutes)]
-            c = pk.simulate(model, w, regimen, t)
-            f = f_low = f_high = 1.0
-            low = high = None
-            refs: tuple[str, ...] = ()
-        else:
-            route = pk.ROUTES[key]
-            c = pk.simulate(model, w, [pk.Absorbed(0, mg, key)], t)
-            f, f_low, f_high = route.f, route.f_low, route.f_high
-            low = high = None
-            if key == "intranasal":
-                low = pk.simulate(model, w, [pk.Absorbed(0, mg, key, f_low)], t)
-                high = pk.simulate(model, w, [pk.Absorbed(0, mg, key, f_high)], t)
-            refs = route.refs
-        t_peak, c_peak = pk.peak(t, c)
-        out[key] = RouteCurve(key, f, f_low, f_high, t, c, low, high, t_peak, c_peak,
-                              pk.auc(t, c) / 60.0, refs)
-    return out
+    """The example dose (timeline.yaml `routes.dose_mg`) by each route, 0–6 h, 1-min steps
+    (`explainer.models.route_comparison.compare_routes`, cached per weight and model)."""
+    words = strings()["routes"]
+    return compare_routes(float(words["dose_mg"]), float(words["iv_minutes"]), weight_kg, model)
 
 
 @lru_cache(maxsize=1)
@@ -118,10 +73,11 @@ def _style(key: str) -> Mapping[str, str]:
 def routes_overlay(curves: Mapping[str, RouteCurve], highlight: str, mode: str,
                    weight_kg: float) -> list[str]:
     """Title, y words or numbers, the nasal range, the four curves and their direct labels."""
-    r = strings()["routes"]
+    route_words = strings()["routes"]
     amap = AxisMap(PLOT, 0, HORIZON_MIN)
-    title = (r["title"]["patient"] if mode == "patient" else
-             r["title"]["trainee"].format(mg=r["dose_mg"], weight=f"{weight_kg:g}"))
+    title = (route_words["title"]["patient"] if mode == "patient" else
+             route_words["title"]["trainee"].format(mg=route_words["dose_mg"],
+                                                    weight=f"{weight_kg:g}"))
     out = [overlay_text(16, 22, title, size=LABEL_PX + 1, font_weight="bold",
                         class_="kx-routes-title")]
     out += y_axis_overlay(PLOT, mode)
@@ -161,7 +117,7 @@ def _labels(curves: Mapping[str, RouteCurve], order, highlight: str,
             amap: AxisMap) -> list[str]:
     """Direct labels on a white card in the upper right, each with a leader to its curve's peak
     and a sample of its line (colour AND dash)."""
-    r = strings()["routes"]
+    route_words = strings()["routes"]
     out: list[str] = []
     left = float(amap.x(132))
     right = PLOT.right - 10
@@ -181,12 +137,12 @@ def _labels(curves: Mapping[str, RouteCurve], order, highlight: str,
         out.append(svg.circle(px, py, 4.5, fill=st["color"]))
         out.append(svg.line(x, y, x + 48, y, stroke=st["color"], stroke_width=5 if chosen else 4,
                             stroke_dasharray=st["dash"] or None))
-        out.append(overlay_text(x + 60, y, r["names"][key], size=LABEL_PX,
+        out.append(overlay_text(x + 60, y, route_words["names"][key], size=LABEL_PX,
                                 font_weight="bold" if chosen else None,
                                 class_=f"kx-routes-label kx-routes-label-{key}"))
         if key == "intranasal":
             y += 26
-            out.append(overlay_text(x + 60, y, r["band_label"], size=STRIP_PX - 3,
+            out.append(overlay_text(x + 60, y, route_words["band_label"], size=STRIP_PX - 3,
                                     fill=pal.MUTED_INK, font_style="italic"))
         y += gap
     return out

@@ -69,7 +69,7 @@ def _sources_digest() -> bytes:
     """The figure and model modules' sources and the style file, read once per process."""
     h = hashlib.sha256()
     models = _FIGURES_DIR.parent / "models"
-    for path in [*sorted(_FIGURES_DIR.glob("*.py")), *sorted(models.glob("*.py")), mpl_style()]:
+    for path in [*sorted(_FIGURES_DIR.rglob("*.py")), *sorted(models.rglob("*.py")), mpl_style()]:
         h.update(path.read_bytes())
     return h.digest()
 

@@ -1,5 +1,13 @@
 """Pure models (numpy only): pharmacokinetics (`pk`), the NMDA synapse (`nmda`) and shared bands.
 
+- `pk` (package): parameter sets, routes, doses, the exact solver and curve summaries;
+- `nmda` (package): constants, receptor block and the wind-up synapse;
+- `bands`: the concentration bands and `band_key` (where a level sits among them);
+- `protocol`: `DoseSpec`, a protocol's dose scaled to a weight and capped;
+- `session`: one session's levels, when it is floaty and how long it takes to fall;
+- `route_comparison`: the same dose by each route, with peaks and areas (`pk.summary`);
+- `plan`: a personal plan: the clock times of a treatment day and the dates of a course.
+
 Every public function takes numbers in stated units and returns numbers or arrays; nothing here
 draws, reads files or keeps state, so trainees can call the models from a notebook:
 

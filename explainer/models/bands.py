@@ -70,3 +70,46 @@ def bands_at(conc_ng_ml: float) -> list[str]:
     ['relief', 'dissociation']
     """
     return [b.key for b in BANDS.values() if b.low_ng_ml <= conc_ng_ml <= b.high_ng_ml]
+
+
+BAND_ORDER: tuple[str, ...] = ("relief", "dissociation", "anaesthesia")
+"""The bands from the lowest to the highest (the order figures draw and name them in)."""
+
+LEVEL_KEYS: tuple[str, ...] = ("zero", "below_relief", "relief", "relief+dissociation",
+                               "dissociation", "between", "anaesthesia", "above")
+"""Every value `band_key` can return, from no ketamine to above the anaesthesia band."""
+
+
+def band_key(conc_ng_ml: float) -> str:
+    """Where a level sits among the bands, as one key (one of `LEVEL_KEYS`).
+
+    ``"zero"`` (no ketamine), ``"below_relief"``, the band keys it falls in joined by ``+``
+    (``"relief"``, ``"relief+dissociation"``, ``"dissociation"``, ``"anaesthesia"``),
+    ``"between"`` (above the floaty band, below anaesthesia) or ``"above"`` (above anaesthesia).
+    Views look the key up in their words tables (``level_words``, ``level_short``).
+
+    Parameters
+    ----------
+    conc_ng_ml : float
+        Plasma level in ng/mL (0 or less means no ketamine).
+
+    Returns
+    -------
+    str
+        One of `LEVEL_KEYS`.
+
+    Examples
+    --------
+    >>> band_key(0.0), band_key(40.0), band_key(120.0), band_key(500.0), band_key(3000.0)
+    ('zero', 'below_relief', 'relief+dissociation', 'between', 'above')
+    """
+    if conc_ng_ml <= 0:
+        return "zero"
+    inside = bands_at(conc_ng_ml)
+    if inside:
+        return "+".join(inside)
+    if conc_ng_ml < BANDS["relief"].low_ng_ml:
+        return "below_relief"
+    if conc_ng_ml > BANDS["anaesthesia"].high_ng_ml:
+        return "above"
+    return "between"

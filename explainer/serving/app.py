@@ -9,7 +9,7 @@ from voila.static_file_handler import TemplateStaticFileHandler
 from voila.tornado.handler import TornadoVoilaHandler
 from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
 
-from explainer.serving import paths
+from explainer import paths
 from explainer.serving.config import START_PAGE
 from explainer.serving.websocket import GuardedKernelWebsocketHandler
 

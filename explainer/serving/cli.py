@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from explainer.serving import paths
+from explainer import paths
 from explainer.serving.config import LOCALHOST, ServeOptions, build_config
 
 
@@ -125,6 +125,19 @@ def check_clinic(path: Path) -> int:
     return 0
 
 
+def check_strings() -> int:
+    """Check every string table of the current locale (required keys, numbers cite
+    references); print the problems to stderr. Returns 0 if all are good, 2 if not."""
+    from explainer.content import ContentError, strings
+
+    try:
+        strings.validate()
+    except ContentError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    return 0
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the console command."""
     args = _parser().parse_args(argv)
@@ -136,6 +149,8 @@ def main(argv: list[str] | None = None) -> None:
         review_export.run(args)
         return
     options = _serve_options(args)
+    if check_strings() != 0:  # every string table, before anything listens
+        sys.exit(2)
     if options.clinic_file is not None:
         # Checked before anything listens; the kernels read the same file (once each).
         if check_clinic(options.clinic_file) != 0:

@@ -6,12 +6,12 @@
   "use strict";
   var Native = window.WebSocket;
   if (!Native) { return; }
-  var WORDS = {
-    title: "The connection was lost",
-    text: "This page lost its link to the explainer, so it cannot change any more. " +
-          "Reload the page to start again.",
-    button: "Reload the page"
-  };
+  // The words are the site strings' `connection` group (assets/strings/<locale>/site.yaml),
+  // put in the page by the template; without them there is nothing to say.
+  var WORDS;
+  try {
+    WORDS = JSON.parse(document.getElementById("kx-connection-words").textContent);
+  } catch (e) { return; }
   var open = 0;
   var leaving = false;
   var banner = null;

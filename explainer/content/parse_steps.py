@@ -1,0 +1,45 @@
+"""The parser of walkthrough step files (``assets/content/NN-<slug>.yaml``)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from explainer.content import _fields as f
+from explainer.content import aftercare
+from explainer.content._assets import read_yaml
+from explainer.content._validate import Problems
+from explainer.content.records import Passage
+
+__all__ = ["PASSAGE_KEYS", "STEP_FILE", "parse_step_file"]
+
+STEP_FILE = re.compile(r"^(\d{2})-[a-z0-9-]+\.ya?ml$")
+PASSAGE_KEYS = ({"id", "step", "audience", "text"}, {"refs", "claim"})
+
+
+def parse_step_file(path: Path, known, p: Problems, seen: dict[str, str]) -> list[Passage]:
+    """The passages of one ``NN-<slug>.yaml`` step file (problems go into ``p``)."""
+    data = read_yaml(path)
+    if not isinstance(data, dict) or set(data) != {"step", "passages"}:
+        p.add(path.name, "must be a mapping with exactly `step` and `passages`")
+        return []
+    file_step = f.step(data, path.name, p)
+    number = int(STEP_FILE.match(path.name).group(1))
+    if file_step and file_step != number:
+        p.add(path.name, f"declares step {file_step} but the file name says {number}")
+    items = data["passages"]
+    if not isinstance(items, list) or not items:
+        p.add(path.name, "passages must be a non-empty list")
+        return []
+    items = [aftercare.expand(item, path.parent.parent) for item in items]  # `block: aftercare`
+    out = []
+    for where, item in f.items(path, items, "passage", PASSAGE_KEYS, p):
+        ident = f.ident(item, where, p, seen)
+        step = f.step(item, where, p)
+        if step and file_step and step != file_step:
+            p.add(where, f"step {step} does not match the file's step {file_step}")
+        audience = f.audience(item, where, p)
+        md, text, html = f.markdown_field(item, where, p)
+        refs, claim = f.refs_and_claim(item, where, p, known, md)
+        out.append(Passage(ident, step, audience, md, text, html, refs, claim, path.name))
+    return out

@@ -1,0 +1,122 @@
+"""The level axes: the fixed log-scale y axis with the named, shaded and hatched concentration
+bands (drawn once, in the background), and the y-axis words or numbers (overlay, by audience).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from explainer.figures import palette as pal
+from explainer.figures.geometry import (
+    LABEL_PX,
+    TICK_PX,
+    Y_RANGE,
+    AxisMap,
+    Box,
+    pt,
+)
+from explainer.figures.overlay import overlay_text
+from explainer.figures.timeline_words import short_number, strings
+from explainer.models.bands import BAND_ORDER, BANDS
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+
+def draw_level_axes(fig: Figure, paper, box: Box, lo_min: float, hi_min: float, unit_min: float,
+                    ticks: Sequence[float], x_label: str):
+    """The log-scale level axes with the overlapping bands (fill, hatch AND words), gridlines and
+    axis words; the tick labels of y are left to the overlay (words or numbers by audience)."""
+    session_words = strings()["session"]
+    ax = fig.add_axes(box.frac(fig.bbox.width, fig.bbox.height))
+    ax.set_yscale("log")
+    ax.set_ylim(*Y_RANGE)
+    ax.set_xlim(lo_min / unit_min, hi_min / unit_min)
+    ax.set_yticks([1, 10, 100, 1000])
+    ax.yaxis.set_minor_locator(_null_locator())
+    ax.set_yticklabels([])
+    ax.tick_params(axis="y", length=0)
+    ax.set_xticks(list(ticks))
+    ax.set_xticklabels([short_number(v) for v in ticks], fontsize=pt(TICK_PX))
+    ax.tick_params(axis="x", length=4, pad=4)
+    ax.set_xlabel(x_label, fontsize=pt(LABEL_PX), labelpad=4)
+    ax.grid(True, axis="both", color=pal.GRID, lw=0.9)
+    ax.set_axisbelow(True)
+    alphas = {"relief": 0.85, "dissociation": 0.6, "anaesthesia": 0.85}
+    for key in BAND_ORDER:
+        b = BANDS[key]
+        ax.axhspan(b.low_ng_ml, b.high_ng_ml, facecolor=pal.BAND_FILLS[key],
+                   edgecolor=pal.BAND_EDGES[key], hatch=pal.BAND_HATCHES[key], linewidth=0,
+                   alpha=alphas[key], zorder=0.5)
+        for edge in (b.low_ng_ml, b.high_ng_ml):
+            ax.axhline(edge, color=pal.BAND_EDGES[key], lw=1, alpha=0.7, zorder=0.6)
+    if lo_min < 0 < hi_min:
+        ax.axvline(0, color=pal.MUTED_INK, lw=1.6, ls=(0, (5, 3)), zorder=0.7)
+    fig.text(14 / fig.bbox.width, 1 - (box.top + box.height / 2) / fig.bbox.height,
+             session_words["y_label"], rotation=90, va="center", ha="left", fontsize=pt(LABEL_PX),
+             color=pal.INK)
+    _band_labels(paper, box)
+    return ax
+
+
+def _null_locator():
+    from matplotlib.ticker import NullLocator
+
+    return NullLocator()
+
+
+def _band_labels(paper, box: Box) -> None:
+    """Brackets in each band's colour and hatch to the right of the axes, with its name."""
+    from matplotlib.patches import Rectangle
+
+    band_names = strings()["session"]["bands"]
+    amap = AxisMap(box, 0, 1)
+    size = pt(LABEL_PX - 1)
+    x0 = box.right + 8
+    bars = {"relief": x0, "dissociation": x0 + 14, "anaesthesia": x0}
+    for key in BAND_ORDER:
+        b = BANDS[key]
+        y_top, y_bot = float(amap.y(b.high_ng_ml)), float(amap.y(b.low_ng_ml))
+        paper.add_patch(Rectangle((bars[key], y_top), 10, y_bot - y_top,
+                                  facecolor=pal.BAND_FILLS[key], edgecolor=pal.BAND_EDGES[key],
+                                  hatch=pal.BAND_HATCHES[key], linewidth=1.2))
+    tx = x0 + 32
+    text = {"fontsize": size, "color": pal.INK, "ha": "left"}
+    # the two overlapping bands are named at their outer ends, each with a short leader
+    y_relief = float(amap.y(BANDS["relief"].low_ng_ml))
+    paper.plot([x0 + 10, tx - 4], [y_relief - 4, y_relief + 10], color=pal.BAND_EDGES["relief"],
+               lw=1.2)
+    paper.text(tx, y_relief + 10, band_names["relief"], va="center", **text)
+    y_floaty = float(amap.y(BANDS["dissociation"].high_ng_ml))
+    paper.plot([x0 + 24, tx - 4], [y_floaty + 4, y_floaty - 12],
+               color=pal.BAND_EDGES["dissociation"], lw=1.2)
+    words = band_names["dissociation"].split(" ", 1)
+    paper.text(tx, y_floaty - 12, "\n".join(words), va="bottom", linespacing=1.05, **text)
+    y_an = float(amap.y(math.sqrt(BANDS["anaesthesia"].low_ng_ml
+                                  * BANDS["anaesthesia"].high_ng_ml)))
+    paper.text(tx, y_an, f"{band_names['anaesthesia']}\n{band_names['anaesthesia_note']}",
+               va="center", linespacing=1.05, **text)
+
+
+def y_axis_overlay(box: Box, mode: str) -> list[str]:
+    """Words (patient: 'low', 'higher') or numbers with the unit (trainee) beside the y axis."""
+    session_words = strings()["session"]
+    amap = AxisMap(box, 0, 1)
+    x = box.left - 10
+    out = []
+    if mode == "trainee":
+        for v in (1, 10, 100, 1000):
+            out.append(overlay_text(x, float(amap.y(v)), f"{v:,}", size=TICK_PX,
+                                    text_anchor="end"))
+        unit = f"{session_words['y_unit']} ({session_words['y_scale_note']})"
+        out.append(overlay_text(20, box.top - 12, unit, size=TICK_PX - 1, fill=pal.MUTED_INK,
+                                class_="kx-tl-unit"))
+    else:
+        out.append(overlay_text(x, float(amap.y(2.0)), session_words["y_low"], size=TICK_PX,
+                                text_anchor="end", fill=pal.MUTED_INK))
+        y_hi = float(amap.y(1500.0))
+        out.append(overlay_text(x, y_hi, f"{session_words['y_high']} ↑", size=TICK_PX,
+                                text_anchor="end", fill=pal.MUTED_INK))
+    return out

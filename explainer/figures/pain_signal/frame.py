@@ -1,0 +1,108 @@
+"""The pain-signal diagram's state for one moment (`DiagramFrame`, pure data): how many impulses
+have arrived, how strong the signal is, where the magnesium plugs sit and how many channels hold
+ketamine, with the words for the share blocked.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from explainer.figures.pain_signal.geometry import (
+    N_CHANNELS,
+    strength_index,
+    strings,
+)
+from explainer.models.nmda import SynapseResult
+
+if TYPE_CHECKING:
+    pass
+
+
+@dataclass(frozen=True)
+class DiagramFrame:
+    """Everything the overlay shows, for one state (pure data, cheap to build and compare)."""
+
+    mode: str
+    impulse: int
+    n_impulses: int
+    response: float            # of the latest impulse (0 before the first)
+    strength: int              # index into the strength words (-1 before the first impulse)
+    mg_out: float              # 0 = plug fully in the pore, 1 = fully out (from depolarisation)
+    fraction_blocked: float
+    n_ketamine: int            # channels holding a ketamine marker
+    ketamine: bool
+    blocked_text: str
+    animate: bool = False
+
+
+_SHARES = ((1, 10), (1, 5), (1, 4), (1, 3), (1, 2), (3, 5), (2, 3), (3, 4), (4, 5), (9, 10))
+
+
+def share_phrase(fraction: float) -> str:
+    """'about 1 in 2', 'almost all', 'very few' — the share of channels blocked, in words."""
+    words = strings()["shares"]
+    if fraction >= 0.97:
+        return words["almost_all"]
+    if fraction < 0.07:
+        return words["very_few"]
+    n, d = min(_SHARES, key=lambda nd: abs(nd[0] / nd[1] - fraction))
+    return words["about"].format(n=n, d=d)
+
+
+def _mg_out(mg_unblocked: float) -> float:
+    lo, hi = _MG_RANGE
+    return float(min(max((mg_unblocked - lo) / (hi - lo), 0.0), 1.0))
+
+
+def _mg_range() -> tuple[float, float]:
+    from explainer.models import nmda
+
+    r = nmda.simulate(0.0)
+    return float(r.mg_unblocked[0]), float(r.mg_unblocked.max())
+
+
+_MG_RANGE = _mg_range()
+"""Mg2+-free share at rest and at the 16th impulse with no ketamine: the plug's travel."""
+
+
+def diagram_frame(result: SynapseResult, impulse: int, mode: str = "patient",
+                  animate: bool = False) -> DiagramFrame:
+    """The overlay's state after `impulse` impulses (0 = none yet) of `result`."""
+    n = result.n_impulses
+    k = int(min(max(impulse, 0), n))
+    f = float(result.fraction_blocked)
+    if k == 0:
+        response, strength, unblocked = 0.0, -1, _MG_RANGE[0]
+    else:
+        response = float(result.response[k - 1])
+        strength = strength_index(response)
+        unblocked = float(result.mg_unblocked[k - 1])
+    blocked = strings()["figure"]["blocked"]
+    ketamine = result.conc_ng_ml > 0
+    if not ketamine:
+        text = blocked["none"]
+    elif mode == "trainee":
+        text = blocked["trainee"].format(percent=f"{100 * f:.0f}")
+    else:
+        text = blocked["patient"].format(share=share_phrase(f))
+    n_k = int(round(N_CHANNELS * f)) if ketamine else 0
+    if ketamine and f > 0.02:
+        n_k = max(n_k, 1)
+    return DiagramFrame(mode=mode, impulse=k, n_impulses=n, response=response,
+                        strength=strength, mg_out=_mg_out(unblocked), fraction_blocked=f,
+                        n_ketamine=n_k, ketamine=ketamine, blocked_text=text, animate=animate)
+
+
+
+
+def format_conc(conc: float) -> str:
+    """'115', '12.5', '0', '1,800' — ng/mL as shown."""
+    if conc == 0:
+        return "0"
+    if conc >= 100:
+        return f"{conc:,.0f}"
+    if conc >= 10:
+        return f"{conc:.0f}" if math.isclose(conc, round(conc)) else f"{conc:.1f}"
+    return f"{conc:.2g}"

@@ -1,0 +1,192 @@
+"""The one strings loader (explainer.content.strings) and the strict YAML reader."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from explainer import paths
+from explainer.content import ContentError, _markdown, strings
+from explainer.content._assets import DuplicateKeyError, parse_yaml, read_yaml
+
+REPO = Path(__file__).resolve().parents[1]
+ASSETS = REPO / "assets"
+
+
+@pytest.fixture
+def tree(tmp_path, monkeypatch):
+    """A throw-away assets folder holding a copy of the string tables; the loader reads it."""
+    root = tmp_path / "assets"
+    (root / "content").mkdir(parents=True)
+    shutil.copy(ASSETS / "references.yaml", root / "references.yaml")
+    shutil.copy(ASSETS / "content" / "aftercare.yaml", root / "content" / "aftercare.yaml")
+    shutil.copytree(ASSETS / "strings", root / "strings")
+    monkeypatch.setenv(paths.ASSETS_ENV_VAR, str(root))
+    strings.clear_cache()
+    yield root
+    monkeypatch.delenv(paths.ASSETS_ENV_VAR)
+    strings.clear_cache()
+
+
+def _edit(root: Path, name: str, change) -> None:
+    path = root / "strings" / "en-GB" / f"{name}.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    change(data)
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+
+
+def test_every_table_loads_and_is_checked():
+    assert set(strings.validate()) == set(strings.TABLES)
+    assert paths.strings_dir() == paths.assets_dir() / "strings" / "en-GB"
+    for name in strings.TABLES:
+        assert (paths.strings_dir() / f"{name}.yaml").is_file(), name
+
+
+def test_tables_are_parsed_once_and_frozen():
+    ui = strings.table("ui")
+    assert strings.table("ui") is ui
+    with pytest.raises(TypeError):
+        ui["app_title"] = "changed"  # type: ignore[index]
+    with pytest.raises(TypeError):
+        ui["buttons"]["next"] = "changed"  # type: ignore[index]
+    assert isinstance(ui["step_titles"], tuple)
+    assert isinstance(strings.table("site")["pages"][0]["id"], str)
+    with pytest.raises(TypeError):
+        strings.table("site")["pages"][0]["id"] = "x"  # type: ignore[index]
+
+
+def test_text_looks_up_dotted_keys():
+    assert strings.text("ui", "buttons.next") == "Next"
+    with pytest.raises(KeyError, match="buttons.nope"):
+        strings.text("ui", "buttons.nope")
+    with pytest.raises(KeyError, match="no string table"):
+        strings.table("nope")
+
+
+def test_old_readers_delegate_to_the_loader():
+    from explainer import content, pages
+    from explainer.content import clinic_text
+
+    assert content.ui() is strings.table("ui")
+    assert pages.site() is strings.table("site")
+    assert clinic_text.strings() is strings.table("clinic")
+
+
+REFUSED = [
+    ("timeline", lambda d: d.pop("education_note"), "education_note: is required but missing"),
+    ("pain_signal", lambda d: d["chart"].pop("y_label"), "chart.y_label: is required but missing"),
+    ("timeline", lambda d: d["controls"].update(protocol="Treatment for 45 minutes"),
+     "controls.protocol: contains a number but cites no"),
+    ("timeline", lambda d: d["model_note"].update(refs=["made-up2024"]), "unknown reference key"),
+    ("ui", lambda d: d["buttons"].update(next="Next 2"), "must not contain numbers"),
+    ("ui", lambda d: d["step_titles"].pop(), "step_titles: must list 9"),
+    ("site", lambda d: d.update(brand="<b>Ketamine</b>"), "raw HTML"),
+]
+
+
+@pytest.mark.parametrize(("name", "change", "message"), REFUSED,
+                         ids=[f"{n}-{m.split(':')[0]}" for n, _, m in REFUSED])
+def test_a_broken_table_is_refused_at_load_and_by_validate(tree, name, change, message):
+    _edit(tree, name, change)
+    with pytest.raises(ContentError, match=message):
+        strings.table(name)
+    with pytest.raises(ContentError, match=message):
+        strings.validate()
+
+
+def test_a_number_beside_refs_is_accepted(tree):
+    _edit(tree, "timeline", lambda d: d["controls"].update(
+        protocol="Treatment for 45 minutes", refs=["domino1982"]))
+    assert "45" in strings.table("timeline")["controls"]["protocol"]
+
+
+def test_a_second_locale_is_a_folder_chosen_in_one_place(tree, monkeypatch):
+    shutil.copytree(tree / "strings" / "en-GB", tree / "strings" / "en-US")
+    us = tree / "strings" / "en-US" / "ui.yaml"
+    us.write_text(us.read_text(encoding="utf-8").replace('next: "Next"', 'next: "Onward"'),
+                  encoding="utf-8")
+    monkeypatch.setattr(paths, "locale", lambda: "en-US")
+    strings.clear_cache()
+    assert strings.text("ui", "buttons.next") == "Onward"
+
+
+def test_model_note_is_read_from_assets_and_matches_the_docs():
+    """The page's model notes come from assets/ (an installed package has no docs/ folder);
+    they are the sections of docs/model-nmda.md the pain-signal table names."""
+    doc = (REPO / "docs" / "model-nmda.md").read_text(encoding="utf-8")
+    wanted = strings.table("pain_signal")["note"]["model_sections"]
+    kept = _markdown.sections(doc, wanted)
+    assert strings.model_note().strip() == kept.strip()
+
+
+# --- Duplicate keys: every YAML file the project loads ------------------------------------------
+
+YAML_FILES = sorted({p.resolve() for p in ASSETS.rglob("*.yaml")})
+
+
+def test_the_strict_reader_refuses_a_repeated_key():
+    with pytest.raises(DuplicateKeyError, match="duplicate key 'a' at line 3"):
+        parse_yaml("a: 1\nb: 2\na: 3\n")
+    with pytest.raises(DuplicateKeyError, match="duplicate key 'x'"):
+        parse_yaml("outer:\n  - x: 1\n    x: 2\n")
+
+
+@pytest.mark.parametrize("path", YAML_FILES, ids=lambda p: str(p.relative_to(ASSETS)))
+def test_every_yaml_file_has_no_repeated_key_and_a_repeat_is_refused(path, tmp_path):
+    read_yaml(path)  # the file as it stands reads cleanly
+    text = path.read_text(encoding="utf-8")
+    first = next(line for line in text.splitlines() if re.match(r"^[A-Za-z_][\w-]*:", line))
+    broken = tmp_path / path.name
+    key = first.split(":", 1)[0]
+    broken.write_text(f"{text.rstrip()}\n{key}: repeated\n", encoding="utf-8")
+    with pytest.raises(ContentError, match=f"duplicate key '{key}'"):
+        read_yaml(broken)
+
+
+TRANSITIONAL = {"explainer/figures/timeline.py", "explainer/figures/pain_signal.py"}
+"""Owned by the figures rewrite: their `strings()` become `content.strings.table(...)` then
+(notes/literals.md); until that lands they read the same files through assets/content links."""
+
+
+def test_every_yaml_reader_uses_the_strict_loader():
+    loose = []
+    for path in sorted((REPO / "explainer").rglob("*.py")):
+        rel = path.relative_to(REPO).as_posix()
+        text = path.read_text(encoding="utf-8")
+        if re.search(r"yaml\.(safe_load|load|full_load|unsafe_load)\(", text):
+            if rel != "explainer/content/_assets.py" and rel not in TRANSITIONAL:
+                loose.append(rel)
+    assert not loose, f"read YAML with explainer.content._assets.read_yaml: {loose}"
+
+
+def test_serve_checks_every_table_before_it_listens(tree, capsys):
+    from explainer.serving import cli
+
+    assert cli.check_strings() == 0
+    _edit(tree, "site", lambda d: d.pop("brand"))
+    strings.clear_cache()
+    assert cli.check_strings() == 2
+    err = capsys.readouterr().err
+    assert "brand: is required but missing" in err and "Traceback" not in err
+
+
+def test_the_connection_banner_takes_its_words_from_the_site_table():
+    import json
+
+    from explainer import pages
+    from explainer.serving.config import ServeOptions, build_config
+
+    words = json.loads(pages.words_json("connection"))
+    assert words == dict(strings.table("site")["connection"])
+    assert "<" not in pages.words_json("connection")
+    assert build_config(ServeOptions()).VoilaExporter.filters["site_words_json"] == \
+        "explainer.pages.words_json"
+    kx = REPO / "explainer" / "serving" / "jupyter" / "voila" / "templates" / "kx"
+    assert 'id="kx-connection-words">{{ "connection" | site_words_json' in (
+        kx / "index.html.j2").read_text(encoding="utf-8")
+    script = (kx / "static" / "connection.js").read_text(encoding="utf-8")
+    assert "kx-connection-words" in script and "The connection was lost" not in script
