@@ -18,7 +18,7 @@ import numpy as np
 import pytest
 
 from explainer.figures import pain_signal as ps_fig
-from explainer.serving.paths import notebooks_dir
+from explainer.paths import notebooks_dir
 
 BUILD_EVERY_PAGE = """
 import json, sys
