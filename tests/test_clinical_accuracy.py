@@ -280,7 +280,7 @@ def test_small_studies_are_named_with_their_numbers():
     assert "all 7 trials" in how_much
     rows = {r["key"]: r for r in tl.strings()["course"]["rows"]}
     assert "other" not in rows and "All 7 trials" in rows["pooled"]["text"]
-    assert "16 people, 6 had little" in rows["none"]["text"] and rows["none"]["people"] == [6, 16]
+    assert "16 people, 6 had little" in rows["none"]["text"] and rows["none"]["people"] == (6, 16)
 
 
 def test_day_3_to_week_1_is_attached_to_multi_day_drips():
@@ -296,9 +296,9 @@ def test_the_closest_course_row_for_each_drip_protocol_is_honest():
     rows = {r["key"]: r for r in tl.strings()["course"]["rows"]}
     closest = tl.strings()["course"]["closest"]
     for pid in ("schwartzman-2009", "sigtermans-2009"):
-        assert closest[pid] == ["crps"]
+        assert closest[pid] == ("crps",)
     assert "week 12" in rows["crps"]["text"] and "sigtermans2009" in rows["crps"]["refs"]
-    assert closest["cohen-2018-test"] == ["short"]  # one short drip: relief only while it runs
+    assert closest["cohen-2018-test"] == ("short",)  # one short drip: relief only while it runs
 
 
 # --- 8. Labels that read like a promise -----------------------------------------------------------

@@ -147,18 +147,13 @@ def test_every_yaml_file_has_no_repeated_key_and_a_repeat_is_refused(path, tmp_p
         read_yaml(broken)
 
 
-TRANSITIONAL = {"explainer/figures/timeline.py", "explainer/figures/pain_signal.py"}
-"""Owned by the figures rewrite: their `strings()` become `content.strings.table(...)` then
-(notes/literals.md); until that lands they read the same files through assets/content links."""
-
-
 def test_every_yaml_reader_uses_the_strict_loader():
     loose = []
     for path in sorted((REPO / "explainer").rglob("*.py")):
         rel = path.relative_to(REPO).as_posix()
         text = path.read_text(encoding="utf-8")
         if re.search(r"yaml\.(safe_load|load|full_load|unsafe_load)\(", text):
-            if rel != "explainer/content/_assets.py" and rel not in TRANSITIONAL:
+            if rel != "explainer/content/_assets.py":
                 loose.append(rel)
     assert not loose, f"read YAML with explainer.content._assets.read_yaml: {loose}"
 

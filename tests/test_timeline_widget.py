@@ -59,11 +59,11 @@ def cursor_values(w) -> list[int]:
 def _ref_lists(node, where="timeline.yaml"):
     if isinstance(node, Mapping):
         for k, v in node.items():
-            if k.endswith("refs") and isinstance(v, list):
+            if k.endswith("refs") and isinstance(v, (list, tuple)):
                 yield f"{where}.{k}", v
             else:
                 yield from _ref_lists(v, f"{where}.{k}")
-    elif isinstance(node, list):
+    elif isinstance(node, (list, tuple)):
         for i, v in enumerate(node):
             yield from _ref_lists(v, f"{where}[{i}]")
 
@@ -94,9 +94,9 @@ def test_course_rows_carry_their_sources():
     assert set(rows["onset"]["refs"]) == {"goldberg2010", "sigtermans2009"}
     assert set(rows["crps"]["refs"]) == {"cohen2018", "sigtermans2009", "niesters2014"}
     assert "week 12" in rows["crps"]["text"] and "no longer clear" in rows["crps"]["text"]
-    assert rows["pooled"]["refs"] == ["orhurhu2019"] and "All 7 trials" in rows["pooled"]["text"]
-    assert rows["none"]["refs"] == ["goldberg2010"] and "6 had little" in rows["none"]["text"]
-    assert rows["none"]["people"] == [6, 16] and "16 people" in rows["none"]["text"]
+    assert rows["pooled"]["refs"] == ("orhurhu2019",) and "All 7 trials" in rows["pooled"]["text"]
+    assert rows["none"]["refs"] == ("goldberg2010",) and "6 had little" in rows["none"]["text"]
+    assert rows["none"]["people"] == (6, 16) and "16 people" in rows["none"]["text"]
     assert "nice-ng193" in rows["nice"]["refs"] and "fibromyalgia" in rows["nice"]["text"]
     for row in rows.values():
         assert row["source"], row["key"]

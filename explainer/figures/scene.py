@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from explainer.figures import svg
-from explainer.serving.paths import mpl_style
+from explainer.paths import mpl_style
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure

@@ -66,7 +66,7 @@ from explainer.figures.session_layout import (
 )
 from explainer.figures.session_overlay import layer_document, session_cursor, session_static
 from explainer.figures.timeline_words import (
-    STRINGS_FILE,
+    STRINGS_TABLE,
     duration_short,
     duration_words,
     protocols,
@@ -101,7 +101,7 @@ __all__ = [
     "RELIEF",
     "SESSION_H",
     "SESSION_W",
-    "STRINGS_FILE",
+    "STRINGS_TABLE",
     "STRIP",
     "STRIP_PX",
     "STRIP_RIGHT",

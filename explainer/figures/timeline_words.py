@@ -1,5 +1,6 @@
-"""The timeline figures' words: the strings table (`assets/content/timeline.yaml`), the protocols
-shown, and times and durations in words ('1 h 30 min', '1 hour and 15 minutes').
+"""The timeline figures' words: the strings table (from the strings loader:
+`assets/strings/<locale>/timeline.yaml`), the protocols shown, and times and durations in
+words ('1 h 30 min', '1 hour and 15 minutes').
 """
 
 from __future__ import annotations
@@ -9,32 +10,31 @@ from collections.abc import Mapping
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-import yaml
-
 from explainer.content import aftercare
+from explainer.content import strings as string_tables
 from explainer.content.clinic_env import shown_protocols
 from explainer.content.protocols import Protocol
 from explainer.figures.scene import background_key
-from explainer.serving.paths import assets_dir
+from explainer.paths import assets_dir, strings_dir
 
 if TYPE_CHECKING:
     from explainer.figures.session_layout import Layout
     pass
 
 
-STRINGS_FILE = "content/timeline.yaml"
+STRINGS_TABLE = "timeline"
 
 
 def strings_key(name: str) -> str:
     """A background cache key for a timeline figure (changes when its strings change)."""
-    return background_key(name, assets_dir() / STRINGS_FILE, assets_dir() / aftercare.FILE)
+    return background_key(name, strings_dir() / f"{STRINGS_TABLE}.yaml",
+                          assets_dir() / aftercare.FILE)
 
 
-@lru_cache(maxsize=1)
 def strings() -> Mapping:
-    """Every visible string of the timeline (`assets/content/timeline.yaml`)."""
-    raw = yaml.safe_load((assets_dir() / STRINGS_FILE).read_text(encoding="utf-8"))
-    return aftercare.fill_timeline(raw)  # "home" phases take the one after-care block
+    """Every visible string of the timeline, from the one strings loader (the "home" phases
+    already carry the after-care block)."""
+    return string_tables.table(STRINGS_TABLE)
 
 
 @lru_cache(maxsize=1)

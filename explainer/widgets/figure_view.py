@@ -3,6 +3,13 @@
 The background is sent to the browser once; an update replaces only the small SVG overlay and
 the description text. The description is the figure's text alternative: the page template
 marks it as a polite live region so screen readers announce changes.
+
+    view = FigureView(scene, "The pain signal")
+    view.show(overlay_elements, "<p>…</p>")     # the moving parts and their words
+    view.add_layer(cursor_layer, under_overlay=True)   # another overlay on the same stack
+    view.set_control(slider)                    # a control between the picture and its words
+
+Other widgets add layers and controls through these methods, never by rearranging `children`.
 """
 
 from __future__ import annotations
@@ -12,28 +19,46 @@ import ipywidgets as widgets
 from explainer.figures.scene import Scene
 
 
+def overlay_layer(*classes: str) -> widgets.HTML:
+    """An empty overlay layer (class kx-figure-overlay plus `classes`) for `add_layer`."""
+    layer = widgets.HTML("")
+    for name in ("kx-figure-overlay", *classes):
+        layer.add_class(name)
+    return layer
+
+
 class FigureView(widgets.VBox):
-    """Stacks `scene`'s background and overlay in one box, with a describer underneath."""
+    """Stacks `scene`'s background and overlay in one box, with a describer underneath.
+
+    Named parts: background (Image), overlay (HTML), stack (the box holding them and any added
+    layers), control (the widget set by `set_control`, or None), describer (HTML)."""
 
     def __init__(self, scene: Scene, label: str, **kwargs):
         self.scene = scene
         self.background = widgets.Image(value=scene.background_png(), format="png")
         self.background.add_class("kx-figure-background")
-        self.overlay = widgets.HTML("")
-        self.overlay.add_class("kx-figure-overlay")
-        stack = widgets.Box([self.background, self.overlay])
-        stack.add_class("kx-figure")
+        self.overlay = overlay_layer()
+        self.stack = widgets.Box([self.background, self.overlay])
+        self.stack.add_class("kx-figure")
         self.describer = widgets.HTML("")
         self.describer.add_class("kx-describer")
         self.label = label
-        super().__init__([stack, self.describer], **kwargs)
+        self.control: widgets.Widget | None = None
+        super().__init__([self.stack, self.describer], **kwargs)
         self.add_class("kx-figure-view")
 
     def show(self, overlay_elements: list[str], description_html: str) -> None:
         """Replace the moving parts and the words that describe them (skips unchanged values)."""
-        svg_text = self.scene.svg(overlay_elements, self.label)
+        self.show_overlay(self.scene.svg(overlay_elements, self.label))
+        self.show_description(description_html)
+
+    def show_overlay(self, svg_text: str) -> None:
+        """Set the main overlay's SVG document (skipped if unchanged)."""
         if svg_text != self.overlay.value:
             self.overlay.value = svg_text
+
+    def show_description(self, description_html: str) -> None:
+        """Set the live description (skipped if unchanged)."""
         if description_html != self.describer.value:
             self.describer.value = description_html
 
@@ -42,3 +67,18 @@ class FigureView(widgets.VBox):
         if scene is not self.scene:
             self.scene = scene
             self.background.value = scene.background_png()
+
+    def add_layer(self, layer: widgets.Widget, *, under_overlay: bool = False) -> None:
+        """Put another overlay layer on the stack: on top of everything, or (`under_overlay`)
+        between the background and the main overlay."""
+        parts = list(self.stack.children)
+        parts.insert(1 if under_overlay else len(parts), layer)
+        self.stack.children = tuple(parts)
+
+    def set_control(self, control: widgets.Widget | None) -> widgets.Widget | None:
+        """Show `control` between the picture and its description (None removes it); returns
+        the control it replaces, which the caller may close."""
+        old, self.control = self.control, control
+        middle = () if control is None else (control,)
+        self.children = (self.stack, *middle, self.describer)
+        return old

@@ -29,17 +29,18 @@ LINK_SECONDS = 120.0
 """How long the fallback link (holding the PDF) stays on the page."""
 
 
-def _s() -> dict:
+def handout_strings() -> dict:
+    """The handout button's words (`assets/content/clinic.yaml`, `handout`)."""
     return clinic_text.strings()["handout"]
 
 
 def download_link_html(pdf: bytes) -> str:
     """A link that downloads ``pdf``; a11y.js clicks it once when it appears."""
-    s = _s()
+    words = handout_strings()
     href = "data:application/pdf;base64," + base64.b64encode(pdf).decode("ascii")
-    return (f'<p class="kx-handout-ready" role="status">{escape(s["ready"])} '
-            f'<a class="kx-download" data-kx-auto="1" download="{escape(s["filename"])}" '
-            f'href="{href}">{escape(s["link"])}</a></p>')
+    return (f'<p class="kx-handout-ready" role="status">{escape(words["ready"])} '
+            f'<a class="kx-download" data-kx-auto="1" download="{escape(words["filename"])}" '
+            f'href="{href}">{escape(words["link"])}</a></p>')
 
 
 class HandoutWidget(widgets.VBox):
@@ -49,20 +50,21 @@ class HandoutWidget(widgets.VBox):
     bytes (for the benchmark), never its content."""
 
     def __init__(self, timeline, plan_state, **kwargs):
-        s = _s()
+        words = handout_strings()
         self.timeline = timeline
         self.plan_state = plan_state
         self.error = error_message()
         safe = CallbackGuard(self.error)
-        self.name_input = widgets.Text(description=s["name"], placeholder=s["name_placeholder"],
+        self.name_input = widgets.Text(description=words["name"],
+                                       placeholder=words["name_placeholder"],
                                        style={"description_width": "initial"})
         self.name_input.add_class("kx-handout-name")
-        self.button = widgets.Button(description=s["button"], tooltip=s["tooltip"],
+        self.button = widgets.Button(description=words["button"], tooltip=words["tooltip"],
                                      icon="", layout=widgets.Layout(width="auto"))
         self.button.add_class("kx-handout-button")
         self.link = widgets.HTML("")
         self.link.add_class("kx-handout-link")
-        note = widgets.HTML(f'<p class="kx-muted">{escape(s["name_note"])}</p>')
+        note = widgets.HTML(f'<p class="kx-muted">{escape(words["name_note"])}</p>')
         self.last_size = 0
         self._clear_handle: asyncio.TimerHandle | None = None
         super().__init__([self.name_input, note, self.button, self.link, self.error], **kwargs)
@@ -82,11 +84,12 @@ class HandoutWidget(widgets.VBox):
 
         name = self.name_input.value
         self.name_input.value = ""  # the name lives on only inside the PDF
-        self.link.value = f'<p role="status">{escape(_s()["making"])}</p>'
+        self.link.value = f'<p role="status">{escape(handout_strings()["making"])}</p>'
         try:
             pdf = build_handout(self.request(name or None))
         except Exception:
-            self.link.value = f'<p class="kx-note" role="alert">{escape(_s()["failed"])}</p>'
+            failed = escape(handout_strings()["failed"])
+            self.link.value = f'<p class="kx-note" role="alert">{failed}</p>'
             raise
         finally:
             del name

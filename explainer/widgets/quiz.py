@@ -163,10 +163,10 @@ class QuizView(widgets.VBox):
         self._show_score()
 
     def _show_score(self) -> None:
-        t = self.tally
-        if t.finished:
-            text = f"Finished: {t.correct} of {t.total} correct."
+        tally = self.tally
+        if tally.finished:
+            text = f"Finished: {tally.correct} of {tally.total} correct."
         else:
-            text = (f"Score so far: {t.correct} correct out of {t.answered} answered "
-                    f"({t.total} in all).")
+            text = (f"Score so far: {tally.correct} correct out of {tally.answered} answered "
+                    f"({tally.total} in all).")
         self.score.value = f'<p class="kx-quiz-score-text">{escape(text)}</p>'

@@ -5,49 +5,48 @@
     w.next_button.click(); state.step                   # 4
     page()                                              # the whole notebook page (reads ?step=…)
 
-Start-up builds only the step on screen: each step's view (its passages, prediction prompts and
-embedded widget) is built the first time the step is shown and then kept, so moving back and
-forth, or switching view, updates the page in place. The passages' HTML is cached per
-(step, mode). The embedded widgets (the NMDA diagram in step 3, the treatment timeline in
-step 5) are built only when their step is first shown, and stay hidden until the step's first
-guess is made or skipped; `page()` imports their modules in a background thread a couple of
-seconds after the page is up (`prefetch`), so that first showing only builds them. Every
-callback runs under one `CallbackGuard` (the `safe_callback` of a widget tree): a failure shows
-a short message in place and is logged.
+Start-up builds only the step on screen: each step's view (`step_view.StepView`: its passages,
+prediction prompts and embedded widgets) is built the first time the step is shown and then
+kept, so moving back and forth, or switching view, updates the page in place. The passages'
+HTML is cached per (step, mode) (`walkthrough_text`). The embedded widgets (`EMBEDS`: the NMDA
+diagram in step 3, the treatment timeline in step 5) are built only when their step is first
+shown, and stay hidden until the step's first guess is made or skipped; `page()` imports their
+modules in a background thread a couple of seconds after the page is up (`prefetch`), so that
+first showing only builds them. Every callback runs under one `CallbackGuard` (shared by the
+widget tree): a failure shows a short message in place and is logged.
 """
 
 from __future__ import annotations
 
 import importlib
-import logging
 import threading
 from html import escape
-from typing import NamedTuple
 
 import ipywidgets as widgets
 import traitlets
 
 from explainer import content, pages
-from explainer.widgets.audience import PATIENT, TRAINEE, Mode, mode_switch
+from explainer.widgets.audience import PATIENT, Mode, mode_switch
 from explainer.widgets.deeplink import DeepLink, parse_deep_link, read_query_string
-from explainer.widgets.prediction import PredictionPrompt
 from explainer.widgets.safety import CallbackGuard, error_message
+from explainer.widgets.scaffold import show_page
+from explainer.widgets.step_view import EMBEDS, Embed, StepView
+from explainer.widgets.walkthrough_state import FIRST_STEP, LAST_STEP, WalkthroughState
 from explainer.widgets.walkthrough_text import (
     announce_text,
     glossary_html,
     glossary_options,
     heading_html,
     note_html,
-    s,
-    step_html,
     step_options,
+    ui_text,
 )
 
 __all__ = [
     "EMBEDS",
-    "Embed",
     "FIRST_STEP",
     "LAST_STEP",
+    "Embed",
     "StepView",
     "Walkthrough",
     "WalkthroughState",
@@ -55,201 +54,6 @@ __all__ = [
     "page",
     "prefetch",
 ]
-
-FIRST_STEP, LAST_STEP = content.STEPS[0], content.STEPS[-1]
-
-
-
-class Embed(NamedTuple):
-    """A widget a step embeds: ``module.name(mode=…)``. ``follows_mode``: its ``mode`` trait
-    follows the walkthrough's (else it stays in patient mode)."""
-
-    module: str
-    name: str
-    follows_mode: bool = True
-
-
-EMBEDS: dict[int, tuple[tuple, ...]] = {
-    3: (Embed("explainer.widgets.pain_signal", "PainSignalWidget"),
-        # "A simplified picture"; in trainee view it holds the model notes that the
-        # diagram's numbers refer to ("see the model notes below").
-        Embed("explainer.widgets.pain_signal", "ModelNote")),
-    5: (Embed("explainer.widgets.timeline", "TimelineWidget"),),
-    8: (Embed("explainer.widgets.plan", "ClinicPanel", follows_mode=False),),  # issue 12
-}
-"""Step -> the widgets it embeds (`Embed`s or plain (module, class) pairs), imported and built
-on the step's first showing. Each takes ``mode=`` and has a ``mode`` trait. A module that is
-missing (or a widget that fails to build) is left out: the step then shows its text only."""
-
-_log = logging.getLogger("explainer")
-
-
-# --- State ---------------------------------------------------------------------------------------
-
-
-class WalkthroughState(traitlets.HasTraits):
-    """Where the walkthrough is: `step` (1–9), `mode` (patient / trainee), `large_text`."""
-
-    step = traitlets.Int(FIRST_STEP, help="The step on screen, 1–9")
-    mode = Mode(PATIENT)
-    large_text = traitlets.Bool(False, help="Larger text for the whole walkthrough")
-    shown_steps = traitlets.Tuple(tuple(content.STEPS),
-                                  help="The steps offered (a clinic's [show] steps; issue 12)")
-
-    @traitlets.validate("step")
-    def _check_step(self, proposal):
-        value = proposal["value"]
-        if isinstance(value, bool) or value not in content.STEPS:
-            raise traitlets.TraitError(
-                f"step must be a whole number from {FIRST_STEP} to {LAST_STEP}; got {value!r}")
-        return value
-
-    @property
-    def is_first(self) -> bool:
-        return self.step <= min(self.shown_steps)
-
-    @property
-    def is_last(self) -> bool:
-        return self.step >= max(self.shown_steps)
-
-    def next(self) -> None:
-        """One (shown) step on; stays on the last step."""
-        later = [s for s in self.shown_steps if s > self.step]
-        if later:
-            self.step = later[0]
-
-    def back(self) -> None:
-        """One (shown) step back; stays on the first step."""
-        earlier = [s for s in self.shown_steps if s < self.step]
-        if earlier:
-            self.step = earlier[-1]
-
-    def go(self, step: int) -> None:
-        """Jump to a step (1–9); `TraitError` for any other value."""
-        self.step = step
-
-
-# --- One step ------------------------------------------------------------------------------------
-
-
-def _build_embeds(step: int, mode: str) -> list[tuple[widgets.Widget, bool]]:
-    """The step's embedded widgets, imported and built now (missing ones are left out), each
-    with whether its mode follows the walkthrough's."""
-    built = []
-    for spec in EMBEDS.get(step, ()):
-        module_name, class_name, follows = Embed(*spec)
-        try:
-            cls = getattr(importlib.import_module(module_name), class_name)
-        except (ImportError, AttributeError):
-            _log.info("step %s: %s.%s is not available; showing text only",
-                      step, module_name, class_name)
-            continue
-        except Exception:  # noqa: BLE001  (a module with an error must not break the step)
-            _log.exception("step %s: could not import %s", step, module_name)
-            continue
-        try:
-            built.append((cls(mode=mode if follows else PATIENT), follows))
-        except Exception:  # noqa: BLE001  (a missing picture must not break the step)
-            _log.exception("step %s: could not build %s.%s", step, module_name, class_name)
-    return built
-
-
-class StepView(widgets.VBox):
-    """One step: its passages, its prediction prompts (one after another) and, once the first
-    guess is made or skipped, its embedded widgets. `mode` re-renders it in place.
-
-    Named parts: `passages` (HTML), `prompts` (all of the step's PredictionPrompts, in file
-    order; those not in this view are hidden), `skip_button`, `embeds` (built widgets),
-    `embed_box`; `revealed` says whether the embedded widgets are shown.
-    """
-
-    mode = Mode(PATIENT)
-    revealed = traitlets.Bool(False)
-
-    def __init__(self, step: int, mode: str = PATIENT, guard: CallbackGuard | None = None,
-                 **kwargs):
-        self.step = step
-        self._safe = guard if guard is not None else CallbackGuard()
-        self.passages = widgets.HTML(step_html(step, mode))
-        self.passages.add_class("kx-wt-passages-view")
-        self.prompts = [PredictionPrompt(p, mode=mode, guard=self._safe)
-                        for p in content.predictions(step, TRAINEE)]
-        prompt_box = widgets.VBox(self.prompts)
-        prompt_box.add_class("kx-wt-prompts")
-        built = _build_embeds(step, mode)
-        self.embeds = [w for w, _ in built]
-        followers = [w for w, follows in built if follows and w.has_trait("mode")]
-        self._links = [traitlets.dlink((self, "mode"), (w, "mode"))
-                       for w in [*self.prompts, *followers]]
-        self.skip_button = widgets.Button(description=s("walkthrough.skip"),
-                                          tooltip=s("walkthrough.skip_tooltip"),
-                                          layout=widgets.Layout(width="auto"))
-        self.skip_button.add_class("kx-wt-skip")
-        self.skip_button.on_click(self._safe(lambda _b: self.skip()))
-        label = widgets.HTML(f'<p class="kx-wt-embed-label">'
-                             f'{escape(s("walkthrough.widget_label"))}</p>')
-        self.embed_box = widgets.VBox([label, *self.embeds] if self.embeds else [],
-                                      layout=widgets.Layout(display="none"))
-        self.embed_box.add_class("kx-wt-embed")
-        # Guess first, then read, then the picture (under the text).
-        children: list[widgets.Widget] = []
-        if self.prompts:
-            children.append(prompt_box)
-            if self.embeds:
-                children.append(self.skip_button)
-        children.append(self.passages)
-        if self.embeds:
-            children.append(self.embed_box)
-        super().__init__(children, **kwargs)
-        self.add_class("kx-wt-step-view")
-        self.add_class(f"kx-wt-step-{step}")
-        self.mode = mode
-        for prompt in self.prompts:
-            prompt.observe(self._safe(self._on_choice), names="choice")
-        self.observe(self._safe(self._on_mode), names="mode")
-        self.observe(self._safe(self._on_revealed), names="revealed")
-        self._update_prompts()
-        self._on_revealed()
-
-    def visible_prompts(self) -> list[PredictionPrompt]:
-        """The prompts of this view (patient: the patient ones; trainee: all), in order."""
-        return [p for p in self.prompts if p.prediction.visible_to(self.mode)]
-
-    def skip(self) -> None:
-        """Show the embedded widgets without a guess."""
-        self.revealed = True
-
-    def _on_choice(self, change) -> None:
-        if change["new"] is not None and self.embeds:
-            self.revealed = True
-        self._update_prompts()
-
-    def _on_mode(self, change) -> None:
-        html = step_html(self.step, self.mode)
-        if html != self.passages.value:
-            self.passages.value = html
-        self._update_prompts()
-
-    def _on_revealed(self, change=None) -> None:
-        self.embed_box.layout.display = None if self.revealed else "none"
-        self.skip_button.layout.display = "none" if self.revealed else None
-
-    def _update_prompts(self) -> None:
-        """Show the first prompt, and each further one once the one before it is answered.
-        With no prompt to answer in this view, the embedded widgets are simply shown."""
-        if self.embeds and not self.visible_prompts():
-            self.revealed = True
-        shown = set()
-        previous_answered = True
-        for prompt in self.visible_prompts():
-            if not previous_answered:
-                break
-            shown.add(id(prompt))
-            previous_answered = prompt.answered
-        for prompt in self.prompts:
-            display = None if id(prompt) in shown else "none"
-            if prompt.layout.display != display:
-                prompt.layout.display = display
 
 
 # --- The walkthrough -----------------------------------------------------------------------------
@@ -292,13 +96,13 @@ class Walkthrough(widgets.VBox):
         self.step_list = widgets.Dropdown(
             options=[o for o in step_options() if o[1] in st.shown_steps], value=st.step,
             description=content.ui("step_menu_title"),
-            tooltip=s("walkthrough.steps_tooltip"),
+            tooltip=ui_text("walkthrough.steps_tooltip"),
             style={"description_width": "initial"})
         self.step_list.add_class("kx-wt-steps")
         self.mode_buttons = mode_switch(st.mode)
         self.large_text_button = widgets.ToggleButton(
-            value=st.large_text, description=s("walkthrough.larger_text"),
-            tooltip=s("walkthrough.larger_text_tooltip"))
+            value=st.large_text, description=ui_text("walkthrough.larger_text"),
+            tooltip=ui_text("walkthrough.larger_text_tooltip"))
         self.large_text_button.add_class("kx-wt-large-toggle")
         view_controls = widgets.Box([self.mode_buttons, self.large_text_button])
         view_controls.add_class("kx-wt-view-controls")
@@ -320,8 +124,8 @@ class Walkthrough(widgets.VBox):
         self.step_box.add_class("kx-wt-step")
 
         self.glossary_picker = widgets.Dropdown(
-            options=glossary_options(), value="", description=s("walkthrough.glossary_label"),
-            tooltip=s("walkthrough.glossary_tooltip"),
+            options=glossary_options(), value="", description=ui_text("walkthrough.glossary_label"),
+            tooltip=ui_text("walkthrough.glossary_tooltip"),
             style={"description_width": "initial"})
         self.glossary_picker.add_class("kx-wt-glossary-picker")
         self.definition = widgets.HTML("")
@@ -365,7 +169,8 @@ class Walkthrough(widgets.VBox):
     def view(self, step: int) -> StepView:
         """The step's view, built (and its embedded widgets with it) on first use."""
         if step not in self.views:
-            view = StepView(step, mode=self.state.mode, guard=self.guard)
+            view = StepView(step, mode=self.state.mode, guard=self.guard,
+                            embeds=EMBEDS.get(step, ()))
             view._kx_mode_link = traitlets.dlink((self.state, "mode"), (view, "mode"))
             self.views[step] = view
         return self.views[step]
@@ -375,15 +180,12 @@ class Walkthrough(widgets.VBox):
         self.step_box.children = (self.view(st.step),)
         self.heading.value = heading_html(st.step)
         self.live.value = f"<p>{escape(announce_text(st.step))}</p>"
-        titles = content.step_titles()
         self.back_button.disabled = st.is_first
         self.next_button.disabled = st.is_last
-        before = [n for n in st.shown_steps if n < st.step]
-        after = [n for n in st.shown_steps if n > st.step]
-        self.back_button.tooltip = ("" if st.is_first else
-                                    s("walkthrough.back_tooltip", title=titles[before[-1] - 1]))
-        self.next_button.tooltip = (s("walkthrough.last_step") if st.is_last else
-                                    s("walkthrough.next_tooltip", title=titles[after[0] - 1]))
+        self.back_button.tooltip = ("" if st.is_first else ui_text(
+            "walkthrough.back_tooltip", title=content.step_title(st.previous_step)))
+        self.next_button.tooltip = (ui_text("walkthrough.last_step") if st.is_last else ui_text(
+            "walkthrough.next_tooltip", title=content.step_title(st.next_step)))
 
     def _on_step(self, change) -> None:
         if self.note.layout.display != "none":  # the link's note has done its job
@@ -422,11 +224,8 @@ def from_link(link: DeepLink | str | None = None) -> Walkthrough:
 
 def page(query: str | None = None) -> None:
     """The whole walkthrough page: header, then the walkthrough (its footer included)."""
-    from IPython.display import display
-
-    pages.show(pages.header_html("walkthrough"),
-               f'<h1 class="kx-visually-hidden">{escape(s("walkthrough.page_title"))}</h1>')
-    display(from_link(query))
+    title = f'<h1 class="kx-visually-hidden">{escape(ui_text("walkthrough.page_title"))}</h1>'
+    show_page("walkthrough", title, from_link(query), footer=False)
     prefetch()
 
 

@@ -28,16 +28,16 @@ __all__ = [
     "glossary_options",
     "heading_html",
     "note_html",
-    "s",
     "sources_html",
     "step_html",
     "step_options",
+    "ui_text",
 ]
 
 TOTAL_STEPS = len(content.STEPS)
 
 
-def s(key: str, **fields) -> str:
+def ui_text(key: str, **fields) -> str:
     """A walkthrough interface string (``ui.yaml``), with its placeholders filled in."""
     text = content.ui(key)
     return text.format(**fields) if fields else text
@@ -45,17 +45,18 @@ def s(key: str, **fields) -> str:
 
 def step_options() -> list[tuple[str, int]]:
     """The step list's (label, step) pairs: "3. What ketamine does"."""
-    return [(s("walkthrough.step_option", number=n, title=title), n)
+    return [(ui_text("walkthrough.step_option", number=n, title=title), n)
             for n, title in zip(content.STEPS, content.step_titles(), strict=True)]
 
 
 def counter_text(step: int) -> str:
-    return s("step_counter", current=step, total=TOTAL_STEPS)
+    return ui_text("step_counter", current=step, total=TOTAL_STEPS)
 
 
 def announce_text(step: int) -> str:
     """What a screen reader hears after a step change: "Step 3 of 9: What ketamine does"."""
-    return s("walkthrough.announce", counter=counter_text(step), title=content.step_title(step))
+    return ui_text("walkthrough.announce", counter=counter_text(step),
+                   title=content.step_title(step))
 
 
 @lru_cache(maxsize=len(content.STEPS))
@@ -89,7 +90,7 @@ def step_html(step: int, mode: str = PATIENT) -> str:
     parts = []
     for p in content.passages(mode, step=step):
         trainee_only = p.audience == TRAINEE
-        tag = (f'<p class="kx-wt-tag">{escape(s("walkthrough.trainee_tag"))}</p>'
+        tag = (f'<p class="kx-wt-tag">{escape(ui_text("walkthrough.trainee_tag"))}</p>'
                if trainee_only else "")
         sources = sources_html(p.refs) if mode == TRAINEE else ""
         figures = "".join(icon_array.html(a) for a in icon_arrays.after(p.id))  # numbers as people
@@ -102,7 +103,7 @@ def step_html(step: int, mode: str = PATIENT) -> str:
 def glossary_options() -> list[tuple[str, str]]:
     """The word list, alphabetical, after a "Choose a word" entry whose value is ""."""
     terms = sorted(content.glossary(), key=lambda g: g.term.casefold())
-    return [(s("walkthrough.glossary_placeholder"), "")] + [(g.term, g.id) for g in terms]
+    return [(ui_text("walkthrough.glossary_placeholder"), "")] + [(g.term, g.id) for g in terms]
 
 
 @lru_cache(maxsize=128)
@@ -126,14 +127,14 @@ def feedback_html(prediction: content.Prediction, choice_id: str | None,
         return ""
     right = prediction.is_correct(choice_id)
     verdict = content.ui("prediction.correct" if right else "prediction.incorrect")
-    answer = "" if right else (
-        f' {escape(s("walkthrough.prediction_answer", answer=prediction.correct_choice.text))}')
+    answer = "" if right else " " + escape(
+        ui_text("walkthrough.prediction_answer", answer=prediction.correct_choice.text))
     cls = "kx-wt-right" if right else "kx-wt-wrong"
     sources = sources_html(prediction.refs) if mode == TRAINEE else ""
+    guess = escape(ui_text("walkthrough.prediction_choice", choice=chosen.text))
     return (
         f'<div class="kx-wt-feedback-body {cls}">'
-        f'<p class="kx-wt-guess">{escape(s("walkthrough.prediction_choice", choice=chosen.text))}'
-        f'</p><p><strong>{escape(verdict)}</strong>{answer}</p>'
+        f'<p class="kx-wt-guess">{guess}</p><p><strong>{escape(verdict)}</strong>{answer}</p>'
         f"<p>{escape(prediction.explanation)}</p>{sources}</div>"
     )
 
@@ -146,7 +147,7 @@ def note_html(codes: Iterable[str]) -> str:
         return ""
     if "query" in known:
         known = ["query"]
-    lines = "".join(f"<p>{escape(s(f'walkthrough.notes.{c}'))}</p>" for c in known)
+    lines = "".join(f"<p>{escape(ui_text(f'walkthrough.notes.{c}'))}</p>" for c in known)
     return f'<div class="kx-note kx-wt-link-note">{lines}</div>'
 
 

@@ -51,11 +51,12 @@ from explainer.figures.pain_signal.geometry import (
     LABEL_PT,
     N_CHANNELS,
     OVERLAY_PX,
-    STRINGS_FILE,
+    STRINGS_TABLE,
     WORD_BOX_W,
     Geometry,
     strength_index,
     strings,
+    strings_file,
 )
 from explainer.figures.pain_signal.overlay import FONT, diagram_overlay
 
@@ -79,7 +80,8 @@ __all__ = [
     "OVERLAY_PX",
     "RESPONSE_CHART_H",
     "RESPONSE_CHART_W",
-    "STRINGS_FILE",
+    "STRINGS_TABLE",
+    "strings_file",
     "W",
     "WORD_BOX_W",
     "chart_frame",

@@ -16,13 +16,12 @@ from explainer.figures.pain_signal.geometry import (
     DIAGRAM_W,
     GEOMETRY,
     LABEL_PT,
-    STRINGS_FILE,
     strings,
+    strings_file,
     tube_y,
     word_centres,
 )
 from explainer.figures.scene import Scene, background_key
-from explainer.serving.paths import assets_dir
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -205,6 +204,6 @@ def diagram_scene(width_px: int = DIAGRAM_W, height_px: int = DIAGRAM_H) -> Scen
     if (width_px, height_px) != (DIAGRAM_W, DIAGRAM_H):
         raise ValueError(f"the diagram is laid out for {DIAGRAM_W} × {DIAGRAM_H} px")
     scene = Scene(_diagram_figure, (DIAGRAM_W, DIAGRAM_H),
-                  background_key("pain-diagram", assets_dir() / STRINGS_FILE))
+                  background_key("pain-diagram", strings_file()))
     scene.background_png()
     return scene

@@ -12,12 +12,11 @@ from explainer.figures import palette as pal
 from explainer.figures import svg
 from explainer.figures.geometry import new_figure
 from explainer.figures.pain_signal.geometry import (
-    STRINGS_FILE,
     strings,
+    strings_file,
 )
 from explainer.figures.scene import Scene, background_key
 from explainer.models.nmda import SynapseResult
-from explainer.serving.paths import assets_dir
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -85,7 +84,7 @@ def chart_scene() -> tuple[Scene, ChartGeometry]:
     """The chart's axes (from the cache, or drawn once per process) and the map from data to
     overlay pixels."""
     scene = Scene(_chart_figure, (RESPONSE_CHART_W, RESPONSE_CHART_H),
-                  background_key("pain-chart", assets_dir() / STRINGS_FILE))
+                  background_key("pain-chart", strings_file()))
     scene.background_png()
     return scene, chart_geometry()
 

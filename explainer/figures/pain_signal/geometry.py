@@ -1,30 +1,35 @@
 """Where the pain-signal diagram's parts sit (layout pixels), its sizes, its strings table
-(`assets/content/pain_signal.yaml`) and the signal bar's scale (response to height, strength words).
+(from the strings loader: `assets/strings/<locale>/pain_signal.yaml`) and the signal bar's
+scale (response to height, strength words).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import lru_cache
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
-import yaml
 
-from explainer.serving.paths import assets_dir
+from explainer.content import strings as string_tables
+from explainer.paths import strings_dir
 
 if TYPE_CHECKING:
     pass
 
 
-STRINGS_FILE = "content/pain_signal.yaml"
+STRINGS_TABLE = "pain_signal"
 
 
-@lru_cache(maxsize=1)
 def strings() -> Mapping:
-    """Every visible string of the diagram and its widget (`assets/content/pain_signal.yaml`)."""
-    return yaml.safe_load((assets_dir() / STRINGS_FILE).read_text(encoding="utf-8"))
+    """Every visible string of the diagram and its widget, from the one strings loader."""
+    return string_tables.table(STRINGS_TABLE)
+
+
+def strings_file() -> Path:
+    """The file behind :func:`strings` (a background's cache key changes when it changes)."""
+    return strings_dir() / f"{STRINGS_TABLE}.yaml"
 
 
 

@@ -1,0 +1,50 @@
+"""'This is a simplified picture': the note under the NMDA diagram, with the model notes.
+
+    ModelNote(mode="trainee")      # the note; in trainee mode also the model's own notes
+    model_notes_html()             # the model notes' sections the strings file names, as HTML
+
+The notes are `assets/strings/<locale>/model_note.md` (the one strings loader), so an installed
+package needs no `docs/` folder.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from html import escape
+
+import ipywidgets as widgets
+
+from explainer import pages
+from explainer.content import _markdown
+from explainer.content import strings as string_tables
+from explainer.widgets.audience import PATIENT, TRAINEE, Mode
+from explainer.widgets.pain_signal.state import strings
+
+
+@lru_cache(maxsize=1)
+def model_notes_html() -> str:
+    """The sections of the model notes named in the strings file (`note.model_sections`), as
+    safe HTML."""
+    wanted = strings()["note"]["model_sections"]
+    return pages.markdown_html(_markdown.sections(string_tables.model_note(), wanted))
+
+
+class ModelNote(widgets.HTML):
+    """'This is a simplified picture' (kx-note); in trainee mode it also holds the model notes."""
+
+    mode = Mode(PATIENT)
+
+    def __init__(self, mode: str = PATIENT, **kwargs):
+        super().__init__(**kwargs)
+        self.add_class("kx-model-note")
+        self.observe(lambda change: self._update(), names="mode")
+        self.mode = mode
+        self._update()
+
+    def _update(self) -> None:
+        note = strings()["note"]
+        html = f'<div class="kx-note"><p>{escape(note["patient"])}</p>'
+        if self.mode == TRAINEE:
+            html += (f'<details open><summary>{escape(note["trainee_summary"])}</summary>'
+                     f"{model_notes_html()}</details>")
+        self.value = html + "</div>"

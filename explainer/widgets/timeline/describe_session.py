@@ -1,0 +1,136 @@
+"""The session describer: "A treatment day" in words, at the time cursor.
+
+    describe_session(curve, 90)          # 'At 1 h 30 min, the level in the blood is in the …'
+                                         # (where the level is, what happens, when it eases)
+    describe_session(curve, 90, "trainee")   # … plus the regimen and the model's numbers
+    cursor_label(curve, 90, "patient")   # 'relief-linked + “floaty”' (beside the cursor)
+
+`curve` is a `SessionCurve` (one protocol's session, simulated once); words come from
+`assets/content/timeline.yaml`, numbers are formatted by `explainer.formatting`.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from explainer import formatting as fmt
+from explainer.figures import timeline as timeline_fig
+from explainer.models import pk
+from explainer.models.bands import band_key
+from explainer.widgets.audience import PATIENT, TRAINEE
+from explainer.widgets.timeline.state import strings
+
+
+def level_words(conc: float, short: bool = False) -> str:
+    """The level in words (`level_words`, or `level_short` beside the cursor)."""
+    return strings()["level_short" if short else "level_words"][band_key(conc)]
+
+
+def cursor_label(curve: timeline_fig.SessionCurve, t_min: float, mode: str) -> str:
+    """The level beside the time cursor: words (patient) or ng/mL (trainee)."""
+    level = curve.level_at(t_min)
+    if mode == TRAINEE:
+        return f"{fmt.level_text(level)} ng/mL"
+    return level_words(level, short=True)
+
+
+def session_sentences(curve: timeline_fig.SessionCurve, t_min: float) -> list[str]:
+    """The patient sentences (also the first part of the trainee describer)."""
+    session = strings()["session"]
+    describer = session["describer"]
+    level = curve.level_at(t_min)
+    when = timeline_fig.short_time(t_min, curve.layout)
+    out: list[str] = []
+    if t_min < 0:
+        out.append(describer["before"])
+    elif level <= 0:
+        out.append(describer["none_yet"].format(time=when))
+    else:
+        out.append(describer["at"].format(time=when, level=level_words(level)))
+    phase = curve.phase_at(t_min)
+    if phase is not None:
+        out.append(phase.now)
+    if curve.in_checks(t_min) and (phase is None or phase.key not in ("arrive",)):
+        out.append(curve.checks.now)
+    if curve.feeling(t_min):
+        feel = session["feel"]
+        out.append(feel["now_drip"] if curve.protocol.route == "intravenous" else feel["now_dose"])
+    out += _eases_sentences(curve)
+    return out
+
+
+def _eases_sentences(curve: timeline_fig.SessionCurve) -> list[str]:
+    eases = strings()["session"]["eases"]
+    iv = curve.protocol.route == "intravenous"
+    out: list[str] = []
+    if curve.below_floaty_after_min is not None:
+        after = fmt.duration_words(curve.below_floaty_after_min, strings()["time"]["long"])
+        out.append((eases["drip"] if iv else eases["dose"]).format(after=after))
+    elif not curve.feel_spans:
+        out.append(eases["never_floaty"] if curve.c_peak >= timeline_fig.RELIEF
+                   else eases["never_relief"])
+    if not iv and curve.protocol.route in ("oral", "sublingual"):
+        out.append(eases["norketamine"])
+    return out
+
+
+def regimen_text(curve: timeline_fig.SessionCurve) -> str:
+    """The session's doses at the curve's weight, as the trainee reads them."""
+    templates = strings()["session"]["trainee"]
+    layouts = timeline_fig.LAYOUTS
+    protocol = curve.protocol
+    parts = []
+    for dose in protocol.regimen(curve.weight_kg):
+        if isinstance(dose, pk.Infusion):
+            axis = layouts["days"] if dose.duration_min >= 1440 else layouts["hours"]
+            parts.append(templates["infusion"].format(
+                rate=fmt.fixed(dose.mg_per_h, 1),
+                duration=timeline_fig.short_time(dose.duration_min, axis)))
+        elif isinstance(dose, pk.Bolus):
+            parts.append(templates["bolus"].format(mg=fmt.plain(dose.mg),
+                                                   at=f"{fmt.plain(dose.at_min)} min"))
+        else:
+            parts.append(templates["absorbed"].format(
+                mg=fmt.plain(dose.mg), route=dose.route,
+                at=timeline_fig.short_time(dose.at_min, layouts["hours"]),
+                f=fmt.ratio(dose.fraction)))
+    text = "; ".join(parts)
+    if protocol.is_capped(curve.weight_kg):
+        text += " (capped)"
+    return text
+
+
+def _minutes_or_dash(minutes: float | None) -> str:
+    return "—" if minutes is None else f"{fmt.fixed(minutes)} min"
+
+
+def session_numbers(curve: timeline_fig.SessionCurve, t_min: float) -> str:
+    """The trainee's extra sentences: the model's numbers at the cursor."""
+    templates = strings()["session"]["trainee"]
+    text = templates["numbers"].format(
+        time=timeline_fig.short_time(t_min, curve.layout),
+        conc=fmt.level_text(curve.level_at(t_min)), weight=fmt.plain(curve.weight_kg),
+        regimen=regimen_text(curve), peak=fmt.level_text(curve.c_peak),
+        t_peak=timeline_fig.short_time(curve.t_peak_min, curve.layout))
+    if curve.below_floaty_after_min is None and curve.c_peak < timeline_fig.FLOATY:
+        return f"{text} {templates['fall_never']}"
+    return text + " " + templates["fall"].format(
+        t100=_minutes_or_dash(curve.below_floaty_after_min),
+        t70=_minutes_or_dash(curve.below_relief_after_min))
+
+
+def describe_session(curve: timeline_fig.SessionCurve, t_min: float,
+                     mode: str = PATIENT) -> str:
+    """The session describer as plain text; trainee mode adds the numbers."""
+    text = " ".join(session_sentences(curve, t_min))
+    if mode == TRAINEE:
+        text += " " + session_numbers(curve, t_min)
+    return text
+
+
+def session_html(curve: timeline_fig.SessionCurve, t_min: float, mode: str) -> str:
+    """The session describer as safe HTML: the sentences, then (trainee) the numbers line."""
+    html = f"<p>{escape(' '.join(session_sentences(curve, t_min)))}</p>"
+    if mode == TRAINEE:
+        html += f'<p class="kx-numbers-line">{escape(session_numbers(curve, t_min))}</p>'
+    return html

@@ -1,0 +1,83 @@
+"""The treatment-timeline notebook page, its link to the NMDA diagram, the benchmark's hook.
+
+    link_to_pain_signal(timeline, pain_signal)      # the diagram follows the time cursor
+    switch, timeline, pain_box, note, links = page_widgets("trainee")
+    page()                                          # the whole notebook page
+"""
+
+from __future__ import annotations
+
+import logging
+from html import escape
+
+import ipywidgets as widgets
+import traitlets
+
+from explainer import pages
+from explainer.widgets.audience import PATIENT, link_mode, mode_switch
+from explainer.widgets.scaffold import show_page
+from explainer.widgets.timeline.state import strings
+from explainer.widgets.timeline.widget import TimelineWidget
+
+
+def link_to_pain_signal(timeline, pain_signal) -> traitlets.dlink:
+    """Drive the NMDA diagram from the time cursor: `TimelineState.level_ng_ml` ->
+    `PainSignalState.conc_ng_ml`. Either argument may be the widget or its state. Keep the
+    returned link (`.unlink()` stops it)."""
+    source = getattr(timeline, "state", timeline)
+    target = getattr(pain_signal, "state", pain_signal)
+    return traitlets.dlink((source, "level_ng_ml"), (target, "conc_ng_ml"))
+
+
+def _pain_signal_section(timeline: TimelineWidget, mode: str):
+    """A compact NMDA diagram under the session view, driven by the cursor; None if the
+    pain-signal widget cannot be imported (the timeline works without it)."""
+    try:
+        from explainer.widgets.pain_signal import PainSignalWidget
+    except ImportError:
+        logging.getLogger("explainer").exception("the pain-signal diagram is not available")
+        return None
+    pain = PainSignalWidget(mode=mode)
+    labels = strings()["controls"]
+    pain.add_class("kx-timeline-pain")
+    intro = widgets.HTML(f'<h2 class="kx-timeline-pain-title">'
+                         f'{escape(labels["pain_signal_title"])}</h2>'
+                         f"<p>{escape(labels['pain_signal_intro'])}</p>")
+    box = widgets.VBox([intro, pain])
+    box.add_class("kx-timeline-pain-box")
+    link = link_to_pain_signal(timeline, pain)
+
+    def follow_view(change=None):
+        box.layout.display = None if timeline.state.view == "session" else "none"
+
+    timeline.state.observe(timeline.guard(follow_view), names="view")
+    follow_view()
+    return box, pain, link
+
+
+def page_widgets(mode: str = PATIENT, with_pain_signal: bool = True):
+    """The mode switch, the timeline, the NMDA section (or None) and the education note, with
+    their modes linked to the switch. Returns (switch, timeline, pain_box, note, links)."""
+    switch = mode_switch(mode)
+    timeline = TimelineWidget(mode=mode)
+    links = link_mode(switch, timeline)
+    pain_box = None
+    section = _pain_signal_section(timeline, mode) if with_pain_signal else None
+    if section is not None:
+        pain_box, pain, link = section
+        links += [link, *link_mode(switch, pain)]
+    note = widgets.HTML(f'<p class="kx-note">{escape(strings()["education_note"])}</p>')
+    return switch, timeline, pain_box, note, links
+
+
+def page(mode: str = PATIENT) -> None:
+    """The whole timeline page: header, intro, switch, timeline, NMDA diagram, note, footer."""
+    switch, timeline, pain_box, note, links = page_widgets(mode)
+    parts = [switch, timeline] + ([pain_box] if pain_box is not None else []) + [note]
+    show_page("timeline", pages.body_html("treatment-timeline"), parts, links=links)
+
+
+def demo_widget(mode: str = PATIENT) -> TimelineWidget:
+    """A widget for the benchmark harness: move `cursor.value` (a value of
+    `cursor.options`); each move is one state update and one overlay message."""
+    return TimelineWidget(mode=mode)
