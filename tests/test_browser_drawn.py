@@ -245,3 +245,42 @@ def test_without_the_overlays_module_the_page_says_so_and_the_kernel_draws(brows
     assert page.inner_html(KERNEL) != before
     wait_text(page, DESCRIBER, "level linked with pain relief")
     context.close()
+
+
+_KERNEL_ON_TOP = ("(() => { const s = document.createElement('style'); s.id = 'kx-test-swap';"
+                  " s.textContent = '.kx-browser-overlay { opacity: 0 !important; }"
+                  " .kx-kernel-drawn { opacity: 1 !important; }';"
+                  " document.head.appendChild(s); })()")
+
+
+def _pixels(png: bytes):
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"), dtype=np.int16)
+
+
+@pytest.mark.parametrize("url, figure, ready", [
+    (PAIN_URL, f"{DIAGRAM} .kx-figure", DRAWN),
+    (TIMELINE_URL, f"{SESSION} .kx-figure", CURSOR_DRAWN),
+], ids=["diagram", "timeline"])
+def test_the_page_draws_the_kernels_picture_pixel_for_pixel(browser, server, artifacts, url,
+                                                           figure, ready):
+    """The same figure shot with the page's layer, then with the kernel's layer instead: the
+    same pixels (the look and the coordinates did not move)."""
+    context, w, page = open_sized(browser, server, url, ready)
+    page.locator(figure).scroll_into_view_if_needed()
+    page.wait_for_timeout(800)  # the pulse's animation is over
+    name = "diagram" if url == PAIN_URL else "timeline"
+    drawn_png = page.locator(figure).screenshot(path=str(artifacts / f"drawn-{name}-page.png"))
+    page.evaluate(_KERNEL_ON_TOP)
+    page.wait_for_timeout(300)
+    kernel_png = page.locator(figure).screenshot(
+        path=str(artifacts / f"drawn-{name}-kernel.png"))
+    a, b = _pixels(drawn_png), _pixels(kernel_png)
+    assert a.shape == b.shape
+    differing = (abs(a - b).max(axis=2) > 8).mean()
+    assert differing < 0.001, f"{differing:.2%} of pixels differ"
+    context.close()
