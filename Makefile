@@ -102,13 +102,17 @@ load: $(VENV)/.test-installed
 
 bench: $(VENV)/.test-installed chromium pdf-tools
 	$(BIN)/python -m benchmarks.run
+	$(BIN)/python -m benchmarks.latency
 	$(BIN)/python -m benchmarks.handout
 
-# The page benchmark three times, then the median and range of each ratio over the three runs
+# The page and latency benchmarks three times, then the median and range of each figure
 bench3: $(VENV)/.test-installed chromium
-	for run in 1 2 3; do $(BIN)/python -m benchmarks.run --out benchmarks/results/run-$$run.json; done
+	for run in 1 2 3; do $(BIN)/python -m benchmarks.run --out benchmarks/results/run-$$run.json; \
+	  $(BIN)/python -m benchmarks.latency --out benchmarks/results/latency-$$run.json; done
 	$(BIN)/python -m benchmarks.compare benchmarks/results/run-1.json \
 	  benchmarks/results/run-2.json benchmarks/results/run-3.json
+	$(BIN)/python -m benchmarks.latency --summarise benchmarks/results/latency-1.json \
+	  benchmarks/results/latency-2.json benchmarks/results/latency-3.json
 
 clean:
 	rm -rf $(VENV) tests/artifacts benchmarks/results .pytest_cache docs/api

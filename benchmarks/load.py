@@ -19,6 +19,13 @@ goes only to 127.0.0.1. Prints a table and writes benchmarks/results/load.json.
     python -m benchmarks.load                 # the full run (several minutes)
     python -m benchmarks.load --quick         # a tiny run proving it works (the test suite)
     python -m benchmarks.load --only bursts   # one part
+    python -m benchmarks.load --budget        # issue 14's two goals, 3 repetitions (< 10 min)
+    python -m benchmarks.load --budget --quick  # the same, tiny (the test suite)
+
+`--budget` measures what issue 14 asks of every page, three times over, on a quiet machine:
+each page's live kernel memory (goal: under `KERNEL_MB_GOAL`) and a burst of 20 arrivals on
+each page against the empty notebook's burst in the same repetition (goal: within
+`BURST_RATIO_GOAL`), printing the median and range of the three.
 """
 
 from __future__ import annotations
@@ -58,6 +65,10 @@ CONTROLS = {
 }
 """What each latency viewer moves: the bare label slider (the floor), the timeline's time cursor,
 the pain-signal diagram's ketamine level (the trainee view's slider)."""
+KERNEL_MB_GOAL = 65.0
+"""Issue 14: a live page's kernel under this many MB resident."""
+BURST_RATIO_GOAL = 1.2
+"""Issue 14: a burst of 20 arrivals on any page within this multiple of the empty notebook's."""
 
 
 @dataclass
@@ -88,6 +99,9 @@ class Plan:
     """Wait before reading a live kernel's memory (the walkthrough prefetches after 2 s)."""
     timeout_s: float = 180.0
     parts: tuple[str, ...] = ("memory", "bursts", "latency", "soak")
+    repetitions: int = 1
+    """How many times the memory and burst parts run (each repetition measures every page,
+    so a change in the machine's load between repetitions touches every page alike)."""
 
 
 QUICK = Plan(burst_sizes=(2,), burst_pages=(), burst20_pages=("start.ipynb",),
@@ -96,6 +110,15 @@ QUICK = Plan(burst_sizes=(2,), burst_pages=(), burst20_pages=("start.ipynb",),
              pace_s=1.0, soak_cycles=4, soak_concurrency=2, memory_pages=(EMPTY,),
              memory_settle_s=0.5, timeout_s=120.0)
 """A run of under a minute that exercises every part (`make test` runs it once)."""
+
+BUDGET = Plan(parts=("memory", "bursts"), burst_sizes=(20,), burst_pages=(),
+              burst20_pages=tuple(PAGES), memory_pages=(EMPTY, *PAGES), repetitions=3)
+"""Issue 14's goals, three times: every page's kernel memory and a burst of 20 on every page
+against the empty notebook's (about 8 minutes on a quiet 2-core machine, estimated)."""
+QUICK_BUDGET = Plan(parts=("memory", "bursts"), burst_sizes=(2,), burst_pages=(),
+                    burst20_pages=("start.ipynb",), memory_pages=(EMPTY, "start.ipynb"),
+                    repetitions=2, memory_settle_s=0.5, timeout_s=120.0)
+"""The budget run in miniature, proving it works (the test suite)."""
 
 
 # --- the server and what it uses ---------------------------------------------------------------
@@ -397,22 +420,18 @@ async def run_plan(url: str, server: Server, plan: Plan, log) -> dict:
     try:
         log("warm-up: every page once")
         results["warm_up_errors"] = await warm_up(url, server, [EMPTY, LABEL.page, *PAGES], plan)
-        if "memory" in plan.parts:
-            results["memory"] = []
-            for page in plan.memory_pages:
-                log(f"memory {page}")
-                results["memory"].append(await memory(url, server, page, plan))
-        if "bursts" in plan.parts:
-            results["bursts"] = []
-            for n in plan.burst_sizes:
-                pages = [EMPTY, *plan.burst_pages]
-                if n == 20:
-                    pages += [p for p in plan.burst20_pages if p not in pages]
-                if len(plan.burst_sizes) == 1:
-                    pages += [p for p in plan.burst20_pages if p not in pages]
-                for page in pages:
-                    log(f"burst {n} x {page}")
-                    results["bursts"].append(await burst(url, server, monitor, page, n, plan))
+        for rep in range(plan.repetitions):
+            if "memory" in plan.parts:
+                for page in plan.memory_pages:
+                    log(f"memory {page} (repetition {rep + 1} of {plan.repetitions})")
+                    r = await memory(url, server, page, plan)
+                    results.setdefault("memory", []).append({**r, "repetition": rep})
+            if "bursts" in plan.parts:
+                for n in plan.burst_sizes:
+                    for page in _burst_pages(plan, n):
+                        log(f"burst {n} x {page} (repetition {rep + 1} of {plan.repetitions})")
+                        r = await burst(url, server, monitor, page, n, plan)
+                        results.setdefault("bursts", []).append({**r, "repetition": rep})
         if "latency" in plan.parts:
             results["latency"] = []
             for n in plan.viewer_counts:
@@ -428,11 +447,55 @@ async def run_plan(url: str, server: Server, plan: Plan, log) -> dict:
             results["soak"] = await soak(url, server, plan)
     finally:
         monitor.stop()
+    if plan.repetitions > 1:
+        results["budget"] = budget(results)
     results["errors_total"] = sum(
         r["errors"] for part in ("memory", "bursts", "latency") for r in results.get(part, []))
     results["errors_total"] += results.get("soak", {}).get("errors", 0)
     results["errors_total"] += results["warm_up_errors"]
     return results
+
+
+def _burst_pages(plan: Plan, n: int) -> list[str]:
+    """The pages a burst of `n` is measured on, the empty notebook first."""
+    pages = [EMPTY, *plan.burst_pages]
+    if n == 20 or len(plan.burst_sizes) == 1:
+        pages += [p for p in plan.burst20_pages if p not in pages]
+    return pages
+
+
+def _spread(values: list[float]) -> dict:
+    """Median and range of a measurement's repetitions (None when none succeeded)."""
+    if not values:
+        return {"median": None, "min": None, "max": None, "n": 0}
+    return {"median": round(statistics.median(values), 2), "min": round(min(values), 2),
+            "max": round(max(values), 2), "n": len(values)}
+
+
+def budget(results: dict) -> dict:
+    """Issue 14's goals over the repetitions: per page, the kernel's resident memory, and each
+    burst's time as a ratio to the empty notebook's burst of the same size and repetition."""
+    out: dict = {"kernel_mb_goal": KERNEL_MB_GOAL, "burst_ratio_goal": BURST_RATIO_GOAL,
+                 "memory": {}, "bursts": {}}
+    for page in dict.fromkeys(r["page"] for r in results.get("memory", [])):
+        rss = [r["kernel_rss_mb"] for r in results["memory"]
+               if r["page"] == page and r["kernel_rss_mb"] is not None]
+        out["memory"][page] = {**_spread(rss), "within_goal": bool(rss) and
+                               statistics.median(rss) < KERNEL_MB_GOAL}
+    empty = {(r["viewers"], r["repetition"]): r["all_ready_s"]
+             for r in results.get("bursts", []) if r["page"] == EMPTY}
+    for key in dict.fromkeys((r["viewers"], r["page"]) for r in results.get("bursts", [])):
+        n, page = key
+        rows = [r for r in results["bursts"] if (r["viewers"], r["page"]) == key]
+        ready = [r["all_ready_s"] for r in rows if r["all_ready_s"] is not None]
+        ratios = [r["all_ready_s"] / empty[n, r["repetition"]] for r in rows
+                  if r["all_ready_s"] and empty.get((n, r["repetition"]))]
+        out["bursts"][f"{n} x {page}"] = {
+            "viewers": n, "page": page, "all_ready_s": _spread(ready),
+            "ratio_to_empty": _spread(ratios),
+            "within_goal": bool(ratios) and statistics.median(ratios) <= BURST_RATIO_GOAL,
+            "errors": sum(r["errors"] for r in rows)}
+    return out
 
 
 def run(plan: Plan, preheat: int = 0) -> dict:
@@ -557,9 +620,10 @@ def summarise(results: dict) -> str:
     if results.get("bursts"):
         lines += ["", "Bursts: viewers arriving together   all ready (s)  median  ratio to empty"
                   "  errors  CPU cores (mean/peak)  server MB  kernels MB"]
-        empty = {r["viewers"]: r["all_ready_s"] for r in results["bursts"] if r["page"] == EMPTY}
+        empty = {(r["viewers"], r.get("repetition", 0)): r["all_ready_s"]
+                 for r in results["bursts"] if r["page"] == EMPTY}
         for r in results["bursts"]:
-            base = empty.get(r["viewers"])
+            base = empty.get((r["viewers"], r.get("repetition", 0)))
             ratio = (f"{r['all_ready_s'] / base:5.2f}x" if base and r["all_ready_s"]
                      else "  —  ")
             lines.append(
@@ -592,9 +656,34 @@ def summarise(results: dict) -> str:
                   f"{s['seconds']} s: kernels {s['kernels_before']} -> {s['kernels_after']}, "
                   f"server {s['server_rss_mb_start']} -> {s['server_rss_mb_end']} MB "
                   f"({100 * s['server_rss_growth']:+.1f} %), errors {s['errors']}"]
+    if results.get("budget"):
+        lines += summarise_budget(results["budget"], results["plan"]["repetitions"])
     lines.append(f"\nErrors in all: {results['errors_total']}   ({results['seconds']} s, "
                  f"{results['cpu_count']} cores, {results['when']})")
     return "\n".join(lines)
+
+
+def _range(s: dict, unit: str = "") -> str:
+    if s["median"] is None:
+        return "—"
+    return f"{s['median']}{unit} ({s['min']}–{s['max']})"
+
+
+def summarise_budget(b: dict, reps: int) -> list[str]:
+    """Issue 14's goals: median (range) over the repetitions, and whether each is met."""
+    lines = ["", f"Issue 14's goals over {reps} repetitions: median (range)",
+             f"  kernel resident MB, one viewer (goal: under {b['kernel_mb_goal']:g})"]
+    for page, m in b["memory"].items():
+        mark = "within" if m["within_goal"] else "OVER"
+        lines.append(f"    {page:34s} {_range(m):>22s}  {mark}")
+    lines.append(f"  burst: all ready (s), and ratio to the empty notebook's burst in the same "
+                 f"repetition (goal: {b['burst_ratio_goal']:g}x or less)")
+    for name, r in b["bursts"].items():
+        mark = ("—" if r["page"] == EMPTY else "within" if r["within_goal"] else "OVER")
+        lines.append(f"    {name:34s} {_range(r['all_ready_s']):>22s}  "
+                     f"{_range(r['ratio_to_empty'], 'x'):>24s}  {mark}"
+                     + (f"  errors {r['errors']}" if r["errors"] else ""))
+    return lines
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -602,6 +691,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="a tiny run (the test suite)")
     parser.add_argument("--only", action="append", choices=Plan.parts,
                         help="run only these parts (repeatable)")
+    parser.add_argument("--budget", action="store_true",
+                        help="issue 14's goals: every page's kernel memory and a burst of 20 on "
+                             "every page vs the empty notebook, 3 repetitions (median, range)")
+    parser.add_argument("--repetitions", type=int, help="repeat memory and bursts N times")
     parser.add_argument("--preheat", type=int, default=0, help="serve with N preheated kernels")
     parser.add_argument("--duration", type=float, help="seconds per latency level")
     parser.add_argument("--viewers", help="latency levels, e.g. 10,25")
@@ -619,7 +712,12 @@ def main(argv: list[str] | None = None) -> int:
         print(summarise_compare(results))
         print(f"\nwritten: {out}")
         return 0
-    plan = QUICK if args.quick else Plan()
+    if args.budget:
+        plan = QUICK_BUDGET if args.quick else BUDGET
+    else:
+        plan = QUICK if args.quick else Plan()
+    if args.repetitions:
+        plan.repetitions = args.repetitions
     if args.only:
         plan.parts = tuple(args.only)
     if args.duration:
@@ -631,7 +729,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.controls:
         plan.latency_controls = tuple(args.controls.split(","))
     results = run(plan, args.preheat)
-    out = args.out or RESULTS / ("load-quick.json" if args.quick else "load.json")
+    name = "load-budget" if args.budget else "load"
+    out = args.out or RESULTS / (f"{name}-quick.json" if args.quick else f"{name}.json")
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(results, indent=2))
     print(summarise(results))

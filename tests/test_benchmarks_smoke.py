@@ -13,7 +13,7 @@ import sys
 
 import pytest
 
-from benchmarks import handout, run
+from benchmarks import handout, latency, run
 from tests.conftest import REPO
 
 pytestmark = pytest.mark.browser
@@ -42,6 +42,17 @@ def test_handout_benchmark_runs_in_quick_mode():
     assert "click -> PDF downloaded" in out and "handout size" in out
     results = json.loads((handout.RESULTS / "handout-quick.json").read_text())
     assert results["click_to_download_s"]["n"] == 2 and results["pdf_bytes"] > 10_000
+
+
+def test_latency_benchmark_runs_in_quick_mode():
+    out = quick("benchmarks.latency")
+    assert "Key -> first change of the picture" in out
+    results = json.loads((latency.RESULTS / "latency-quick.json").read_text())
+    assert results["quick"] is True and results["delays_ms"][0] == 0
+    for delay in (f"{ms}ms" for ms in results["delays_ms"]):
+        measured = results["key_to_picture_ms"][delay]
+        assert measured["bench-label.ipynb"], f"the label round trip at {delay} was measured"
+        assert len(measured) > 1, f"a browser-drawn control was measured at {delay}"
 
 
 def test_compare_summarises_the_quick_run_against_itself():

@@ -24,6 +24,7 @@ from explainer.figures import icon_array
 from explainer.figures import timeline as tl
 from explainer.widgets import timeline as tlw
 from explainer.widgets import walkthrough_text
+from tests.conftest import leaves
 
 REPO = Path(__file__).resolve().parents[1]
 ASSETS = REPO / "assets"
@@ -34,15 +35,9 @@ def _norm(text: str) -> str:
     return re.sub(r"\s+", " ", text).casefold()
 
 
-def _leaves(node):
-    if isinstance(node, dict):
-        for v in node.values():
-            yield from _leaves(v)
-    elif isinstance(node, (list, tuple)):
-        for v in node:
-            yield from _leaves(v)
-    elif isinstance(node, str):
-        yield node
+def _texts(node):
+    """Every string in a YAML-like tree."""
+    return (value for _, value in leaves(node) if isinstance(value, str))
 
 
 def _patient_items():
@@ -60,9 +55,9 @@ def _widget_strings():
     for folder, name in (("strings/en-GB", "timeline.yaml"), ("strings/en-GB", "pain_signal.yaml"),
                          ("content", "aftercare.yaml"),
                          ("content", "icon_arrays.yaml")):
-        for text in _leaves(yaml.safe_load((ASSETS / folder / name).read_text("utf-8"))):
+        for text in _texts(yaml.safe_load((ASSETS / folder / name).read_text("utf-8"))):
             yield name, text
-    for text in _leaves(tl.strings()):  # with the after-care block filled in
+    for text in _texts(tl.strings()):  # with the after-care block filled in
         yield "timeline strings", text
     for p in yaml.safe_load((ASSETS / "protocols.yaml").read_text("utf-8"))["protocols"]:
         for text in (p["name"], p["summary"], p["audience"]["patient"]):

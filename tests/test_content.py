@@ -25,6 +25,7 @@ from hypothesis import strategies as st
 from explainer import content
 from explainer.content import _markdown
 from explainer.content.passages import _bundle_at
+from tests.conftest import leaves
 
 REPO = Path(__file__).resolve().parents[1]
 ASSETS = REPO / "assets"
@@ -71,17 +72,6 @@ def _all_items():
         audience="trainee")]
 
 
-def _walk_ui(node, path="ui"):
-    if isinstance(node, Mapping):
-        for k, v in node.items():
-            yield from _walk_ui(v, f"{path}.{k}")
-    elif isinstance(node, tuple):
-        for i, v in enumerate(node):
-            yield from _walk_ui(v, f"{path}[{i}]")
-    else:
-        yield path, node
-
-
 def _shown_strings():
     """(where, text) for every string a user can see, in every audience."""
     for p in content.passages("trainee"):
@@ -90,7 +80,7 @@ def _shown_strings():
         yield g.id, f"{g.term} {' '.join(g.aliases)} {g.text}"
     for q in content.predictions(audience="trainee"):
         yield q.id, " ".join([q.question, q.explanation, *(c.text for c in q.choices)])
-    yield from _walk_ui(content.ui())
+    yield from leaves(content.ui(), "ui")
 
 
 # --- Collecting reference keys from the other sources ------------------------------------------
@@ -173,23 +163,11 @@ FIGURE_STRING_FILES = sorted(
 """Widget strings (on-figure words, describers) kept beside the walkthrough's passages."""
 
 
-def _leaves(node, path=""):
-    """Every (path, value) leaf of a YAML tree."""
-    if isinstance(node, dict):
-        for k, v in node.items():
-            yield from _leaves(v, f"{path}.{k}")
-    elif isinstance(node, list):
-        for i, v in enumerate(node):
-            yield from _leaves(v, f"{path}[{i}]")
-    else:
-        yield path, node
-
-
 def test_figure_strings_cite_only_known_keys():
     assert FIGURE_STRING_FILES, "the widgets' string files should be found"
     unknown = []
     for f in FIGURE_STRING_FILES:
-        for path, value in _leaves(yaml.safe_load(f.read_text(encoding="utf-8"))):
+        for path, value in leaves(yaml.safe_load(f.read_text(encoding="utf-8"))):
             if ".refs[" in path and value not in REGISTRY:
                 unknown.append(f"{f.name}{path}: {value}")
     assert not unknown, unknown
@@ -198,7 +176,7 @@ def test_figure_strings_cite_only_known_keys():
 def test_figure_strings_make_no_promotional_claims():
     hits = []
     for f in FIGURE_STRING_FILES:
-        for path, value in _leaves(yaml.safe_load(f.read_text(encoding="utf-8"))):
+        for path, value in leaves(yaml.safe_load(f.read_text(encoding="utf-8"))):
             if isinstance(value, str):
                 hits += [f"{f.name}{path}: /{p}/" for p in PROMOTIONAL
                          if re.search(p, _norm(value))]

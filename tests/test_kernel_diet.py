@@ -2,7 +2,9 @@
 
 With the figures' backgrounds in the cache, building every page's widgets never imports
 matplotlib (about 40 MB and a second per kernel); the overlay pixel maps, computed from the
-numbers the axes are placed with, agree with matplotlib's own transforms.
+numbers the axes are placed with, agree with matplotlib's own transforms. Without a clinic file,
+no page imports the clinic schema (pydantic), and the pages without a model (start, about) do
+not import numpy either (issue 14: a live page's kernel under 65 MB).
 """
 
 from __future__ import annotations
@@ -13,8 +15,10 @@ import subprocess
 import sys
 
 import numpy as np
+import pytest
 
 from explainer.figures import pain_signal as ps_fig
+from explainer.paths import notebooks_dir
 
 BUILD_EVERY_PAGE = """
 import json, sys
@@ -31,20 +35,67 @@ print(json.dumps({"matplotlib": sorted(m for m in sys.modules if m.startswith("m
 """
 
 
+HEAVY = ("pydantic", "matplotlib", "scipy", "jsonschema", "typst", "PIL", "numpy")
+"""Packages a viewer's kernel may only import for a feature that needs them."""
+NEEDS_NUMPY = {"walkthrough", "pain-signal", "treatment-timeline"}
+"""Pages that run a model: at first paint, or (the walkthrough) when it prefetches the widgets
+its steps 3 and 5 embed, two seconds after the page is up."""
+IMPORTED = ("\nimport json, sys\nprint(json.dumps({'heavy': sorted({m.split('.')[0] for m in "
+            f"sys.modules if sys.modules[m] is not None}} & set({HEAVY!r}))}}))")
+
+
 def _run(code: str, cache: str) -> dict:
     env = {**os.environ, "KETAMINE_EXPLAINER_CACHE": cache, "MPLBACKEND": "Agg"}
+    env.pop("KETAMINE_EXPLAINER_CLINIC", None)  # no clinic configured
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
-                         timeout=240, check=True)
+                         timeout=240, check=True, cwd=notebooks_dir())
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def test_a_kernel_with_cached_backgrounds_never_imports_matplotlib(tmp_path):
-    cache = str(tmp_path / "backgrounds")
+@pytest.fixture(scope="module")
+def warm_cache(tmp_path_factory):
+    """A background cache filled by building every page once (a fresh install's first views)."""
+    cache = str(tmp_path_factory.mktemp("kernel-diet") / "backgrounds")
     first = _run(BUILD_EVERY_PAGE, cache)  # a fresh install: draws and caches every background
     assert first["matplotlib"], "a cache miss draws with matplotlib"
     assert len(os.listdir(cache)) >= 5
-    second = _run(BUILD_EVERY_PAGE, cache)
+    return cache
+
+
+def test_a_kernel_with_cached_backgrounds_never_imports_matplotlib(warm_cache):
+    second = _run(BUILD_EVERY_PAGE, warm_cache)
     assert second["matplotlib"] == [], second
+
+
+def _notebook_code(path) -> str:
+    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    return "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "code")
+
+
+@pytest.mark.parametrize("page", ["start", "about", "walkthrough", "pain-signal",
+                                  "treatment-timeline"])
+def test_a_page_imports_only_what_it_needs(warm_cache, page):
+    """A viewer's kernel runs the page's notebook: no clinic schema, no matplotlib (the cache
+    is warm), and numpy only where a model draws the first paint."""
+    code = _notebook_code(notebooks_dir() / f"{page}.ipynb")
+    heavy = set(_run(code + IMPORTED, warm_cache)["heavy"])
+    allowed = {"numpy"} if page in NEEDS_NUMPY else set()
+    assert heavy <= allowed, f"{page} imports {sorted(heavy - allowed)}"
+
+
+def test_the_clinic_schema_loads_only_with_a_clinic_file(tmp_path):
+    code = ("import json, sys\nfrom explainer.content import clinic_env\n"
+            "cfg = clinic_env.current()\n"
+            "print(json.dumps({'name': cfg and cfg.clinic.name, 'schema': 'pydantic' in "
+            "sys.modules, 'protocols': len(clinic_env.shown_protocols())}))")
+    without = _run(code, str(tmp_path))
+    assert without["name"] is None and not without["schema"] and without["protocols"] > 0
+    env = {**os.environ, "KETAMINE_EXPLAINER_CLINIC": str(notebooks_dir().parent / "examples"
+                                                          / "clinic.toml")}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                         timeout=120, check=True)
+    with_file = json.loads(out.stdout.strip().splitlines()[-1])
+    assert with_file["name"] and with_file["schema"] and with_file["protocols"] > 0
 
 
 def test_chart_geometry_matches_matplotlib():

@@ -40,3 +40,21 @@ def test_load_harness_runs_in_quick_mode():
     soak = r["soak"]
     assert soak["kernels_after"] == soak["kernels_before"]
     assert r["memory"][0]["kernel_rss_mb"] > 0
+
+
+def test_budget_mode_repeats_every_page_and_reports_median_and_range():
+    # `--budget` (issue 14's two goals, three repetitions) in miniature: two repetitions of a
+    # burst of 2 on the empty notebook and one page, and both kernels' memory.
+    run = subprocess.run([sys.executable, "-m", "benchmarks.load", "--budget", "--quick"],
+                         cwd=REPO, capture_output=True, text=True, timeout=900)
+    assert run.returncode == 0, f"the quick budget run had errors:\n{run.stdout[-3000:]}"
+    assert "Issue 14's goals over 2 repetitions" in run.stdout
+    r = json.loads((load.RESULTS / "load-budget-quick.json").read_text())
+    assert r["errors_total"] == 0
+    assert sorted(b["repetition"] for b in r["bursts"] if b["page"] == load.EMPTY) == [0, 1]
+    budget = r["budget"]
+    start = budget["bursts"]["2 x start.ipynb"]
+    assert start["all_ready_s"]["n"] == 2 and start["ratio_to_empty"]["n"] == 2
+    s = start["ratio_to_empty"]
+    assert s["min"] <= s["median"] <= s["max"]
+    assert budget["memory"]["start.ipynb"]["n"] == 2

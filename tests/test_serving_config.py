@@ -21,6 +21,17 @@ def test_defaults_are_the_safe_ones():
     assert "default-src 'self'" in c.Voila.tornado_settings["headers"]["Content-Security-Policy"]
 
 
+def test_the_policy_names_no_other_host_and_allows_blob_scripts_only_for_anywidget():
+    from explainer.serving.config import CONTENT_SECURITY_POLICY
+
+    directives = dict(d.split(" ", 1) for d in CONTENT_SECURITY_POLICY.split("; "))
+    sources = {s for value in directives.values() for s in value.split()}
+    assert sources <= {"'self'", "'unsafe-inline'", "'unsafe-eval'", "data:", "blob:"}, sources
+    # issue 15: anywidget imports the overlays' module through a blob: URL (docs/serving.md)
+    assert "blob:" in directives["script-src"].split()
+    assert directives["connect-src"] == "'self'" and directives["default-src"] == "'self'"
+
+
 @pytest.mark.parametrize("path", ["start.ipynb", "../pyproject.toml", "x.py", "a/.git/config",
                                   "conf.json", "notes.md"])
 def test_file_rules_refuse_sources_and_config(path):

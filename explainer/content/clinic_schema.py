@@ -21,22 +21,15 @@ from pydantic import (
 )
 
 from explainer.content._assets import ContentError
+from explainer.content.clinic_env import CLINIC_ENV_VAR, COUNTRIES  # noqa: F401 - re-exported
 from explainer.content.protocols import Protocol
 
-CLINIC_ENV_VAR = "KETAMINE_EXPLAINER_CLINIC"
-"""Names the clinic file for the server and every kernel it starts (set by ``serve --clinic``)."""
 MIN_NO_DRIVING_HOURS = 24
 NO_DRIVING_REFS = ("ketalar-label", "cheyenne-leaflet", "depression-leaflets")
 """Labels and leaflets behind "no driving for at least 24 hours" (clinical-facts.md)."""
 LOCAL_PROTOCOL_REF = "local-protocol"
 """The reference key a clinic's own, unpublished protocol cites."""
 STEPS = tuple(range(1, 10))
-COUNTRIES: Mapping[str, Mapping[str, str]] = MappingProxyType({
-    "UK": MappingProxyType({"emergency": "999", "paper": "A4", "timezone": "Europe/London"}),
-    "US": MappingProxyType({"emergency": "911", "paper": "Letter",
-                            "timezone": "America/New_York"}),
-})
-"""Per country: the emergency number and the defaults for paper and time zone."""
 
 _PHONE = re.compile(r"^(?=(?:\D*\d){6,15}\D*$)\+?[0-9( ][0-9 ()\-]*[0-9]$")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")

@@ -19,12 +19,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from explainer.content import aftercare
 from explainer.content import strings as string_tables
-from explainer.content.clinic import COUNTRIES, ClinicConfig, current
+from explainer.content.clinic_env import COUNTRIES, current
 from explainer.content.runs import blocks, plain
 from explainer.models.plan import PlanRules
+
+if TYPE_CHECKING:
+    from explainer.content.clinic import ClinicConfig
 
 __all__ = ["AftercareParts", "ClinicRules", "aftercare_parts", "duration", "footer_text",
            "plan_rules", "regulator", "rules", "strings"]

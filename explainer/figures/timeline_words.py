@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from explainer import formatting as fmt
 from explainer.content import aftercare
 from explainer.content import strings as string_tables
-from explainer.content.clinic import shown_protocols
+from explainer.content.clinic_env import shown_protocols
 from explainer.content.protocols import Protocol
 from explainer.figures.scene import background_key
 from explainer.paths import assets_dir, strings_dir

@@ -16,7 +16,7 @@ from datetime import date
 
 from explainer import content
 from explainer.content import clinic_text
-from explainer.content.clinic import current
+from explainer.content.clinic_env import current
 from explainer.content.runs import blocks
 from explainer.figures import timeline as tl
 from explainer.models.plan import Plan, clock, day_words, when

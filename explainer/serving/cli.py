@@ -100,7 +100,7 @@ def kernel_environment() -> None:
 
 def clinic_environment(clinic_file: Path | None) -> None:
     """Name the clinic file for the server's kernels (or make sure none is inherited)."""
-    from explainer.content.clinic import CLINIC_ENV_VAR
+    from explainer.content.clinic_env import CLINIC_ENV_VAR
 
     if clinic_file is None:
         os.environ.pop(CLINIC_ENV_VAR, None)

@@ -23,7 +23,9 @@ FILE_DENYLIST = [r".*\.(ipynb|py|pyc|toml|cfg|ini|json|yaml|yml|md|txt|sh|env)",
 CONTENT_SECURITY_POLICY = "; ".join(
     [
         "default-src 'self'",
-        "script-src 'self' 'unsafe-inline' 'unsafe-eval'",
+        # blob: anywidget (the browser-drawn overlays) imports the module it was sent as
+        # text through a blob: URL made in this page; see docs/serving.md.
+        "script-src 'self' 'unsafe-inline' 'unsafe-eval' blob:",
         "style-src 'self' 'unsafe-inline'",
         "img-src 'self' data: blob:",
         "font-src 'self' data:",

@@ -15,7 +15,7 @@ import ipywidgets as widgets
 import traitlets
 
 from explainer.content import clinic_text
-from explainer.content.clinic import current
+from explainer.content.clinic_env import current
 
 
 def clinic_panel_html() -> str:

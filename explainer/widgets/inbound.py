@@ -9,6 +9,9 @@ gate keeps those and drops everything else, including buffers and custom message
 button's click. Dropped keys are logged on the server (model and key, never the value: a
 value may be something a person typed).
 
+A widget of the project's own (the browser-drawn overlays, `explainer.widgets.browser`) says
+what it accepts in its `_kx_inbound` mapping instead.
+
 `install()` wraps `ipywidgets.Widget._handle_msg` once per kernel; importing
 `explainer.widgets` installs it. A new kind of control must be added to `ALLOWED` to accept
 input at all.
@@ -111,7 +114,8 @@ def _note_drop(widget: Any, what: str) -> None:
 
 def allowed_update(widget: Any, state: Any) -> dict:
     """The part of a client's `update` state that the widget's real control could have sent."""
-    checks = ALLOWED.get(getattr(widget, "_model_name", ""), {})
+    checks = getattr(widget, "_kx_inbound", None) or ALLOWED.get(
+        getattr(widget, "_model_name", ""), {})
     if not isinstance(state, Mapping):
         _note_drop(widget, "a malformed update")
         return {}

@@ -17,7 +17,7 @@ import ipywidgets as widgets
 
 from explainer import formatting as fmt
 from explainer.content import clinic_text
-from explainer.content.clinic import current
+from explainer.content.clinic_env import current
 from explainer.figures import svg
 from explainer.figures import timeline as timeline_fig
 from explainer.models.plan import Plan, clock

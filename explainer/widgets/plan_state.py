@@ -14,7 +14,7 @@ import traitlets
 
 from explainer import formatting as fmt
 from explainer.content import clinic_text
-from explainer.content.clinic import current
+from explainer.content.clinic_env import current
 from explainer.figures import timeline as timeline_fig
 from explainer.models import pk
 from explainer.models.plan import Plan, PlanInputError, make_plan

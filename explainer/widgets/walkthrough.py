@@ -81,7 +81,7 @@ class Walkthrough(widgets.VBox):
         if large_text is not None:
             self.state.large_text = large_text
         st = self.state
-        from explainer.content.clinic import current as current_clinic  # issue 12: [show] steps
+        from explainer.content.clinic_env import current as current_clinic  # issue 12: [show] steps
 
         cfg = current_clinic()
         if cfg is not None:

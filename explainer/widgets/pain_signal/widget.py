@@ -54,6 +54,14 @@ class PainSignalWidget(StateWidget):
     watched = ("conc_ng_ml", "pattern", "impulse", "mode")
     css_class = "kx-pain-signal"
 
+    def __init__(self, state: PainSignalState | None = None, mode: str | None = None, **kwargs):
+        super().__init__(state, mode, **kwargs)
+        # issue 15: the moving parts drawn in the page, linked to the controls there (after
+        # the first render, so the kernel's messages of a change go before the overlay's).
+        from explainer.widgets.browser.attach import BrowserDiagram  # (it imports this module)
+
+        self.browser = BrowserDiagram(self)
+
     def _build(self) -> list[widgets.Widget]:
         all_strings = strings()
         labels = all_strings["controls"]
@@ -139,7 +147,7 @@ class PainSignalWidget(StateWidget):
             self.state.impulse = int(change["new"])
 
     def _on_play_button(self, change):
-        if not self._syncing:
+        if not self._syncing and not self.browser.plays:  # else the page plays (issue 15)
             self.play.playing = bool(change["new"])
 
     def _on_playing(self, change):

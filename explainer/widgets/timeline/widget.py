@@ -68,6 +68,10 @@ class TimelineWidget(StateWidget):
         self.plan = PlanWidget(self)
         at = self.children.index(self.session_view) + 1
         self.children = (*self.children[:at], self.plan, *self.children[at:])
+        # issue 15: the time cursor drawn in the page, linked to the time slider there.
+        from explainer.widgets.browser.attach import BrowserCursor
+
+        self.browser = BrowserCursor(self)
 
     def _build(self) -> list[widgets.Widget]:
         all_strings = strings()
