@@ -88,29 +88,38 @@ def grouped(value: float) -> str:
     return f"{value:,.0f}"
 
 
-def duration_words(minutes: float, words: Mapping[str, str]) -> str:
-    """'9 minutes', '25 minutes', '1 hour and 15 minutes' (rounded as the model deserves)."""
+def duration_words(minutes: float, words: Mapping[str, str], amount: str = "{n} {unit}",
+                   hours_and_minutes: str = "{hours} {and} {minutes}") -> str:
+    """'9 minutes', '25 minutes', '1 hour and 15 minutes' (rounded as the model deserves).
+
+    `amount` and `hours_and_minutes` are the templates of the page's strings table
+    (`timeline.formats.amount`, `timeline.formats.hours_and_minutes`)."""
     m = max(float(minutes), 0.0)
     if m < 10:
         n = max(int(round(m)), 1)
-        return f"{n} {words['minute'] if n == 1 else words['minutes']}"
+        return amount.format(n=n, unit=words["minute"] if n == 1 else words["minutes"])
     if m < 60:
         n = int(5 * round(m / 5))
         if n < 60:
-            return f"{n} {words['minutes']}"
+            return amount.format(n=n, unit=words["minutes"])
     q = int(15 * round(m / 15))
     h, mm = divmod(q, 60)
-    hours = f"{h} {words['hour'] if h == 1 else words['hours']}"
-    return hours if mm == 0 else f"{hours} {words['and']} {mm} {words['minutes']}"
+    hours = amount.format(n=h, unit=words["hour"] if h == 1 else words["hours"])
+    if mm == 0:
+        return hours
+    return hours_and_minutes.format(hours=hours, minutes=amount.format(n=mm, unit=words["minutes"]),
+                                    **{"and": words["and"]})
 
 
-def duration_short(minutes: float, minute: str = "min", hour: str = "h") -> str:
-    """'9 min', '25 min', '1 h 15 min' (on a figure)."""
-    m = max(float(minutes), 0.0)
-    if m < 10:
-        return f"{max(int(round(m)), 1)} {minute}"
-    if m < 57.5:
-        return f"{int(5 * round(m / 5))} {minute}"
-    q = int(15 * round(m / 15))
-    h, mm = divmod(q, 60)
-    return f"{h} {hour}" if mm == 0 else f"{h} {hour} {mm} {minute}"
+def duration_short(minutes: float, m: str = "{m} min", h: str = "{h} h",
+                   hm: str = "{h} h {m} min") -> str:
+    """'9 min', '25 min', '1 h 15 min' (on a figure); `m`, `h`, `hm` are the templates of the
+    strings table (`timeline.time.m`, `.h`, `.hm`)."""
+    t = max(float(minutes), 0.0)
+    if t < 10:
+        return m.format(m=max(int(round(t)), 1))
+    if t < 57.5:
+        return m.format(m=int(5 * round(t / 5)))
+    q = int(15 * round(t / 15))
+    hours, mm = divmod(q, 60)
+    return h.format(h=hours) if mm == 0 else hm.format(h=hours, m=mm)

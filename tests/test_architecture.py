@@ -82,3 +82,29 @@ def test_the_architecture_map_is_current():
     for path, _ in _modules():
         if path.name != "__init__.py":
             assert f"`{path.relative_to(PACKAGE).as_posix()}`" in text
+
+
+STRINGS_ACCESSORS = {"explainer.figures.timeline_words", "explainer.figures.pain_signal.geometry"}
+"""The only figure modules that may reach the strings loader (each holds one `strings()`
+accessor for its figure family); every other figure module gets its words from them or from
+its caller (e.g. `icon_array.html(a, icon_count)`). Figures never load a table by name."""
+
+
+def test_figures_reach_the_strings_loader_only_through_their_accessors():
+    loaders = {"explainer.content.strings", "explainer.content.passages"}
+    found = []
+    for path, module in _modules():
+        if _part(module) != "figures" or module in STRINGS_ACCESSORS:
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                names = {f"{node.module}.{alias.name}" for alias in node.names}
+                if node.module in loaders or names & loaders or any(
+                        alias.name == "ui" for alias in node.names
+                        if node.module == "explainer.content"):
+                    found.append(f"{module}:{node.lineno} imports from {node.module}")
+            elif isinstance(node, ast.Import):
+                found += [f"{module}:{node.lineno} imports {alias.name}"
+                          for alias in node.names if alias.name in loaders]
+    assert not found, "figures receive their strings; these load them:\n" + "\n".join(found)

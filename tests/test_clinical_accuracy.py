@@ -18,7 +18,7 @@ import textstat
 import yaml
 
 from explainer import content, pages
-from explainer.content import aftercare, icon_arrays, review_export
+from explainer.content import aftercare, icon_arrays, review_export, strings
 from explainer.content.references import CHECKED
 from explainer.figures import icon_array
 from explainer.figures import timeline as tl
@@ -447,7 +447,7 @@ def test_icon_arrays_show_the_sources_frequencies_with_real_denominators():
 
 @pytest.mark.parametrize("array", icon_arrays.arrays(), ids=lambda a: a.id)
 def test_icon_array_text_alternative_matches_its_numbers(array):
-    html = icon_array.html(array)
+    html = icon_array.html(array, strings.text("ui", "formats.icon_count"))
     words = icon_arrays.describe(array)
     svgs = re.findall(r"<svg [^>]*class=\"kx-icon-array-svg\".*?</svg>", html, re.S)
     assert len(svgs) == len(array.groups)
@@ -465,7 +465,8 @@ def test_icon_array_text_alternative_matches_its_numbers(array):
 
 
 def test_icon_arrays_use_okabe_ito_and_fill_not_colour_alone():
-    html = icon_array.html(icon_arrays.arrays()[0])
+    html = icon_array.html(icon_arrays.arrays()[0],
+                           strings.text("ui", "formats.icon_count"))
     assert icon_array.FILLED == "#0072B2"
     filled_def = re.search(r'id="[^"]*-filled">(.*?)</g></g>', html, re.S).group(1)
     empty_def = re.search(r'id="[^"]*-empty">(.*?)</g></g>', html, re.S).group(1)

@@ -105,7 +105,7 @@ def test_background_is_drawn_once_per_process(monkeypatch):
     assert calls == []
     png = scene.background_png()
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
-    assert (scene.width_px, scene.height_px) == (fig.W, fig.H)
+    assert (scene.width_px, scene.height_px) == (fig.DIAGRAM_W, fig.DIAGRAM_H)
 
 
 def _text_boxes():
@@ -122,7 +122,7 @@ def test_every_word_on_the_background_is_there_and_big_enough():
                    "to the brain", "BODY", "BRAIN"):
         assert needed in words
     # At 768 px the figure is shown about 730 px wide: words must stay >= 13 px there.
-    shown = 720 / fig.W
+    shown = 720 / fig.DIAGRAM_W
     for text, _, size_pt in _text_boxes():
         if len(text) > 2:  # "Mg" and "K" are symbols inside shapes, explained by the key
             assert size_pt * 100 / 72 * shown >= 13, text

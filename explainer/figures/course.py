@@ -83,6 +83,7 @@ def _draw_course(fig) -> None:
     from matplotlib.patches import Polygon, Rectangle
 
     course_words = strings()["course"]
+    source_label = strings()["formats"]["source_label"]
     paper = paper_axes(fig, COURSE_W, COURSE_H)
     bold = {"fontsize": pt(STRIP_PX), "fontweight": "bold", "color": pal.MUTED_INK,
             "ha": "right", "va": "center"}
@@ -147,8 +148,9 @@ def _draw_course(fig) -> None:
                         "#ffffff" if j >= n - k else fill)
         paper.text(LEFT, top + 60, row["text"], ha="left", va="center", fontsize=pt(STRIP_PX),
                    color=pal.INK, linespacing=1.15)
-        paper.text(LEFT, top + 95, f"{course_words['source_label']} {row['source']}", ha="left",
-                   va="center", fontsize=pt(STRIP_PX - 3), color=pal.MUTED_INK)
+        source = source_label.format(label=course_words["source_label"], source=row["source"])
+        paper.text(LEFT, top + 95, source, ha="left", va="center", fontsize=pt(STRIP_PX - 3),
+                   color=pal.MUTED_INK)
 
 
 @lru_cache(maxsize=1)

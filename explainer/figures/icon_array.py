@@ -11,7 +11,8 @@ under the picture and used as each SVG's label.
     from explainer.figures import icon_array
     a = icon_arrays.after("s7-common")[0]
     icon_arrays.describe(a)    # "Odd, spaced-out feelings ... 76 out of 100 had these feelings ..."
-    icon_array.html(a)         # <figure> with one SVG per group, a key and the words
+    icon_array.html(a, strings.text("ui", "formats.icon_count"))
+    # <figure> with one SVG per group, a key and the words (the caller gives the template)
 """
 
 from __future__ import annotations
@@ -74,11 +75,14 @@ def _key_icon(filled: bool) -> str:
                        focusable="false")
 
 
-def html(a: IconArray) -> str:
-    """The whole figure: title, one labelled picture per group, a key, and the words."""
+def html(a: IconArray, icon_count: str) -> str:
+    """The whole figure: title, one labelled picture per group, a key, and the words.
+    `icon_count` is the group label's template (`ui.formats.icon_count`: {label}, {count},
+    {of}), given by the caller: figures receive their words."""
     groups = "".join(
         f'<div class="kx-icon-array-group"><p class="kx-icon-array-label">'
-        f"{escape(g.label)}: {g.count} out of {g.of}</p>{svg_group(a, g, i)}</div>"
+        f"{escape(icon_count.format(label=g.label, count=g.count, of=g.of))}</p>"
+        f"{svg_group(a, g, i)}</div>"
         for i, g in enumerate(a.groups))
     key = (f'<p class="kx-icon-array-key"><span>{_key_icon(True)} {escape(a.filled)}</span>'
            f'<span>{_key_icon(False)} {escape(a.empty)}</span></p>')

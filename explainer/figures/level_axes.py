@@ -96,13 +96,15 @@ def _band_labels(paper, box: Box) -> None:
     paper.text(tx, y_floaty - 12, "\n".join(words), va="bottom", linespacing=1.05, **text)
     y_an = float(amap.y(math.sqrt(BANDS["anaesthesia"].low_ng_ml
                                   * BANDS["anaesthesia"].high_ng_ml)))
-    paper.text(tx, y_an, f"{band_names['anaesthesia']}\n{band_names['anaesthesia_note']}",
+    with_note = strings()["formats"]["band_with_note"].format(
+        name=band_names["anaesthesia"], note=band_names["anaesthesia_note"])
+    paper.text(tx, y_an, with_note,
                va="center", linespacing=1.05, **text)
 
 
 def y_axis_overlay(box: Box, mode: str) -> list[str]:
     """Words (patient: 'low', 'higher') or numbers with the unit (trainee) beside the y axis."""
-    session_words = strings()["session"]
+    session_words, forms = strings()["session"], strings()["formats"]
     amap = AxisMap(box, 0, 1)
     x = box.left - 10
     out = []
@@ -110,13 +112,15 @@ def y_axis_overlay(box: Box, mode: str) -> list[str]:
         for v in (1, 10, 100, 1000):
             out.append(overlay_text(x, float(amap.y(v)), f"{v:,}", size=TICK_PX,
                                     text_anchor="end"))
-        unit = f"{session_words['y_unit']} ({session_words['y_scale_note']})"
+        unit = forms["unit_scale"].format(unit=session_words["y_unit"],
+                                          note=session_words["y_scale_note"])
         out.append(overlay_text(20, box.top - 12, unit, size=TICK_PX - 1, fill=pal.MUTED_INK,
                                 class_="kx-tl-unit"))
     else:
         out.append(overlay_text(x, float(amap.y(2.0)), session_words["y_low"], size=TICK_PX,
                                 text_anchor="end", fill=pal.MUTED_INK))
         y_hi = float(amap.y(1500.0))
-        out.append(overlay_text(x, y_hi, f"{session_words['y_high']} ↑", size=TICK_PX,
-                                text_anchor="end", fill=pal.MUTED_INK))
+        high = forms["high_arrow"].format(label=session_words["y_high"])
+        out.append(overlay_text(x, y_hi, high, size=TICK_PX, text_anchor="end",
+                                fill=pal.MUTED_INK))
     return out

@@ -94,7 +94,8 @@ def session_static(curve: SessionCurve, mode: str) -> tuple[str, ...]:
     out: list[str] = [hatch_defs()]
     title = session_words["title"].format(name=protocol.name)
     if len(protocol.session_days) > 1 and curve.pattern != "daily-doses":
-        title += f" ({session_words['title_course_part'].format(n=len(protocol.session_days))})"
+        part = session_words["title_course_part"].format(n=len(protocol.session_days))
+        title = words["formats"]["title_part"].format(title=title, part=part)
     out.append(overlay_text(16, 22, title, size=LABEL_PX + 1, font_weight="bold",
                             class_="kx-tl-title"))
     if protocol.example:       # the whole protocol is an example: say so by the title
@@ -159,7 +160,7 @@ def _feel_lane(curve: SessionCurve, amap: AxisMap) -> list[str]:
         words = eases_words[key].format(after=after)
         x = last_x + 8
         if x + text_width(words, STRIP_PX - 1) > STRIP_RIGHT:
-            words = f"↓ {after}"
+            words = strings()["formats"]["fall_arrow"].format(after=after)
         out.append(overlay_text(x, mid, words, size=STRIP_PX - 1, fill=pal.INK,
                                 class_="kx-tl-eases"))
     return out
@@ -188,7 +189,8 @@ def session_cursor(curve: SessionCurve, t_min: float, mode: str, level_text: str
     if level >= Y_RANGE[0]:
         out.append(svg.circle(x, float(amap.y(level)), 8, fill=pal.CURVE, stroke="#ffffff",
                               stroke_width=3, class_="kx-tl-dot"))
-    label = f"{short_time(t_min, curve.layout)} · {level_text}"
+    label = strings()["formats"]["cursor_label"].format(time=short_time(t_min, curve.layout),
+                                                        level=level_text)
     size = LABEL_PX
     w = text_width(label, size) + 16
     anchor = "start" if x + 10 + w <= PLOT.right + 150 else "end"

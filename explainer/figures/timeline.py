@@ -78,8 +78,6 @@ from explainer.figures.timeline_words import (
 from explainer.models.bands import BAND_ORDER, band_key
 from explainer.models.session import FLOATY_NG_ML, RELIEF_NG_ML
 
-W, H = SESSION_W, SESSION_H
-"""The session figure's size (older names for `SESSION_W`, `SESSION_H`)."""
 FLOATY = FLOATY_NG_ML
 """ng/mL from which a person may feel floaty (older name for `models.session.FLOATY_NG_ML`)."""
 RELIEF = RELIEF_NG_ML
@@ -90,7 +88,6 @@ __all__ = [
     "BAND_ORDER",
     "Box",
     "FLOATY",
-    "H",
     "LABEL_PX",
     "LANES",
     "LANE_H",
@@ -108,7 +105,6 @@ __all__ = [
     "STRIP_TOP",
     "SessionCurve",
     "TICK_PX",
-    "W",
     "Y_RANGE",
     "band_key",
     "boxed_text",

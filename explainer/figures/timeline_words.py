@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from explainer import formatting as fmt
 from explainer.content import aftercare
 from explainer.content import strings as string_tables
 from explainer.content.clinic_env import shown_protocols
@@ -58,7 +59,9 @@ def short_time(t_min: float, layout: Layout) -> str:
         if d == 0:
             return time_words["h"].format(h=h)
         days = time_words["day"] if d == 1 else time_words["days"]
-        return time_words["days_h"].format(d=d, days=days, h=h) if h else f"{d} {days}"
+        if h:
+            return time_words["days_h"].format(d=d, days=days, h=h)
+        return strings()["formats"]["days_only"].format(d=d, days=days)
     if t < 0:
         return (time_words["before_hours"].format(h=-t // 60) if t % 60 == 0
                 else time_words["before_min"].format(m=-t))
@@ -76,29 +79,15 @@ def short_number(x: float) -> str:
 
 
 def duration_words(minutes: float) -> str:
-    """'9 minutes', '25 minutes', '1 hour and 15 minutes' (rounded as the model deserves)."""
-    long_words = strings()["time"]["long"]
-    m = max(float(minutes), 0.0)
-    if m < 10:
-        n = max(int(round(m)), 1)
-        return f"{n} {long_words['minute'] if n == 1 else long_words['minutes']}"
-    if m < 60:
-        n = int(5 * round(m / 5))
-        if n < 60:
-            return f"{n} {long_words['minutes']}"
-    q = int(15 * round(m / 15))
-    h, mm = divmod(q, 60)
-    hours = f"{h} {long_words['hour'] if h == 1 else long_words['hours']}"
-    return hours if mm == 0 else f"{hours} {long_words['and']} {mm} {long_words['minutes']}"
+    """'9 minutes', '25 minutes', '1 hour and 15 minutes': `explainer.formatting.duration_words`
+    with the timeline table's words."""
+    words = strings()
+    return fmt.duration_words(minutes, words["time"]["long"], words["formats"]["amount"],
+                              words["formats"]["hours_and_minutes"])
 
 
 def duration_short(minutes: float) -> str:
-    """'9 min', '25 min', '1 h 15 min' (on the figure)."""
-    m = max(float(minutes), 0.0)
-    if m < 10:
-        return f"{max(int(round(m)), 1)} min"
-    if m < 57.5:
-        return f"{int(5 * round(m / 5))} min"
-    q = int(15 * round(m / 15))
-    h, mm = divmod(q, 60)
-    return f"{h} h" if mm == 0 else f"{h} h {mm} min"
+    """'9 min', '25 min', '1 h 15 min' (on the figure): `explainer.formatting.duration_short`
+    with the timeline table's time templates."""
+    time_words = strings()["time"]
+    return fmt.duration_short(minutes, time_words["m"], time_words["h"], time_words["hm"])

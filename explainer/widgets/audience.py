@@ -9,6 +9,8 @@ from __future__ import annotations
 import ipywidgets as widgets
 import traitlets
 
+from explainer.content import strings
+
 PATIENT = "patient"
 TRAINEE = "trainee"
 AUDIENCES = (PATIENT, TRAINEE)
@@ -26,11 +28,12 @@ class Mode(traitlets.Unicode):
 
 def mode_switch(value: str = PATIENT) -> widgets.ToggleButtons:
     """The patient / trainee switch (keyboard operable buttons, labelled for screen readers)."""
+    words = strings.text("ui", "mode_switch")
     switch = widgets.ToggleButtons(
-        options=[("Patient view", PATIENT), ("Trainee view", TRAINEE)],
+        options=[(words["patient"], PATIENT), (words["trainee"], TRAINEE)],
         value=value,
-        description="View:",
-        tooltips=["Plain words, no units", "Adds mechanism, numbers and sources"],
+        description=words["label"],
+        tooltips=[words["patient_tooltip"], words["trainee_tooltip"]],
         style={"description_width": "initial", "button_width": "auto"},
     )
     switch.add_class("kx-mode-switch")

@@ -20,11 +20,16 @@ from html import escape
 
 import ipywidgets as widgets
 
-from explainer.content import format_refs
+from explainer.content import format_refs, strings
 from explainer.content import quiz as quiz_data
 from explainer.widgets.safety import CallbackGuard
 
-__all__ = ["QuestionView", "QuizView"]
+__all__ = ["QuestionView", "QuizView", "quiz_words"]
+
+
+def quiz_words():
+    """The quiz's interface words (`ui.quiz` in the strings tables)."""
+    return strings.text("ui", "quiz")
 
 
 class QuestionView(widgets.VBox):
@@ -39,8 +44,10 @@ class QuestionView(widgets.VBox):
         self._on_answer = on_answer
         self.verdict: quiz_data.Verdict | None = None
         q = self.question
+        words = quiz_words()
+        heading = words["question_heading"].format(number=number, total=total)
         prompt = widgets.HTML(
-            f'<h3 class="kx-quiz-heading">Question {number} of {total}</h3>'
+            f'<h3 class="kx-quiz-heading">{escape(heading)}</h3>'
             f'<p class="kx-quiz-prompt">{escape(q.text)}</p>')
         self.choice_buttons: list[widgets.Button] = []
         self.check_button: widgets.Button | None = None
@@ -57,14 +64,14 @@ class QuestionView(widgets.VBox):
             self.control.add_class("kx-quiz-choices")
             controls = [self.control]
         else:
-            self.control = widgets.Text(value="", description=f"Your answer ({q.unit})",
-                                        placeholder="a number", continuous_update=False,
-                                        style={"description_width": "initial"},
-                                        layout=widgets.Layout(width="auto"))
+            self.control = widgets.Text(
+                value="", description=words["answer_label"].format(unit=q.unit),
+                placeholder=words["answer_placeholder"], continuous_update=False,
+                style={"description_width": "initial"}, layout=widgets.Layout(width="auto"))
             self.control.add_class("kx-quiz-number")
-            self.check_button = widgets.Button(description="Check answer",
-                                               tooltip=f"Check your answer to question {number}",
-                                               layout=widgets.Layout(width="auto"))
+            self.check_button = widgets.Button(
+                description=words["check"], tooltip=words["check_tooltip"].format(number=number),
+                layout=widgets.Layout(width="auto"))
             self.check_button.add_class("kx-quiz-check")
             self.check_button.on_click(guard(lambda _b: self.answer(self.control.value)))
             controls = [self.control, self.check_button]
@@ -82,13 +89,14 @@ class QuestionView(widgets.VBox):
 
     def _lock(self, response: object) -> None:
         q = self.question
+        words = quiz_words()
         for button in self.choice_buttons:
             text = button.description
             if text == q.choices[q.correct_index]:
-                button.description = f"✓ {text}"
+                button.description = words["right_choice"].format(text=text)
                 button.add_class("kx-quiz-right-choice")
             elif text == response:
-                button.description = f"✗ {text}"
+                button.description = words["wrong_choice"].format(text=text)
                 button.add_class("kx-quiz-picked")
             button.disabled = True
         if self.check_button is not None:
@@ -111,11 +119,13 @@ class QuestionView(widgets.VBox):
         self._lock(response)
         mark, cls = ("✓", "kx-quiz-right") if verdict.correct else ("✗", "kx-quiz-wrong")
         sources = " ".join(format_refs(self.question.refs))
+        heading = strings.text("ui", "formats.sources_heading").format(
+            sources=strings.text("ui", "labels.sources"))
         self.feedback.value = (
             f'<div class="kx-quiz-verdict {cls}"><p><span aria-hidden="true">{mark}</span> '
             f"<strong>{escape(verdict.message)}</strong></p>"
             f"<p>{escape(self.question.explanation)}</p>"
-            f'<p class="kx-quiz-sources">Sources: {escape(sources)}</p></div>')
+            f'<p class="kx-quiz-sources">{escape(heading)} {escape(sources)}</p></div>')
         self._on_answer(self.question.id, bool(verdict.correct))
         return verdict
 
@@ -131,15 +141,15 @@ class QuizView(widgets.VBox):
         self.questions = tuple(questions)
         self._rng = rng if rng is not None else random.Random()
         self._safe = guard if guard is not None else CallbackGuard()
+        words = quiz_words()
         self.heading = widgets.HTML(
             f'<h2 class="kx-quiz-title">{escape(title)}</h2>'
-            f'<p class="kx-quiz-intro">{len(self.questions)} questions, in a new order each time '
-            "you open this page. Press the answer you choose, or type a number and press "
-            "“Check answer”. Your answers are not saved or sent anywhere.</p>")
+            f'<p class="kx-quiz-intro">'
+            f'{escape(words["intro"].format(count=len(self.questions)))}</p>')
         self.score = widgets.HTML("")
         self.score.add_class("kx-describer")
         self.score.add_class("kx-quiz-score")
-        self.restart = widgets.Button(description="Start again (new order)",
+        self.restart = widgets.Button(description=words["restart"],
                                       layout=widgets.Layout(width="auto"))
         self.restart.add_class("kx-quiz-restart")
         self.restart.on_click(self._safe(lambda _b: self.start()))
@@ -163,10 +173,10 @@ class QuizView(widgets.VBox):
         self._show_score()
 
     def _show_score(self) -> None:
-        tally = self.tally
+        tally, words = self.tally, quiz_words()
         if tally.finished:
-            text = f"Finished: {tally.correct} of {tally.total} correct."
+            text = words["finished"].format(correct=tally.correct, total=tally.total)
         else:
-            text = (f"Score so far: {tally.correct} correct out of {tally.answered} answered "
-                    f"({tally.total} in all).")
+            text = words["so_far"].format(correct=tally.correct, answered=tally.answered,
+                                          total=tally.total)
         self.score.value = f'<p class="kx-quiz-score-text">{escape(text)}</p>'

@@ -12,10 +12,16 @@ import sys
 
 import ipywidgets as widgets
 
-FRIENDLY_ERROR = (
-    "Sorry, this part of the page could not update. The rest still works. "
-    "You can try again, or reload the page."
-)
+from explainer.content import strings
+
+
+def friendly_error() -> str:
+    """The message shown in place of a failed update (`ui.errors.friendly`)."""
+    return strings.text("ui", "errors.friendly")
+
+
+FRIENDLY_ERROR = friendly_error()
+"""The friendly message as loaded at import (tests compare with it)."""
 
 _log = logging.getLogger("explainer")
 if not _log.handlers:
@@ -65,7 +71,7 @@ class CallbackGuard:
             except Exception:
                 _Round.failed = True
                 _log.exception("callback %s failed", getattr(func, "__qualname__", func))
-                self.slot.value = f'<div class="kx-error" role="alert">{FRIENDLY_ERROR}</div>'
+                self.slot.value = f'<div class="kx-error" role="alert">{friendly_error()}</div>'
                 self.slot.layout.display = None
                 return None
             finally:

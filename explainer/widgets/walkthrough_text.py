@@ -79,8 +79,9 @@ def sources_html(refs: Iterable[str]) -> str:
     if not cites:
         return ""
     items = "".join(f"<li>{escape(c)}</li>" for c in cites)
+    heading = content.ui("formats.sources_heading").format(sources=content.ui("labels.sources"))
     return (f'<div class="kx-wt-sources"><span class="kx-wt-sources-label">'
-            f'{escape(content.ui("labels.sources"))}:</span><ul>{items}</ul></div>')
+            f'{escape(heading)}</span><ul>{items}</ul></div>')
 
 
 @lru_cache(maxsize=2 * len(content.STEPS))
@@ -93,7 +94,8 @@ def step_html(step: int, mode: str = PATIENT) -> str:
         tag = (f'<p class="kx-wt-tag">{escape(ui_text("walkthrough.trainee_tag"))}</p>'
                if trainee_only else "")
         sources = sources_html(p.refs) if mode == TRAINEE else ""
-        figures = "".join(icon_array.html(a) for a in icon_arrays.after(p.id))  # numbers as people
+        figures = "".join(icon_array.html(a, content.ui("formats.icon_count"))  # numbers as people
+                          for a in icon_arrays.after(p.id))
         parts.append(
             f'<section class="kx-passage kx-passage-{escape(p.audience)}" '
             f'data-passage="{escape(p.id)}">{tag}{p.html}{figures}{sources}</section>')

@@ -60,9 +60,6 @@ from explainer.figures.pain_signal.geometry import (
 )
 from explainer.figures.pain_signal.overlay import FONT, diagram_overlay
 
-W, H = DIAGRAM_W, DIAGRAM_H
-"""The diagram's size (older names for `DIAGRAM_W`, `DIAGRAM_H`)."""
-
 __all__ = [
     "CHART",
     "CHART_AXES",
@@ -74,7 +71,6 @@ __all__ = [
     "FONT",
     "GEOMETRY",
     "Geometry",
-    "H",
     "LABEL_PT",
     "N_CHANNELS",
     "OVERLAY_PX",
@@ -82,7 +78,6 @@ __all__ = [
     "RESPONSE_CHART_W",
     "STRINGS_TABLE",
     "strings_file",
-    "W",
     "WORD_BOX_W",
     "chart_frame",
     "chart_geometry",

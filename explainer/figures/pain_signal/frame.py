@@ -5,10 +5,10 @@ ketamine, with the words for the share blocked.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from explainer import formatting as fmt
 from explainer.figures.pain_signal.geometry import (
     N_CHANNELS,
     strength_index,
@@ -95,14 +95,6 @@ def diagram_frame(result: SynapseResult, impulse: int, mode: str = "patient",
                         n_ketamine=n_k, ketamine=ketamine, blocked_text=text, animate=animate)
 
 
-
-
 def format_conc(conc: float) -> str:
-    """'115', '12.5', '0', '1,800' — ng/mL as shown."""
-    if conc == 0:
-        return "0"
-    if conc >= 100:
-        return f"{conc:,.0f}"
-    if conc >= 10:
-        return f"{conc:.0f}" if math.isclose(conc, round(conc)) else f"{conc:.1f}"
-    return f"{conc:.2g}"
+    """'115', '12.5', '0', '1,800' — ng/mL as shown (`explainer.formatting.conc_text`)."""
+    return fmt.conc_text(conc)

@@ -7,6 +7,7 @@ import numbers
 
 import numpy as np
 
+from explainer.checks import in_range, real_number
 from explainer.models.nmda.constants import ENANTIOMERS
 
 # --- Input checks -----------------------------------------------------------------------------
@@ -20,15 +21,17 @@ def _describe(x: object) -> str:
 
 
 def _is_real_scalar(x: object) -> bool:
+    """A real number that is not a bool (NaN and inf included: `_check_scalar` refuses them)."""
     return isinstance(x, numbers.Real) and not isinstance(x, (bool, np.bool_))
 
 
 def _check_scalar(x: object, name: str, allowed: str, low: float, high: float) -> float:
-    """Return x as a float if it is a real number in [low, high]; else raise ValueError."""
-    if not _is_real_scalar(x):
+    """Return x as a float if it is a finite real number in [low, high] (the shared
+    `explainer.checks`); else raise ValueError."""
+    value = real_number(x)
+    if value is None:
         raise ValueError(f"{name} must be {allowed}; got {_describe(x)}.")
-    value = float(x)  # type: ignore[arg-type]
-    if not (math.isfinite(value) and low <= value <= high):
+    if not in_range(value, low=low, high=high):
         raise ValueError(f"{name} must be {allowed}; got {value!r}.")
     return value
 

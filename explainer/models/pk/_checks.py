@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import math
-from numbers import Real
-
 import numpy as np
+
+from explainer.checks import in_range, real_number
 
 WEIGHT_RANGE_KG: tuple[float, float] = (40.0, 150.0)
 """Body weights (kg) accepted by :func:`simulate`.
@@ -19,14 +18,10 @@ def _number(value: object, name: str, *, low: float | None = 0.0, strict_low: bo
             high: float | None = None, allowed: str | None = None) -> float:
     """Return ``value`` as a finite float or raise ValueError naming what is allowed."""
     allowed = allowed or _describe_range(low, strict_low, high)
-    if isinstance(value, bool | np.bool_) or not isinstance(value, Real):
+    x = real_number(value)
+    if x is None:  # not a real number, a bool, NaN or inf
         raise ValueError(f"{name} must be {allowed}; got {value!r} ({type(value).__name__})")
-    x = float(value)
-    if not math.isfinite(x):
-        raise ValueError(f"{name} must be {allowed}; got {value!r}")
-    if low is not None and (x < low or (strict_low and x == low)):
-        raise ValueError(f"{name} must be {allowed}; got {value!r}")
-    if high is not None and x > high:
+    if not in_range(x, low=low, high=high, strict_low=strict_low):
         raise ValueError(f"{name} must be {allowed}; got {value!r}")
     return x
 

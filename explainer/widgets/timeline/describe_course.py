@@ -23,8 +23,7 @@ def plan_sentence(protocol_id: str) -> str:
     if protocol.route == "intravenous":
         if protocol.session_length_min > 1440:
             return plan["iv_continuous"].format(days=fmt.fixed(protocol.session_length_min / 1440))
-        hours = fmt.duration_words(protocol.session_length_min,
-                                        strings()["time"]["long"])
+        hours = timeline_fig.duration_words(protocol.session_length_min)
         return (plan["iv_single"] if n == 1 else plan["iv_daily"]).format(hours=hours, n=n)
     if len(protocol.doses) == 1 and n == 1:
         return plan["dose_single"]
@@ -39,7 +38,9 @@ def course_sentences(protocol_id: str, mode: str = PATIENT) -> list[str]:
     frame = course_fig.course_frame(protocol_id, mode)
     out = [plan_sentence(protocol_id), rows["onset"]]
     if mode == TRAINEE:
-        out += [f"{rows[k].rstrip('.')} ({sources[k]})." for k in rows if k != "onset"]
+        source_row = strings()["formats"]["source_row"]
+        out += [source_row.format(text=rows[k].rstrip("."), source=sources[k])
+                for k in rows if k != "onset"]
     else:
         out += [rows[k] for k in frame.closest]
         out += [rows["none"], rows["nice"]]

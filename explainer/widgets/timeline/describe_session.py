@@ -30,7 +30,7 @@ def cursor_label(curve: timeline_fig.SessionCurve, t_min: float, mode: str) -> s
     """The level beside the time cursor: words (patient) or ng/mL (trainee)."""
     level = curve.level_at(t_min)
     if mode == TRAINEE:
-        return f"{fmt.level_text(level)} ng/mL"
+        return strings()["formats"]["conc"].format(conc=fmt.level_text(level))
     return level_words(level, short=True)
 
 
@@ -64,7 +64,7 @@ def _eases_sentences(curve: timeline_fig.SessionCurve) -> list[str]:
     iv = curve.protocol.route == "intravenous"
     out: list[str] = []
     if curve.below_floaty_after_min is not None:
-        after = fmt.duration_words(curve.below_floaty_after_min, strings()["time"]["long"])
+        after = timeline_fig.duration_words(curve.below_floaty_after_min)
         out.append((eases["drip"] if iv else eases["dose"]).format(after=after))
     elif not curve.feel_spans:
         out.append(eases["never_floaty"] if curve.c_peak >= timeline_fig.RELIEF
@@ -77,6 +77,7 @@ def _eases_sentences(curve: timeline_fig.SessionCurve) -> list[str]:
 def regimen_text(curve: timeline_fig.SessionCurve) -> str:
     """The session's doses at the curve's weight, as the trainee reads them."""
     templates = strings()["session"]["trainee"]
+    minutes = strings()["time"]["m"]
     layouts = timeline_fig.LAYOUTS
     protocol = curve.protocol
     parts = []
@@ -88,7 +89,7 @@ def regimen_text(curve: timeline_fig.SessionCurve) -> str:
                 duration=timeline_fig.short_time(dose.duration_min, axis)))
         elif isinstance(dose, pk.Bolus):
             parts.append(templates["bolus"].format(mg=fmt.plain(dose.mg),
-                                                   at=f"{fmt.plain(dose.at_min)} min"))
+                                                   at=minutes.format(m=fmt.plain(dose.at_min))))
         else:
             parts.append(templates["absorbed"].format(
                 mg=fmt.plain(dose.mg), route=dose.route,
@@ -96,12 +97,14 @@ def regimen_text(curve: timeline_fig.SessionCurve) -> str:
                 f=fmt.ratio(dose.fraction)))
     text = "; ".join(parts)
     if protocol.is_capped(curve.weight_kg):
-        text += " (capped)"
+        text += strings()["formats"]["capped"]
     return text
 
 
 def _minutes_or_dash(minutes: float | None) -> str:
-    return "—" if minutes is None else f"{fmt.fixed(minutes)} min"
+    if minutes is None:
+        return strings()["formats"]["no_value"]
+    return strings()["time"]["m"].format(m=fmt.fixed(minutes))
 
 
 def session_numbers(curve: timeline_fig.SessionCurve, t_min: float) -> str:

@@ -26,26 +26,27 @@ def _list_items(texts) -> str:
 def _bioavailability(key: str, curve: routes_fig.RouteCurve, table: Mapping) -> str:
     if key == "iv":
         return table["iv_f"]
-    return (f"{fmt.percent(curve.f)}% "
-            f"({fmt.percent(curve.f_low)}–{fmt.percent(curve.f_high)}%)")
+    return strings()["formats"]["f_range"].format(
+        f=fmt.percent(curve.f), low=fmt.percent(curve.f_low), high=fmt.percent(curve.f_high))
 
 
 def routes_table_html(curves: Mapping[str, routes_fig.RouteCurve]) -> str:
     """Trainee table: peak, time to peak, AUC and the bioavailability used, with sources."""
     routes = strings()["routes"]
     table = routes["table"]
+    minutes = strings()["time"]["m"]
     rows = []
     for key in routes_fig.ROUTE_KEYS:
         curve = curves[key]
         rows.append(
             f"<tr><th scope=\"row\">{escape(routes['buttons'][key])}</th>"
             f"<td>{escape(_bioavailability(key, curve, table))}</td>"
-            f"<td>{fmt.level_text(curve.c_peak)}</td><td>{fmt.fixed(curve.t_peak_min)} min</td>"
+            f"<td>{fmt.level_text(curve.c_peak)}</td><td>{escape(minutes.format(m=fmt.fixed(curve.t_peak_min)))}</td>"
             f"<td>{fmt.grouped(curve.auc_ng_h_ml)}</td></tr>")
     head = "".join(f"<th scope=\"col\">{escape(table[k])}</th>"
                    for k in ("route", "f", "peak", "t_peak", "auc"))
-    refs = sorted({k for curve in curves.values() for k in curve.refs} | {"domino1982"}
-                  | set(routes["dose_refs"]))
+    refs = sorted({k for curve in curves.values() for k in curve.refs}
+                  | set(strings()["formats"]["routes_table_refs"]) | set(routes["dose_refs"]))
     return (f'<div class="kx-numbers kx-routes-table"><table><caption>'
             f'{escape(table["caption"])}</caption><thead><tr>{head}</tr></thead>'
             f"<tbody>{''.join(rows)}</tbody></table>"
