@@ -104,13 +104,15 @@ def _run(args) -> int:
     ports = [args.first_port + i for i in range(args.processes)]
     procs: list[subprocess.Popen] = []
     nginx = Nginx(ports, args.listen)
+    # Before anything starts: a SIGTERM that arrives while the processes start (or the moment
+    # nginx first answers) must still run the clean-up below, not kill this process alone.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
         for port in ports:
             procs.append(start_explainer(port))
         nginx.start()
         print(f"\n{len(ports)} explainer processes (ports {', '.join(map(str, ports))}) "
               f"behind nginx: http://{args.listen}/   (Ctrl-C stops them all)", flush=True)
-        signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
         while all(p.poll() is None for p in [*procs, nginx.proc]):
             time.sleep(1)
         print("a process stopped; stopping the others", file=sys.stderr)
