@@ -53,7 +53,8 @@ class StateWidget(widgets.VBox):
         self._render()
 
     def _build(self) -> list[widgets.Widget]:
-        raise NotImplementedError
+        """The widget's children (controls, figure views); every subclass provides this."""
+        raise NotImplementedError(f"{type(self).__name__} must define _build()")
 
     def _wire(self, guard: CallbackGuard) -> None:
         """Connect the controls to the state (the default connects nothing)."""
@@ -62,4 +63,5 @@ class StateWidget(widgets.VBox):
         self._render()
 
     def _render(self) -> None:
-        raise NotImplementedError
+        """Draw the state into the views; every subclass provides this."""
+        raise NotImplementedError(f"{type(self).__name__} must define _render()")
