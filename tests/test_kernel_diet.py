@@ -35,7 +35,8 @@ print(json.dumps({"matplotlib": sorted(m for m in sys.modules if m.startswith("m
 """
 
 
-HEAVY = ("pydantic", "matplotlib", "scipy", "jsonschema", "typst", "PIL", "numpy")
+HEAVY = ("pydantic", "matplotlib", "scipy", "jsonschema", "typst", "PIL", "numpy", "anywidget",
+         "psygnal")
 """Packages a viewer's kernel may only import for a feature that needs them."""
 NEEDS_NUMPY = {"walkthrough", "pain-signal", "treatment-timeline"}
 """Pages that run a model: at first paint, or (the walkthrough) when it prefetches the widgets

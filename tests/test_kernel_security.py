@@ -116,3 +116,30 @@ def test_failing_callback_shows_friendly_message_and_page_stays_usable(
     context.close()
     assert "injected failure for the test" in srv.log()
     assert Path(srv.log_path).exists()
+
+
+def test_kernels_listen_on_private_unix_sockets_not_loopback_ports(watch, server):
+    """A viewer's kernel talks to the server over Unix sockets in a folder only the server's
+    user can open: no kernel channel is a loopback TCP port (which any local user could
+    reach, and which kernels starting together could collide on: "Address already in use")."""
+    import json
+    import os
+    import stat
+
+    import psutil
+
+    page = watch.open("/voila/render/about.ipynb")
+    pid = server.kernels()[kernel_id(page)]
+    kernel = psutil.Process(pid)
+    connection_file = next(a for a in kernel.cmdline() if a.endswith(".json"))
+    info = json.loads(Path(connection_file).read_text())
+    assert info["transport"] == "ipc"
+    channels = [info[f"{name}_port"] for name in ("shell", "iopub", "stdin", "control", "hb")]
+    for port in channels:
+        assert Path(f"{info['ip']}-{port}").exists()
+    folder = Path(connection_file).parent
+    assert stat.S_IMODE(os.stat(folder).st_mode) & 0o077 == 0, "the socket folder is private"
+    listening = {c.laddr.port for c in kernel.net_connections(kind="inet")
+                 if c.status == psutil.CONN_LISTEN}
+    assert not listening & set(channels)
+    assert len(listening) <= 1, listening  # only ipykernel's own pipe for subprocess output

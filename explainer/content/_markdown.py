@@ -18,6 +18,8 @@ def to_html(markdown: str) -> str:
 
 def has_raw_html(markdown: str) -> bool:
     """True if the source contains raw HTML (a block or an inline tag)."""
+    if "<" not in markdown:  # CommonMark's raw HTML always opens with "<"
+        return False
     for token in _DETECT.parse(markdown):
         if token.type == "html_block":
             return True

@@ -110,6 +110,12 @@ def build_config(options: ServeOptions) -> Config:
     vc.preheat_kernel = options.preheat > 0
     vc.default_pool_size = options.preheat
     # Idle kernels of closed pages are culled; a page that stays open keeps its kernel.
+    # Kernels talk to the server over Unix sockets in Voilà's private runtime folder, not
+    # loopback TCP ports: with TCP, kernels starting together sometimes pick a port another
+    # connection took in the meantime ("Address already in use"), and the viewer waits 60 s for
+    # an error (seen in bursts of 20 arrivals; docs/serving.md, "Kernel transport"). Unix
+    # sockets cannot collide, and no other user of the machine can reach a kernel's port.
+    c.KernelManager.transport = "ipc"
     km = c.MappingKernelManager
     km.cull_idle_timeout = options.cull_idle_seconds
     km.cull_interval = options.cull_interval_seconds

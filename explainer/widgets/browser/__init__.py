@@ -1,3 +1,3 @@
-"""Figures' moving parts drawn in the browser (issue 15): `overlay` (the anywidget models and
-their JavaScript), `packs` (the frames they draw, from the kernel's own drawing functions) and
+"""Figures' moving parts drawn in the browser (issue 15): `model` (anywidget's model,
+declared without its Python package), `overlay` (the overlays and their JavaScript), `packs` (the frames they draw, from the kernel's own drawing functions) and
 `attach` (the overlay on a widget's figure, linked to its controls in the page)."""

@@ -5,9 +5,9 @@
     overlay.observe(..., "impulse")                                       # the kernel learns
 
 The module's JavaScript (`overlay.js`) and stylesheet ship inside the package and reach the page
-as the text of anywidget's `_esm` / `_css` traits: nothing is fetched from another host. A
-message from the page may set only the traits a linked control or Play sets, each checked
-against the pack (`explainer.widgets.inbound` asks `_kx_inbound`).
+as the text of anywidget's `_esm` / `_css` traits (`BrowserModel`): nothing is fetched from
+another host. A message from the page may set only the traits a linked control or Play sets,
+each checked against the pack (`explainer.widgets.inbound` asks `_kx_inbound`).
 """
 
 from __future__ import annotations
@@ -15,8 +15,9 @@ from __future__ import annotations
 import numbers
 from pathlib import Path
 
-import anywidget
 import traitlets
+
+from explainer.widgets.browser.model import BrowserModel
 
 __all__ = ["CursorOverlay", "DiagramOverlay"]
 
@@ -29,9 +30,9 @@ def _whole(value) -> bool:
     return isinstance(value, numbers.Integral) and not isinstance(value, bool)
 
 
-class _Overlay(anywidget.AnyWidget):
-    _esm = HERE / "overlay.js"
-    _css = HERE / "overlay.css"
+class _Overlay(BrowserModel):
+    _esm_file = HERE / "overlay.js"
+    _css_file = HERE / "overlay.css"
     pack = traitlets.Dict().tag(sync=True)
     live = traitlets.Bool(False, help="Set by the page once it draws (else the kernel's "
                                       "layer shows)").tag(sync=True)
