@@ -134,3 +134,16 @@ def test_the_viewer_kernel_leaves_out_the_debugger_and_history():
     finally:
         kc.stop_channels()
         km.shutdown_kernel(now=True)
+
+
+def test_the_background_key_reads_matplotlibs_version_without_importing_it(tmp_path):
+    """The cache key names matplotlib's version, read from the file its package ships: no
+    matplotlib, and no scan of every installed package's metadata, in a viewer's kernel."""
+    from importlib.metadata import version
+
+    code = ("import json, sys\nfrom explainer.figures.scene import matplotlib_version\n"
+            "print(json.dumps([matplotlib_version(), 'matplotlib' in sys.modules, "
+            "'importlib.metadata' in sys.modules]))")
+    found, imported_matplotlib, scanned_metadata = _run(code, str(tmp_path))
+    assert found == version("matplotlib")
+    assert not imported_matplotlib and not scanned_metadata
