@@ -11,17 +11,18 @@ import posixpath
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cache
 from html import escape
+from typing import TYPE_CHECKING
 
-from markdown_it import MarkdownIt
-
+from explainer.content import markdown_cache
 from explainer.paths import assets_dir, notebooks_dir
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
 
 STUDY_DIR = "study"
 """Folder of the trainee study notebooks under `notebooks/`."""
-
-_md = MarkdownIt("commonmark", {"html": False, "typographer": True}).enable("table")
-
 
 def _heading_open(renderer, tokens, idx, options, env):
     """Level-2 headings get an id from their words ("About this guide" -> about-this-guide),
@@ -32,7 +33,14 @@ def _heading_open(renderer, tokens, idx, options, env):
     return renderer.renderToken(tokens, idx, options, env)
 
 
-_md.add_render_rule("heading_open", _heading_open)
+@cache
+def _renderer() -> MarkdownIt:
+    """The pages' Markdown renderer (imported on a cache miss only: `markdown_cache`)."""
+    from markdown_it import MarkdownIt
+
+    md = MarkdownIt("commonmark", {"html": False, "typographer": True}).enable("table")
+    md.add_render_rule("heading_open", _heading_open)
+    return md
 ABOUT_SECTION = "about-this-guide"
 """The About page's IPDAS section (who wrote it, dates, updates, evidence, funding,
 uncertainty), linked from every footer."""
@@ -88,7 +96,7 @@ def page_url(notebook: str) -> str:
 
 def markdown_html(text: str) -> str:
     """Markdown to HTML; raw HTML in the source is escaped, never passed through."""
-    return _md.render(text)
+    return markdown_cache.cached("page_html", text, lambda md: _renderer().render(md))
 
 
 def header_html(current: str) -> str:

@@ -12,6 +12,18 @@ JUPYTER_DATA_DIR = PACKAGE_DIR / "serving" / "jupyter"
 
 
 ASSETS_ENV_VAR = "KETAMINE_EXPLAINER_ASSETS"
+CACHE_ENV_VAR = "KETAMINE_EXPLAINER_CACHE"
+
+
+def cache_dir() -> Path:
+    """Where work done once is kept between processes (`$KETAMINE_EXPLAINER_CACHE`): the
+    figures' rendered backgrounds and frames, and rendered Markdown. Every viewer's kernel is
+    a new process; this folder is how the second viewer skips the first one's work."""
+    env = os.environ.get(CACHE_ENV_VAR)
+    if env:
+        return Path(env)
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "ketamine-explainer" / "backgrounds"
 
 
 def assets_dir() -> Path:

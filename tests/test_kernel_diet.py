@@ -1,8 +1,9 @@
 """Cheap kernels: a viewer's kernel imports only what its page needs.
 
-With the figures' backgrounds in the cache, building every page's widgets never imports
-matplotlib (about 40 MB and a second per kernel); the overlay pixel maps, computed from the
-numbers the axes are placed with, agree with matplotlib's own transforms. Without a clinic file,
+With the figures' backgrounds and the rendered Markdown in the cache, building every page's
+widgets never imports matplotlib (about 40 MB and a second per kernel) or markdown-it; the
+overlay pixel maps, computed from the numbers the axes are placed with, agree with
+matplotlib's own transforms. Without a clinic file,
 no page imports the clinic schema (pydantic), and the pages without a model (start, about) do
 not import numpy either (issue 14: a live page's kernel under 65 MB).
 """
@@ -36,7 +37,7 @@ print(json.dumps({"matplotlib": sorted(m for m in sys.modules if m.startswith("m
 
 
 HEAVY = ("pydantic", "matplotlib", "scipy", "jsonschema", "typst", "PIL", "numpy", "anywidget",
-         "psygnal")
+         "psygnal", "markdown_it")
 """Packages a viewer's kernel may only import for a feature that needs them."""
 NEEDS_NUMPY = {"walkthrough", "pain-signal", "treatment-timeline"}
 """Pages that run a model: at first paint, or (the walkthrough) when it prefetches the widgets
@@ -53,13 +54,20 @@ def _run(code: str, cache: str) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
+PAGES = ["start", "about", "walkthrough", "pain-signal", "treatment-timeline"]
+
+
 @pytest.fixture(scope="module")
 def warm_cache(tmp_path_factory):
-    """A background cache filled by building every page once (a fresh install's first views)."""
+    """A cache filled by building every widget and running every page once (a fresh install's
+    first views): the backgrounds, the frames and the rendered Markdown."""
     cache = str(tmp_path_factory.mktemp("kernel-diet") / "backgrounds")
     first = _run(BUILD_EVERY_PAGE, cache)  # a fresh install: draws and caches every background
     assert first["matplotlib"], "a cache miss draws with matplotlib"
     assert len(os.listdir(cache)) >= 5
+    for page in PAGES:
+        _run(_notebook_code(notebooks_dir() / f"{page}.ipynb") + IMPORTED, cache)
+    assert any(name.startswith("markdown-") for name in os.listdir(cache)), "rendered Markdown"
     return cache
 
 
@@ -73,8 +81,7 @@ def _notebook_code(path) -> str:
     return "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "code")
 
 
-@pytest.mark.parametrize("page", ["start", "about", "walkthrough", "pain-signal",
-                                  "treatment-timeline"])
+@pytest.mark.parametrize("page", PAGES)
 def test_a_page_imports_only_what_it_needs(warm_cache, page):
     """A viewer's kernel runs the page's notebook: no clinic schema, no matplotlib (the cache
     is warm), and numpy only where a model draws the first paint."""

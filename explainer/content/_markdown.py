@@ -1,26 +1,50 @@
-"""Markdown to safe HTML and to plain text (markdown-it-py; raw HTML is never passed through)."""
+"""Markdown to safe HTML and to plain text (markdown-it-py; raw HTML is never passed through).
+
+Results come from `markdown_cache` when an earlier process rendered the same text, so
+markdown-it is imported only on a miss.
+"""
 
 from __future__ import annotations
 
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
+from functools import cache
+from typing import TYPE_CHECKING
 
-_RENDER = MarkdownIt("commonmark", {"html": False, "typographer": True}).enable(
-    ["table", "replacements", "smartquotes"]
-)
-_DETECT = MarkdownIt("commonmark", {"html": True}).enable("table")
+from explainer.content import markdown_cache
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
+
+
+@cache
+def _renderer() -> MarkdownIt:
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark", {"html": False, "typographer": True}).enable(
+        ["table", "replacements", "smartquotes"])
+
+
+@cache
+def _detector() -> MarkdownIt:
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark", {"html": True}).enable("table")
 
 
 def to_html(markdown: str) -> str:
     """Render Markdown to HTML. Raw HTML in the source is escaped, never passed through."""
-    return _RENDER.render(markdown)
+    return markdown_cache.cached("html", markdown, lambda text: _renderer().render(text))
 
 
 def has_raw_html(markdown: str) -> bool:
     """True if the source contains raw HTML (a block or an inline tag)."""
     if "<" not in markdown:  # CommonMark's raw HTML always opens with "<"
         return False
-    for token in _DETECT.parse(markdown):
+    return markdown_cache.cached("raw_html", markdown, _detect_raw_html)
+
+
+def _detect_raw_html(markdown: str) -> bool:
+    for token in _detector().parse(markdown):
         if token.type == "html_block":
             return True
         if any(child.type == "html_inline" for child in token.children or ()):
@@ -48,11 +72,15 @@ def to_text(markdown: str) -> str:
     List items start with "- "; table cells are joined with " | ". Emphasis markers, links and
     other Markdown syntax are dropped; typographic quotes and dashes are kept.
     """
+    return markdown_cache.cached("text", markdown, _render_text)
+
+
+def _render_text(markdown: str) -> str:
     lines: list[str] = []
     row: list[str] | None = None
     list_depth = 0
     item_pending = False
-    for token in _RENDER.parse(markdown):
+    for token in _renderer().parse(markdown):
         kind = token.type
         if kind in ("bullet_list_open", "ordered_list_open"):
             list_depth += 1

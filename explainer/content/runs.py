@@ -7,11 +7,21 @@
 
 from __future__ import annotations
 
-from markdown_it import MarkdownIt
+from functools import cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
 
 __all__ = ["blocks", "plain"]
 
-_md = MarkdownIt("commonmark", {"html": False})
+
+@cache
+def _parser() -> MarkdownIt:
+    """Imported when a handout is made, not when a page is built."""
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark", {"html": False})
 
 
 def _runs(inline_tokens) -> list[dict]:
@@ -36,7 +46,7 @@ def blocks(markdown: str) -> list[dict]:
     """Markdown -> ``[{"kind": "p", "runs": […]}, {"kind": "list", "items": [[runs]…]}]``."""
     out: list[dict] = []
     in_list = 0
-    for tok in _md.parse(markdown):
+    for tok in _parser().parse(markdown):
         if tok.type == "bullet_list_open":
             in_list += 1
             if in_list == 1:

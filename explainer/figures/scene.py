@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from explainer.figures import svg
-from explainer.paths import mpl_style
+from explainer.paths import CACHE_ENV_VAR, cache_dir, mpl_style  # noqa: F401 (re-exported)
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -42,17 +42,7 @@ if TYPE_CHECKING:
 PNG_SCALE = 2.0
 """The background is rendered at twice the layout resolution, for sharp tablets."""
 
-CACHE_ENV_VAR = "KETAMINE_EXPLAINER_CACHE"
 _FIGURES_DIR = Path(__file__).resolve().parent
-
-
-def cache_dir() -> Path:
-    """Where rendered backgrounds are kept between kernels (`$KETAMINE_EXPLAINER_CACHE`)."""
-    env = os.environ.get(CACHE_ENV_VAR)
-    if env:
-        return Path(env)
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "ketamine-explainer" / "backgrounds"
 
 
 def background_key(name: str, *inputs: Path | str) -> str:

@@ -18,6 +18,9 @@ walkthrough imports the widgets of its steps 3 and 5 two seconds after it is sho
 after that hands back another 1.6 MB (measured with `benchmarks/load.py --only memory`). A trim
 of a kernel's small heap takes well under a millisecond.
 
+After each cell the kernel also saves what it rendered from Markdown for the next viewers'
+kernels (`explainer.content.markdown_cache`), so that later kernels need not import markdown-it.
+
 What a page imports is kept to what it needs (issue 14; `tests/test_kernel_diet.py`): the clinic
 schema only with a clinic file, matplotlib only on a background-cache miss, numpy only on the
 pages that run a model. docs/serving.md has the measured memory per page.
@@ -45,6 +48,18 @@ def _trim_heap(*_args) -> None:
         pass
 
 
+def _save_rendered_markdown() -> None:
+    """Hand what this kernel rendered to the next viewers' kernels (`markdown_cache`)."""
+    cache = sys.modules.get("explainer.content.markdown_cache")
+    if cache is not None:
+        cache.save()
+
+
+def _after_cell(*_args) -> None:
+    _save_rendered_markdown()
+    _trim_now_and_later()
+
+
 def _trim_now_and_later(*_args) -> None:
     _trim_heap()
     for delay in LATE_TRIMS_S:
@@ -61,7 +76,7 @@ def main(argv: list[str] | None = None) -> None:
     args = list(sys.argv[1:] if argv is None else argv)
     app = IPKernelApp.instance()
     app.initialize([*KERNEL_OPTIONS, *args])
-    app.shell.events.register("post_run_cell", _trim_now_and_later)
+    app.shell.events.register("post_run_cell", _after_cell)
     app.start()
 
 
