@@ -21,12 +21,16 @@ $(BIN)/python:
 	  $(PYTHON) -m venv $(VENV); }
 	$(BIN)/python -m pip install -q --upgrade pip
 
+# Bytecode compiled once at install: each viewer's kernel is a new Python process, which would
+# otherwise compile the explainer's modules again wherever it cannot write __pycache__.
 $(VENV)/.run-installed: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install -q -e .
+	$(BIN)/python -m compileall -q explainer
 	@touch $@
 
 $(VENV)/.test-installed: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install -q -e '.[test]'
+	$(BIN)/python -m compileall -q explainer
 	@touch $@ $(VENV)/.run-installed $(VENV)/.lab-installed $(VENV)/.docs-installed
 
 $(VENV)/.lab-installed: pyproject.toml | $(BIN)/python

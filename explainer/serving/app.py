@@ -11,6 +11,7 @@ from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
 
 from explainer import paths
 from explainer.serving.config import START_PAGE
+from explainer.serving.templates import share_compiled_templates
 from explainer.serving.websocket import GuardedKernelWebsocketHandler
 
 _HIDDEN_ROUTES = ("/voila/tree", "/voila/api/contents")
@@ -48,6 +49,10 @@ class ExplainerVoila(Voila):
     """A Voilà application hardened for a clinic's network (see `config.build_config`)."""
 
     name = "ketamine-explainer"
+
+    def initialize(self, argv=None):
+        share_compiled_templates()  # parse and compile the page templates once, not per page
+        super().initialize(argv)
 
     def setup_template_dirs(self):
         super().setup_template_dirs()
