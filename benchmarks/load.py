@@ -99,6 +99,9 @@ class Plan:
     """Wait before reading a live kernel's memory (the walkthrough prefetches after 2 s)."""
     timeout_s: float = 180.0
     parts: tuple[str, ...] = ("memory", "bursts", "latency", "soak")
+    settle_after_burst: bool = False
+    """Wait for the server and its kernels to go quiet after each burst (set with preheated
+    pools, which refill after a burst: the next burst should not compete with the refill)."""
     repetitions: int = 1
     """How many times the memory and burst parts run (each repetition measures every page,
     so a change in the machine's load between repetitions touches every page alike)."""
@@ -213,6 +216,34 @@ async def wait_for_kernels(server: Server, count: int, limit_s: float = 60.0) ->
     return len(server.kernels())
 
 
+async def settle(server: Server, below_cores: float = 0.15, limit_s: float = 300.0) -> float:
+    """Wait (bounded) until the server and its kernels use less than `below_cores` over a
+    second (a preheated pool refilling is busy); the seconds waited."""
+    started = time.monotonic()
+
+    def used() -> float:
+        total = 0.0
+        try:
+            procs = [psutil.Process(server.proc.pid)]
+            procs += procs[0].children(recursive=True)
+        except psutil.NoSuchProcess:
+            return 0.0
+        for p in procs:
+            try:
+                t = p.cpu_times()
+                total += t.user + t.system
+            except psutil.Error:
+                continue
+        return total
+
+    while time.monotonic() - started < limit_s:
+        before = used()
+        await asyncio.sleep(1.0)
+        if used() - before < below_cores:
+            break
+    return round(time.monotonic() - started, 1)
+
+
 def percentile(values: list[float], q: float) -> float | None:
     if not values:
         return None
@@ -262,7 +293,9 @@ async def burst(url: str, server: Server, monitor: Monitor, page: str, n: int,
     usage = monitor.summary(mark)
     await asyncio.gather(*(v.close() for v in viewers))
     left = await wait_for_kernels(server, base)
+    refill_s = await settle(server) if plan.settle_after_burst else None
     return {"page": page, "viewers": n, "all_ready_s": round(max(ready), 2) if ready else None,
+            "refill_s": refill_s,
             "median_ready_s": round(statistics.median(ready), 2) if ready else None,
             "ready": len(ready), "errors": errors.total, "error_kinds": errors.by_kind,
             "error_examples": errors.examples, "kernels_left": left - base, **usage}
@@ -271,12 +304,13 @@ async def burst(url: str, server: Server, monitor: Monitor, page: str, n: int,
 async def memory(url: str, server: Server, page: str, plan: Plan) -> dict:
     """One viewer on `page`: its kernel's resident memory once the page is live."""
     errors = Errors()
+    base = len(server.kernels())  # 0, or a preheated pool's kernels
     viewer = Viewer(url, plan.timeout_s)
     ready = await _open(viewer, page, "", errors)
     await asyncio.sleep(plan.memory_settle_s)
     rss, uss = kernel_memory_mb(server, viewer.kernel_id) if ready is not None else (None, None)
     await viewer.close()
-    await wait_for_kernels(server, 0)
+    await wait_for_kernels(server, base)
     return {"page": page, "ready_s": round(ready, 2) if ready else None, "kernel_rss_mb": rss,
             "kernel_uss_mb": uss, "errors": errors.total, "error_examples": errors.examples}
 
@@ -285,11 +319,14 @@ async def warm_up(url: str, server: Server, pages: list[str], plan: Plan) -> int
     """Open each page once, so the figures' backgrounds are cached (as on a server that has
     shown its pages once) before anything is measured; the number of failures."""
     errors = Errors()
+    base = len(server.kernels())
     for page in pages:
         viewer = Viewer(url, plan.timeout_s)
         await _open(viewer, page, "", errors)
         await viewer.close()
-    await wait_for_kernels(server, 0)
+    await wait_for_kernels(server, base)
+    if plan.settle_after_burst:
+        await settle(server)
     return errors.total
 
 
@@ -498,15 +535,25 @@ def budget(results: dict) -> dict:
     return out
 
 
-def run(plan: Plan, preheat: int = 0) -> dict:
+def run(plan: Plan, preheat: int = 0, pools: tuple[tuple[str, int], ...] = ()) -> dict:
+    """Serve the pages (with `preheat` warm kernels per page, and `pools` of warm kernels for
+    particular pages) and apply `plan`."""
     nbdir = notebook_dir()
     log_path = Path(tempfile.gettempdir()) / "kx-load.log"
     # The run's own background cache (other checkouts on this machine share ~/.cache)
     os.environ[CACHE_ENV_VAR] = str(nbdir.parent / "backgrounds")
-    server = Server("--preheat", str(preheat), notebook_dir=nbdir, log_path=log_path)
+    pool_args = [a for page, size in pools for a in ("--preheat-page", f"{page}={size}")]
+    server = Server("--preheat", str(preheat), *pool_args, notebook_dir=nbdir,
+                    log_path=log_path)
     assert server.url.startswith("http://127.0.0.1:"), "load goes to this machine only"
-    if preheat:
-        time.sleep(25)  # let the pools fill before the first viewer arrives
+    warm = (preheat * (len(list(nbdir.rglob("*.ipynb"))) - len(pools))
+            + sum(size for _, size in pools))
+    if warm:  # let the pools fill before the first viewer arrives
+        plan.settle_after_burst = True
+        deadline = time.monotonic() + 600
+        while len(server.kernels()) < warm and time.monotonic() < deadline:
+            time.sleep(1.0)
+        asyncio.run(settle(server))
 
     def log(msg: str) -> None:
         print(f"[{time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
@@ -518,6 +565,7 @@ def run(plan: Plan, preheat: int = 0) -> dict:
         server.stop()
         shutil.rmtree(nbdir.parent, ignore_errors=True)
     results["preheat"] = preheat
+    results["preheat_pages"] = dict(pools)
     results["seconds"] = round(time.perf_counter() - started, 1)
     results["cpu_count"] = psutil.cpu_count()
     results["when"] = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime())
@@ -696,6 +744,10 @@ def main(argv: list[str] | None = None) -> int:
                              "every page vs the empty notebook, 3 repetitions (median, range)")
     parser.add_argument("--repetitions", type=int, help="repeat memory and bursts N times")
     parser.add_argument("--preheat", type=int, default=0, help="serve with N preheated kernels")
+    parser.add_argument("--preheat-page", action="append", default=[], metavar="PAGE=N",
+                        help="serve with a pool of N warm kernels for PAGE (repeatable)")
+    parser.add_argument("--pages", help="the pages measured (memory and bursts), e.g. "
+                                        "walkthrough.ipynb (the empty notebook always is)")
     parser.add_argument("--duration", type=float, help="seconds per latency level")
     parser.add_argument("--viewers", help="latency levels, e.g. 10,25")
     parser.add_argument("--bursts", help="burst sizes, e.g. 10,20,50")
@@ -728,7 +780,13 @@ def main(argv: list[str] | None = None) -> int:
         plan.burst_sizes = tuple(int(x) for x in args.bursts.split(","))
     if args.controls:
         plan.latency_controls = tuple(args.controls.split(","))
-    results = run(plan, args.preheat)
+    if args.pages:
+        chosen = tuple(args.pages.split(","))
+        plan.burst20_pages, plan.burst_pages = chosen, ()
+        plan.memory_pages = (EMPTY, *chosen)
+    pools = tuple((page, int(size)) for page, _, size in
+                  (item.partition("=") for item in args.preheat_page))
+    results = run(plan, args.preheat, pools)
     name = "load-budget" if args.budget else "load"
     out = args.out or RESULTS / (f"{name}-quick.json" if args.quick else f"{name}.json")
     out.parent.mkdir(parents=True, exist_ok=True)

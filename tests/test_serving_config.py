@@ -67,8 +67,27 @@ def test_cli_options():
     assert c.VoilaConfiguration.default_pool_size == 2
 
 
+def test_a_page_may_have_its_own_pool():
+    opts = cli.options_from_args(["serve", "--preheat-page", "start.ipynb=20",
+                                  "--preheat-page", "study/index.ipynb=3"])
+    assert opts.preheat == 0
+    assert opts.preheat_pages == (("start.ipynb", 20), ("study/index.ipynb", 3))
+    c = build_config(opts)
+    assert c.VoilaConfiguration.preheat_kernel is True
+    assert c.VoilaKernelManager.kernel_pools_config == {
+        "default": {"pool_size": 0}, "start.ipynb": {"pool_size": 20},
+        "study/index.ipynb": {"pool_size": 3}}
+    assert build_config(cli.options_from_args(["serve"])).VoilaConfiguration.preheat_kernel is False
+
+
 @pytest.mark.parametrize("argv", [["serve", "--port", "0"], ["serve", "--port", "x"],
-                                  ["serve", "--cull-idle", "0"], ["serve", "--preheat", "-1"]])
+                                  ["serve", "--cull-idle", "0"], ["serve", "--preheat", "-1"],
+                                  ["serve", "--preheat", "201"],
+                                  ["serve", "--preheat-page", "start.ipynb"],
+                                  ["serve", "--preheat-page", "start.ipynb=-2"],
+                                  ["serve", "--preheat-page", "start.ipynb=500"],
+                                  ["serve", "--preheat-page", "../x.ipynb=2"],
+                                  ["serve", "--preheat-page", "start.py=2"]])
 def test_cli_rejects_bad_options(argv, capsys):
     with pytest.raises(SystemExit):
         cli.options_from_args(argv)

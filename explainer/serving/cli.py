@@ -43,6 +43,13 @@ def _parser() -> argparse.ArgumentParser:
         help="keep N kernels warm per page (default 0: off)",
     )
     s.add_argument(
+        "--preheat-page",
+        action="append",
+        default=[],
+        metavar="PAGE=N",
+        help="keep N kernels warm for one page, e.g. start.ipynb=20 (repeatable)",
+    )
+    s.add_argument(
         "--jupyterhub",
         action="store_true",
         help="spawned by JupyterHub: listen where $JUPYTERHUB_SERVICE_URL says, under its path",
@@ -72,6 +79,7 @@ def _serve_options(args: argparse.Namespace) -> ServeOptions:
         host, port = url.hostname, url.port
         base_url = os.environ.get("JUPYTERHUB_SERVICE_PREFIX", url.path or "/")
     try:
+        preheat_pages = tuple(_pool(item) for item in args.preheat_page)
         return ServeOptions(
             host=host,
             port=port,
@@ -80,12 +88,21 @@ def _serve_options(args: argparse.Namespace) -> ServeOptions:
             cull_idle_seconds=args.cull_idle,
             cull_interval_seconds=min(60, max(1, args.cull_idle // 2)),
             preheat=args.preheat,
+            preheat_pages=preheat_pages,
             notebook_dir=args.notebook_dir,
             clinic_file=args.clinic.resolve() if args.clinic else None,
         )
     except ValueError as err:
         _parser().error(str(err))
         raise  # pragma: no cover  (error() exits)
+
+
+def _pool(item: str) -> tuple[str, int]:
+    """`start.ipynb=20` -> ("start.ipynb", 20); ValueError on anything else."""
+    page, sep, size = item.partition("=")
+    if not sep or not size.strip().isdigit():
+        raise ValueError(f"--preheat-page takes PAGE=N, like start.ipynb=20, got {item!r}")
+    return page.strip(), int(size)
 
 
 def kernel_environment() -> None:

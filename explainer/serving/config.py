@@ -42,6 +42,11 @@ MAX_MESSAGE_BYTES = 1024 * 1024
 sends widget updates of a few hundred bytes."""
 
 
+MAX_POOL = 200
+"""The most kernels one page's pool may keep warm (each holds 45–65 MB while it waits)."""
+NOTEBOOK_NAME = re.compile(r"[\w-]+(/[\w-]+)*\.ipynb")
+
+
 @dataclass(frozen=True)
 class ServeOptions:
     """What a clinic may choose when serving; defaults are the safe ones."""
@@ -54,6 +59,9 @@ class ServeOptions:
     cull_interval_seconds: int = 60
     preheat: int = 0
     """Kernels kept warm per page; 0 turns preheating off (see benchmarks/ for the measurement)."""
+    preheat_pages: tuple[tuple[str, int], ...] = ()
+    """(notebook, kernels) pairs: pools for particular pages, over `preheat` (a lecture's one
+    link: `("start.ipynb", 20)`). Each warm kernel holds its page's memory while it waits."""
     notebook_dir: Path | None = None
     base_url: str = "/"
     """The path every page lives under ("/user/alice/" when JupyterHub spawns it)."""
@@ -65,8 +73,14 @@ class ServeOptions:
             raise ValueError(f"port must be between 1 and 65535, got {self.port}")
         if self.cull_idle_seconds < 1 or self.cull_interval_seconds < 1:
             raise ValueError("cull times must be at least 1 second")
-        if self.preheat < 0:
-            raise ValueError(f"preheat must be 0 (off) or a pool size, got {self.preheat}")
+        if not 0 <= self.preheat <= MAX_POOL:
+            raise ValueError(f"preheat must be 0 (off) or a pool size up to {MAX_POOL}, "
+                             f"got {self.preheat}")
+        for page, size in self.preheat_pages:
+            if not NOTEBOOK_NAME.fullmatch(page):
+                raise ValueError(f"a preheated page is a notebook like start.ipynb, got {page!r}")
+            if not 0 <= size <= MAX_POOL:
+                raise ValueError(f"{page}: a pool size from 0 to {MAX_POOL}, got {size}")
         if not re.fullmatch(r"/([\w.~-]+/)*", self.base_url):
             raise ValueError(f"base URL must be a path like /user/name/, got {self.base_url!r}")
 
@@ -107,8 +121,13 @@ def build_config(options: ServeOptions) -> Config:
     vc.allow_theme_override = "NO"
     vc.file_allowlist = FILE_ALLOWLIST
     vc.file_denylist = FILE_DENYLIST
-    vc.preheat_kernel = options.preheat > 0
+    pools = dict(options.preheat_pages)
+    vc.preheat_kernel = options.preheat > 0 or any(pools.values())
     vc.default_pool_size = options.preheat
+    if pools:  # Voilà's pools by notebook path, and the default for every other page
+        c.VoilaKernelManager.kernel_pools_config = {
+            "default": {"pool_size": options.preheat},
+            **{page: {"pool_size": size} for page, size in pools.items()}}
     # Idle kernels of closed pages are culled; a page that stays open keeps its kernel.
     # Kernels talk to the server over Unix sockets in Voilà's private runtime folder, not
     # loopback TCP ports: with TCP, kernels starting together sometimes pick a port another
