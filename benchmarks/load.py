@@ -216,12 +216,19 @@ async def wait_for_kernels(server: Server, count: int, limit_s: float = 60.0) ->
     return len(server.kernels())
 
 
-async def settle(server: Server, below_cores: float = 0.15, limit_s: float = 300.0) -> float:
-    """Wait (bounded) until the server and its kernels use less than `below_cores` over a
-    second (a preheated pool refilling is busy); the seconds waited."""
+async def settle(server: Server, below_cores: float = 0.15, limit_s: float = 300.0,
+                 quiet_s: int = 3) -> float:
+    """Wait (bounded) until the server and its kernels have used less than `below_cores` in
+    each of `quiet_s` consecutive seconds (a preheated pool refilling is busy; Voilà starts
+    the refill a second after a kernel is taken); the seconds waited, quiet ones included."""
     started = time.monotonic()
+    quiet = 0
+
+    seen: dict[int, float] = {}
 
     def used() -> float:
+        """CPU seconds used since the last call by the server and its kernels (a kernel that
+        started meanwhile counts whole; one that ended counts nothing more)."""
         total = 0.0
         try:
             procs = [psutil.Process(server.proc.pid)]
@@ -231,16 +238,17 @@ async def settle(server: Server, below_cores: float = 0.15, limit_s: float = 300
         for p in procs:
             try:
                 t = p.cpu_times()
-                total += t.user + t.system
             except psutil.Error:
                 continue
+            now = t.user + t.system
+            total += now - seen.get(p.pid, 0.0)
+            seen[p.pid] = now
         return total
 
-    while time.monotonic() - started < limit_s:
-        before = used()
+    used()
+    while time.monotonic() - started < limit_s and quiet < quiet_s:
         await asyncio.sleep(1.0)
-        if used() - before < below_cores:
-            break
+        quiet = quiet + 1 if used() < below_cores else 0
     return round(time.monotonic() - started, 1)
 
 
