@@ -102,8 +102,8 @@ def save() -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         merged = _read(path)
-        for kind, table in _entries.items():
-            merged.setdefault(kind, {}).update(table)
+        for kind, table in list(_entries.items()):  # copies: a background thread may add
+            merged.setdefault(kind, {}).update(dict(table))
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".markdown-", suffix=".tmp")
         with os.fdopen(fd, "w", encoding="utf-8") as out:
             json.dump(merged, out, ensure_ascii=False, separators=(",", ":"))
