@@ -110,3 +110,10 @@ def test_binding_elsewhere_warns(monkeypatch, capsys):
     assert launched["config"].Voila.ip == "0.0.0.0"
     cli.main(["serve"])
     assert "WARNING" not in capsys.readouterr().err
+
+
+def test_kernels_use_unix_sockets_unless_the_temporary_folder_is_too_long():
+    from explainer.serving.config import kernel_transport
+
+    assert kernel_transport("/tmp") == "ipc"
+    assert kernel_transport("/tmp/" + "x" * 80) == "tcp"  # socket paths over 107 characters

@@ -85,6 +85,22 @@ class ServeOptions:
             raise ValueError(f"base URL must be a path like /user/name/, got {self.base_url!r}")
 
 
+IPC_PATH_MAX = 107
+"""The longest Unix socket path the system takes (`sizeof(sockaddr_un.sun_path)` - 1)."""
+_SOCKET_NAME = "/voila_xxxxxxxx/kernel-00000000-0000-0000-0000-000000000000-ipc-99999"
+"""The longest socket file name Voilà and jupyter_client make under the temporary folder."""
+
+
+def kernel_transport(temp_root: str | None = None) -> str:
+    """"ipc" (Unix sockets in Voilà's private folder under the temporary folder) where the
+    socket paths fit the system's limit, else "tcp" (a long `$TMPDIR` would make every kernel
+    fail to start with "File name too long")."""
+    import tempfile
+
+    root = temp_root if temp_root is not None else tempfile.gettempdir()
+    return "ipc" if len(root.rstrip("/") + _SOCKET_NAME) <= IPC_PATH_MAX else "tcp"
+
+
 def build_config(options: ServeOptions) -> Config:
     """The traitlets configuration for one Voilà process."""
     c = Config()
@@ -134,7 +150,8 @@ def build_config(options: ServeOptions) -> Config:
     # connection took in the meantime ("Address already in use"), and the viewer waits 60 s for
     # an error (seen in bursts of 20 arrivals; docs/serving.md, "Kernel transport"). Unix
     # sockets cannot collide, and no other user of the machine can reach a kernel's port.
-    c.KernelManager.transport = "ipc"
+    # (TCP only where a very long $TMPDIR would make the socket paths too long.)
+    c.KernelManager.transport = kernel_transport()
     km = c.MappingKernelManager
     km.cull_idle_timeout = options.cull_idle_seconds
     km.cull_interval = options.cull_interval_seconds
