@@ -160,11 +160,18 @@ function render({ model, el }) {
   model.on("change:slider_level", () => fromControl("slider_level"));
   model.on("change:playing", play);
   draw();
-  if (!model.get("live")) {
+  // Tell the kernel the page draws, unless the page is already being left (the kernel's
+  // connection closes then, and the widget manager logs a failed send as an error).
+  if (!model.get("live") && !leaving) {
     model.set("live", true);
     model.save_changes();
   }
   return () => stop();
+}
+
+let leaving = false;
+for (const event of ["beforeunload", "pagehide"]) {
+  window.addEventListener(event, () => { leaving = true; });
 }
 
 export default { render };
