@@ -337,6 +337,21 @@ def test_peak_auc_time_above_on_a_triangle():
     assert pk.summary(t, c).time_above_min is None
 
 
+def test_the_peak_of_a_plateau_is_where_it_is_reached_whatever_the_last_bits():
+    """A four-day drip is flat to the last bits of a float for days; which of those samples is
+    highest changed with a NumPy upgrade, and with it the peak's time (by an hour)."""
+    t = np.arange(0.0, 10.0)
+    flat = 191.50930554067503
+    c = np.array([0.0, 100.0, 190.0, flat, flat, flat, flat, flat, 50.0, 0.0])
+    for noisy in range(3, 8):  # one plateau sample a few ulps above the others
+        bumped = c.copy()
+        bumped[noisy] = np.nextafter(np.nextafter(flat, 1e9), 1e9)
+        assert pk.peak(t, bumped) == (3.0, bumped[noisy])
+    assert pk.peak(t, np.array([0, 1, 2, 3, 3 - 1e-6, 0, 0, 0, 0, 0.0]))[0] == 3.0
+    assert pk.peak(t, np.array([0, 1, 2, 3 - 1e-6, 3, 0, 0, 0, 0, 0.0]))[0] == 4.0
+    assert pk.peak(t, np.zeros(10)) == (0.0, 0.0)
+
+
 def test_time_above_one_compartment_bolus_matches_formula():
     t = np.linspace(0, 1000, 100_001)
     conc = pk.simulate("kamp", W, [pk.Bolus(0, 100)], t)

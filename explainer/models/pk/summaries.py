@@ -18,11 +18,19 @@ def _curve(times_min: object, conc_ng_ml: object) -> tuple[np.ndarray, np.ndarra
     return t, c
 
 
+PEAK_TIE = 1e-9
+"""Samples within this fraction of the highest count as tied with it (see `peak`)."""
+
+
 def peak(times_min: Sequence[float] | np.ndarray,
          conc_ng_ml: Sequence[float] | np.ndarray) -> tuple[float, float]:
     """``(t_peak_min, c_peak_ng_ml)``: the highest sampled concentration and when (first if tied).
 
-    The peak is read off the samples, so its accuracy is the spacing of ``times_min``.
+    The peak is read off the samples, so its accuracy is the spacing of ``times_min``. "Tied"
+    means within `PEAK_TIE` (relative) of the highest: on a long drip's plateau the level is
+    flat to the last bits of a float, and which sample is highest there differs between NumPy
+    builds, so the peak is the first sample to reach the plateau (a fresh install once moved a
+    four-day drip's peak by an hour).
 
     Parameters
     ----------
@@ -46,8 +54,9 @@ def peak(times_min: Sequence[float] | np.ndarray,
     (240.0, 182)
     """
     t, c = _curve(times_min, conc_ng_ml)
-    i = int(np.argmax(c))
-    return float(t[i]), float(c[i])
+    highest = float(np.max(c))
+    i = int(np.flatnonzero(c >= highest - PEAK_TIE * abs(highest))[0])
+    return float(t[i]), highest
 
 
 def time_above(times_min: Sequence[float] | np.ndarray, conc_ng_ml: Sequence[float] | np.ndarray,
