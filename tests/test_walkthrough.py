@@ -540,6 +540,55 @@ def test_walkthrough_opens_where_the_link_says(monkeypatch):
     assert from_link().state.step == 7
 
 
+def test_a_shown_walkthrough_follows_a_link_that_arrives_later():
+    """A preheated kernel builds step 1 first and learns the viewer's link when it arrives."""
+    w = Walkthrough()
+    w.follow(parse_deep_link("step=5&mode=trainee"))
+    assert (w.state.step, w.state.mode) == (5, TRAINEE) and sorted(w.views) == [1, 5]
+    assert w.step_list.value == 5 and w.mode_buttons.value == TRAINEE
+    assert w.note.layout.display == "none"
+    w.follow(parse_deep_link("step=99"))  # unusable: step 1 and the note, as at start-up
+    assert w.state.step == 1 and "kx-wt-link-note" in w.note.value
+    assert w.note.layout.display != "none"
+    w.next_button.click()
+    assert w.note.layout.display == "none"
+
+
+def test_a_preheated_page_waits_for_its_link_in_the_background(monkeypatch):
+    asked = []
+
+    def query_string():
+        asked.append(True)
+        time.sleep(0.2)  # the viewer arrives later
+        return "step=4"
+
+    monkeypatch.setattr(walkthrough, "read_query_string", query_string)
+    w = Walkthrough()
+    thread = walkthrough.follow_request(w)
+    assert w.state.step == 1  # the page is up before the link arrives
+    thread.join(5)
+    assert asked and not thread.is_alive() and w.state.step == 4
+    monkeypatch.setattr(walkthrough, "read_query_string", lambda: 1 / 0)
+    w = Walkthrough()
+    walkthrough.follow_request(w).join(5)  # a failure leaves the page at step 1, and says so
+    assert w.state.step == 1 and w.error.layout.display != "none"
+
+
+def test_page_in_a_preheated_kernel_builds_step_one_then_follows(monkeypatch):
+    shown, followed = [], []
+    monkeypatch.setenv("VOILA_PREHEAT", "True")
+    monkeypatch.setattr(walkthrough, "show_page", lambda name, title, w, footer: shown.append(w))
+    monkeypatch.setattr(walkthrough, "follow_request", followed.append)
+    monkeypatch.setattr(walkthrough, "prefetch", lambda: None)
+    walkthrough.page()
+    assert followed == shown and shown[0].state.step == 1
+    monkeypatch.setenv("VOILA_PREHEAT", "False")
+    monkeypatch.setenv("QUERY_STRING", "step=3")
+    walkthrough.page()
+    assert len(followed) == 1 and shown[1].state.step == 3
+    assert deeplink.preheated({"VOILA_PREHEAT": "true"}) and not deeplink.preheated({})
+
+
 def test_a_bad_link_opens_step_one_with_a_gentle_note():
     w = from_link("step=99&mode=" + quote(SCRIPT))
     assert (w.state.step, w.state.mode) == (1, PATIENT)

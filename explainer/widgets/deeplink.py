@@ -28,6 +28,7 @@ __all__ = [
     "NOTE_CODES",
     "DeepLink",
     "parse_deep_link",
+    "preheated",
     "read_query_string",
 ]
 
@@ -106,6 +107,12 @@ def parse_deep_link(query: object) -> DeepLink:
         return DeepLink(notes=("query",))
 
 
+def preheated(environ: Mapping[str, str] | None = None) -> bool:
+    """Whether this kernel was started by Voilà's warm pool, before its request arrived."""
+    env = os.environ if environ is None else environ
+    return str(env.get("VOILA_PREHEAT", "False")).lower() == "true"
+
+
 def read_query_string(environ: Mapping[str, str] | None = None) -> str:
     """The query string of the request this kernel serves ("" if none or on any problem).
 
@@ -115,7 +122,7 @@ def read_query_string(environ: Mapping[str, str] | None = None) -> str:
     """
     env = os.environ if environ is None else environ
     try:
-        if str(env.get("VOILA_PREHEAT", "False")).lower() == "true":
+        if preheated(env):
             from voila.utils import get_query_string
 
             return str(get_query_string() or "")

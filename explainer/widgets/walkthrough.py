@@ -27,7 +27,7 @@ import traitlets
 
 from explainer import content, pages
 from explainer.widgets.audience import PATIENT, Mode, mode_switch
-from explainer.widgets.deeplink import DeepLink, parse_deep_link, read_query_string
+from explainer.widgets.deeplink import DeepLink, parse_deep_link, preheated, read_query_string
 from explainer.widgets.safety import CallbackGuard, error_message
 from explainer.widgets.scaffold import show_page
 from explainer.widgets.step_view import EMBEDS, Embed, StepView
@@ -50,6 +50,7 @@ __all__ = [
     "StepView",
     "Walkthrough",
     "WalkthroughState",
+    "follow_request",
     "from_link",
     "page",
     "prefetch",
@@ -187,6 +188,17 @@ class Walkthrough(widgets.VBox):
         self.next_button.tooltip = (ui_text("walkthrough.last_step") if st.is_last else ui_text(
             "walkthrough.next_tooltip", title=content.step_title(st.next_step)))
 
+    def follow(self, link: DeepLink) -> None:
+        """Go where `link` asks on a page already shown (a preheated kernel builds the page
+        before a viewer arrives, and learns the viewer's link only then). A link it cannot use
+        shows the same gentle note as at start-up; a step this clinic hides is not opened."""
+        st = self.state
+        st.mode = link.mode
+        if link.step in st.shown_steps:
+            st.step = link.step
+        self.note.value = note_html(link.notes)  # after the step: a step change hides the note
+        self.note.layout.display = None if self.note.value else "none"
+
     def _on_step(self, change) -> None:
         if self.note.layout.display != "none":  # the link's note has done its job
             self.note.value, self.note.layout.display = "", "none"
@@ -223,10 +235,32 @@ def from_link(link: DeepLink | str | None = None) -> Walkthrough:
 
 
 def page(query: str | None = None) -> None:
-    """The whole walkthrough page: header, then the walkthrough (its footer included)."""
+    """The whole walkthrough page: header, then the walkthrough (its footer included).
+
+    In a preheated kernel (Voilà's warm pool) the page is built at step 1 before anyone asks,
+    and goes where the viewer's link says once the viewer arrives (`follow_request`), so the
+    pool holds finished pages rather than kernels stopped before the page."""
     title = f'<h1 class="kx-visually-hidden">{escape(ui_text("walkthrough.page_title"))}</h1>'
-    show_page("walkthrough", title, from_link(query), footer=False)
+    if query is None and preheated():
+        walkthrough = Walkthrough()
+        show_page("walkthrough", title, walkthrough, footer=False)
+        follow_request(walkthrough)
+    else:
+        show_page("walkthrough", title, from_link(query), footer=False)
     prefetch()
+
+
+def follow_request(walkthrough: Walkthrough) -> threading.Thread:
+    """Wait in a background thread for the query string of the request this (preheated)
+    kernel is handed to, then `walkthrough.follow` its link. Voilà sends it when a viewer
+    arrives (`read_query_string`); on any problem the page stays at step 1."""
+
+    def run() -> None:
+        walkthrough.follow(parse_deep_link(read_query_string()))
+
+    thread = threading.Thread(target=walkthrough.guard(run), name="kx-deep-link", daemon=True)
+    thread.start()
+    return thread
 
 
 def prefetch(delay: float = 2.0) -> threading.Timer:
