@@ -543,14 +543,17 @@ def budget(results: dict) -> dict:
     return out
 
 
-def run(plan: Plan, preheat: int = 0, pools: tuple[tuple[str, int], ...] = ()) -> dict:
-    """Serve the pages (with `preheat` warm kernels per page, and `pools` of warm kernels for
-    particular pages) and apply `plan`."""
+def run(plan: Plan, preheat: int = 0, pools: tuple[tuple[str, int], ...] = (),
+        refill_s: float | None = None) -> dict:
+    """Serve the pages (with `preheat` warm kernels per page, `pools` of warm kernels for
+    particular pages, refilled `refill_s` seconds after a kernel is taken) and apply `plan`."""
     nbdir = notebook_dir()
     log_path = Path(tempfile.gettempdir()) / "kx-load.log"
     # The run's own background cache (other checkouts on this machine share ~/.cache)
     os.environ[CACHE_ENV_VAR] = str(nbdir.parent / "backgrounds")
     pool_args = [a for page, size in pools for a in ("--preheat-page", f"{page}={size}")]
+    if refill_s is not None:
+        pool_args += ["--pool-refill-delay", str(refill_s)]
     server = Server("--preheat", str(preheat), *pool_args, notebook_dir=nbdir,
                     log_path=log_path)
     assert server.url.startswith("http://127.0.0.1:"), "load goes to this machine only"
@@ -574,6 +577,7 @@ def run(plan: Plan, preheat: int = 0, pools: tuple[tuple[str, int], ...] = ()) -
         shutil.rmtree(nbdir.parent, ignore_errors=True)
     results["preheat"] = preheat
     results["preheat_pages"] = dict(pools)
+    results["pool_refill_s"] = refill_s
     results["seconds"] = round(time.perf_counter() - started, 1)
     results["cpu_count"] = psutil.cpu_count()
     results["when"] = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime())
@@ -754,6 +758,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--preheat", type=int, default=0, help="serve with N preheated kernels")
     parser.add_argument("--preheat-page", action="append", default=[], metavar="PAGE=N",
                         help="serve with a pool of N warm kernels for PAGE (repeatable)")
+    parser.add_argument("--pool-refill-delay", type=float, metavar="SECONDS",
+                        help="serve with this refill delay for the pools (serve's option)")
     parser.add_argument("--pages", help="the pages measured (memory and bursts), e.g. "
                                         "walkthrough.ipynb (the empty notebook always is)")
     parser.add_argument("--duration", type=float, help="seconds per latency level")
@@ -794,7 +800,7 @@ def main(argv: list[str] | None = None) -> int:
         plan.memory_pages = (EMPTY, *chosen)
     pools = tuple((page, int(size)) for page, _, size in
                   (item.partition("=") for item in args.preheat_page))
-    results = run(plan, args.preheat, pools)
+    results = run(plan, args.preheat, pools, args.pool_refill_delay)
     name = "load-budget" if args.budget else "load"
     out = args.out or RESULTS / (f"{name}-quick.json" if args.quick else f"{name}.json")
     out.parent.mkdir(parents=True, exist_ok=True)

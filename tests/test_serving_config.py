@@ -78,6 +78,15 @@ def test_a_page_may_have_its_own_pool():
         "default": {"pool_size": 0}, "start.ipynb": {"pool_size": 20},
         "study/index.ipynb": {"pool_size": 3}}
     assert build_config(cli.options_from_args(["serve"])).VoilaConfiguration.preheat_kernel is False
+    assert c.VoilaKernelManager.fill_delay == 1.0  # Voilà's own default, unless asked
+
+
+def test_a_pool_may_wait_before_refilling():
+    opts = cli.options_from_args(["serve", "--preheat-page", "start.ipynb=20",
+                                  "--pool-refill-delay", "30"])
+    assert opts.pool_refill_seconds == 30.0
+    assert build_config(opts).VoilaKernelManager.fill_delay == 30.0
+    assert "fill_delay" not in build_config(cli.options_from_args(["serve"])).VoilaKernelManager
 
 
 @pytest.mark.parametrize("argv", [["serve", "--port", "0"], ["serve", "--port", "x"],
@@ -87,7 +96,10 @@ def test_a_page_may_have_its_own_pool():
                                   ["serve", "--preheat-page", "start.ipynb=-2"],
                                   ["serve", "--preheat-page", "start.ipynb=500"],
                                   ["serve", "--preheat-page", "../x.ipynb=2"],
-                                  ["serve", "--preheat-page", "start.py=2"]])
+                                  ["serve", "--preheat-page", "start.py=2"],
+                                  ["serve", "--pool-refill-delay", "-1"],
+                                  ["serve", "--pool-refill-delay", "nan"],
+                                  ["serve", "--pool-refill-delay", "601"]])
 def test_cli_rejects_bad_options(argv, capsys):
     with pytest.raises(SystemExit):
         cli.options_from_args(argv)

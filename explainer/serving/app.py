@@ -5,6 +5,7 @@ from __future__ import annotations
 import tornado.web
 from jupyter_server.utils import url_path_join
 from voila.app import Voila
+from voila.request_info_handler import RequestInfoSocketHandler
 from voila.static_file_handler import TemplateStaticFileHandler
 from voila.tornado.handler import TornadoVoilaHandler
 from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
@@ -37,7 +38,20 @@ class PageHandler(TornadoVoilaHandler):
 
     async def get(self, path=None):
         _ = self.xsrf_token  # sets the cookie the shutdown beacon sends back
+        forget_ended_requests(self.kernel_manager.list_kernel_ids())
         return await super().get(path)
+
+
+def forget_ended_requests(live_kernel_ids) -> int:
+    """Drop what Voilà keeps about each request served from a warm pool (its query string,
+    host and port, for the kernel to read) once that kernel has ended. Voilà keeps it until
+    the server stops, so a long-running server with pools grew with every viewer. Returns how
+    many were dropped."""
+    live = set(live_kernel_ids)
+    ended = [kernel_id for kernel_id in RequestInfoSocketHandler._cache if kernel_id not in live]
+    for kernel_id in ended:
+        RequestInfoSocketHandler._cache.pop(kernel_id, None)
+    return len(ended)
 
 
 _REPLACED = {TemplateStaticFileHandler: StrictTemplateStaticFileHandler,

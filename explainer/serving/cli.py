@@ -50,6 +50,13 @@ def _parser() -> argparse.ArgumentParser:
         help="keep N kernels warm for one page, e.g. start.ipynb=20 (repeatable)",
     )
     s.add_argument(
+        "--pool-refill-delay",
+        type=float,
+        default=1.0,
+        metavar="SECONDS",
+        help="wait this long before replacing a warm kernel a viewer took (default 1)",
+    )
+    s.add_argument(
         "--jupyterhub",
         action="store_true",
         help="spawned by JupyterHub: listen where $JUPYTERHUB_SERVICE_URL says, under its path",
@@ -89,6 +96,7 @@ def _serve_options(args: argparse.Namespace) -> ServeOptions:
             cull_interval_seconds=min(60, max(1, args.cull_idle // 2)),
             preheat=args.preheat,
             preheat_pages=preheat_pages,
+            pool_refill_seconds=args.pool_refill_delay,
             notebook_dir=args.notebook_dir,
             clinic_file=args.clinic.resolve() if args.clinic else None,
         )

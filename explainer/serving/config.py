@@ -44,6 +44,7 @@ sends widget updates of a few hundred bytes."""
 
 MAX_POOL = 200
 """The most kernels one page's pool may keep warm (each holds 45–65 MB while it waits)."""
+MAX_REFILL_SECONDS = 600.0
 NOTEBOOK_NAME = re.compile(r"[\w-]+(/[\w-]+)*\.ipynb")
 
 
@@ -62,6 +63,11 @@ class ServeOptions:
     preheat_pages: tuple[tuple[str, int], ...] = ()
     """(notebook, kernels) pairs: pools for particular pages, over `preheat` (a lecture's one
     link: `("start.ipynb", 20)`). Each warm kernel holds its page's memory while it waits."""
+    pool_refill_seconds: float = 1.0
+    """How long a pool waits after handing out a kernel before starting its replacement
+    (Voilà's default is 1 s). Longer keeps a burst of arrivals from competing with the
+    refills; a viewer who arrives when the pool is empty waits for a refill, this long and
+    more (docs/serving.md, "Warm pools", has the measurement)."""
     notebook_dir: Path | None = None
     base_url: str = "/"
     """The path every page lives under ("/user/alice/" when JupyterHub spawns it)."""
@@ -81,6 +87,9 @@ class ServeOptions:
                 raise ValueError(f"a preheated page is a notebook like start.ipynb, got {page!r}")
             if not 0 <= size <= MAX_POOL:
                 raise ValueError(f"{page}: a pool size from 0 to {MAX_POOL}, got {size}")
+        if not 0 <= self.pool_refill_seconds <= MAX_REFILL_SECONDS:
+            raise ValueError(f"a pool's refill delay is 0 to {MAX_REFILL_SECONDS} seconds, "
+                             f"got {self.pool_refill_seconds}")
         if not re.fullmatch(r"/([\w.~-]+/)*", self.base_url):
             raise ValueError(f"base URL must be a path like /user/name/, got {self.base_url!r}")
 
@@ -144,6 +153,8 @@ def build_config(options: ServeOptions) -> Config:
         c.VoilaKernelManager.kernel_pools_config = {
             "default": {"pool_size": options.preheat},
             **{page: {"pool_size": size} for page, size in pools.items()}}
+    if vc.preheat_kernel:
+        c.VoilaKernelManager.fill_delay = float(options.pool_refill_seconds)
     # Idle kernels of closed pages are culled; a page that stays open keeps its kernel.
     # Kernels talk to the server over Unix sockets in Voilà's private runtime folder, not
     # loopback TCP ports: with TCP, kernels starting together sometimes pick a port another
