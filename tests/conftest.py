@@ -56,6 +56,29 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def free_consecutive_ports(count: int, avoid: tuple[int, ...] = ()) -> int:
+    """The first of `count` consecutive loopback ports that are free now (and not in `avoid`):
+    `deploy.multi --first-port P` uses P, P+1, ... (a free P alone once left P+1 taken)."""
+    for _ in range(200):
+        first = free_port()
+        ports = range(first, first + count)
+        if ports[-1] > 65535 or set(ports) & set(avoid):
+            continue
+        held = []
+        try:
+            for port in ports:
+                s = socket.socket()
+                held.append(s)
+                s.bind(("127.0.0.1", port))
+        except OSError:
+            continue
+        finally:
+            for s in held:
+                s.close()
+        return first
+    raise RuntimeError(f"no {count} consecutive free ports")
+
+
 class Server:
     """A running explainer server on a free port; its log is kept for assertions."""
 

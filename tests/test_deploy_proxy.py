@@ -18,7 +18,7 @@ import urllib.request
 import pytest
 
 from deploy.multi import Nginx, render
-from tests.conftest import REPO, PageWatch, Server, free_port
+from tests.conftest import REPO, PageWatch, Server, free_consecutive_ports, free_port
 
 pytestmark = pytest.mark.browser
 
@@ -158,7 +158,8 @@ def test_make_multi_starts_processes_behind_nginx_and_stops_them_all():
     from deploy.multi import wait_http
 
     assert "python -m deploy.multi" in (REPO / "Makefile").read_text()
-    first, listen = free_port(), f"127.0.0.1:{free_port()}"
+    listen_port = free_port()
+    first, listen = free_consecutive_ports(2, avoid=(listen_port,)), f"127.0.0.1:{listen_port}"
     proc = subprocess.Popen([sys.executable, "-m", "deploy.multi", "--processes", "2",
                              "--first-port", str(first), "--listen", listen], cwd=REPO)
     try:
