@@ -252,6 +252,15 @@ async def settle(server: Server, below_cores: float = 0.15, limit_s: float = 300
     return round(time.monotonic() - started, 1)
 
 
+async def refilled(server: Server, count: int, limit_s: float = 900.0) -> float:
+    """Wait (bounded) until the server runs `count` kernels again (preheated pools refill
+    after their delay) and then goes quiet; the seconds waited."""
+    started = time.monotonic()
+    while len(server.kernels()) < count and time.monotonic() - started < limit_s:
+        await asyncio.sleep(1.0)
+    return round(time.monotonic() - started + await settle(server), 1)
+
+
 def percentile(values: list[float], q: float) -> float | None:
     if not values:
         return None
@@ -301,9 +310,10 @@ async def burst(url: str, server: Server, monitor: Monitor, page: str, n: int,
     usage = monitor.summary(mark)
     await asyncio.gather(*(v.close() for v in viewers))
     left = await wait_for_kernels(server, base)
-    refill_s = await settle(server) if plan.settle_after_burst else None
+    refill_s = await refilled(server, base) if plan.settle_after_burst else None
     return {"page": page, "viewers": n, "all_ready_s": round(max(ready), 2) if ready else None,
             "refill_s": refill_s,
+            "states_via": sorted({v.states_via for v in viewers if v.states_via}),
             "median_ready_s": round(statistics.median(ready), 2) if ready else None,
             "ready": len(ready), "errors": errors.total, "error_kinds": errors.by_kind,
             "error_examples": errors.examples, "kernels_left": left - base, **usage}
@@ -402,6 +412,7 @@ async def latency(url: str, server: Server, monitor: Monitor, name: str, n: int,
     left = await wait_for_kernels(server, base)
     return {"control": name, "page": control.page, "viewers": n, "live": len(live),
             "arrival_s": round(arrival_s, 1), "moves": len(latencies),
+            "states_via": sorted({v.states_via for v in live if v.states_via}),
             "p50_ms": percentile(latencies, 50), "p95_ms": percentile(latencies, 95),
             "p99_ms": percentile(latencies, 99),
             "max_ms": round(max(latencies), 1) if latencies else None,
@@ -464,7 +475,10 @@ async def run_plan(url: str, server: Server, plan: Plan, log) -> dict:
                      "server_rss_mb_idle": server_rss_mb(server)}
     try:
         log("warm-up: every page once")
+        warm = len(server.kernels())  # a preheated pool's kernels (0 without pools)
         results["warm_up_errors"] = await warm_up(url, server, [EMPTY, LABEL.page, *PAGES], plan)
+        if warm:  # the warm-up took a kernel from each pool: let them refill first
+            await refilled(server, warm)
         for rep in range(plan.repetitions):
             if "memory" in plan.parts:
                 for page in plan.memory_pages:

@@ -46,11 +46,17 @@ class Control:
     query: str = ""
 
 
-def _message(msg_type: str, content: dict, session: str) -> dict:
+CONTROL_PROTOCOL_VERSION = "1.0.0"
+"""What @jupyter-widgets/base's manager puts in the control comm's `comm_open` metadata; the
+kernel refuses the comm without it (and the page then asks each widget for its state, one
+message and two status messages per widget)."""
+
+
+def _message(msg_type: str, content: dict, session: str, metadata: dict | None = None) -> dict:
     return {
         "header": {"msg_id": uuid.uuid4().hex, "msg_type": msg_type, "username": "",
                    "session": session, "version": "5.3", "date": ""},
-        "parent_header": {}, "metadata": {}, "content": content,
+        "parent_header": {}, "metadata": metadata or {}, "content": content,
     }
 
 
@@ -65,6 +71,9 @@ class Viewer:
         self.ws: aiohttp.ClientWebSocketResponse | None = None
         self.kernel_id = ""
         self.states: dict[str, dict] = {}
+        self.states_via = ""
+        """How the widget states came: "control" (one `update_states`, as ipywidgets 8's page
+        gets them), "each" (one `request_state` per widget: the page's fallback), or ""."""
         self._waiters: dict[str, list[asyncio.Future]] = {}
         self._replies: dict[str, asyncio.Future] = {}
         self._reader: asyncio.Task | None = None
@@ -107,12 +116,13 @@ class Viewer:
         got = self._wait_for(comm_id)
         self._send(_message("comm_open", {"comm_id": comm_id, "target_name":
                                           "jupyter.widget.control", "data": {}},
-                            self.session_id))
+                            self.session_id, {"version": CONTROL_PROTOCOL_VERSION}))
         self._send(_message("comm_msg", {"comm_id": comm_id,
                                          "data": {"method": "request_states"}}, self.session_id))
         data = await asyncio.wait_for(got, self.timeout)
         if data.get("method") == "update_states":
             self.states = {mid: s["state"] for mid, s in data["states"].items()}
+            self.states_via = "control"
             self._send(_message("comm_close", {"comm_id": comm_id, "data": {}},
                                 self.session_id))
             return
@@ -127,6 +137,7 @@ class Viewer:
                                 self.session_id))
         answers = await asyncio.wait_for(asyncio.gather(*waits), self.timeout)
         self.states = {c: a.get("state", {}) for c, a in zip(comms, answers, strict=True)}
+        self.states_via = "each"
 
     # --- moving a control --------------------------------------------------------------------
 

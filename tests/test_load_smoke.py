@@ -30,8 +30,12 @@ def test_load_harness_runs_in_quick_mode():
     assert r["errors_total"] == 0
     assert {b["page"] for b in r["bursts"]} >= {load.EMPTY, "start.ipynb"}
     assert all(b["ready"] == b["viewers"] and b["kernels_left"] == 0 for b in r["bursts"])
+    # as ipywidgets 8's page does: all states in one message through the control comm (pages
+    # without widgets close that comm, and the page falls back to asking each, of which none)
+    assert {b["page"]: b["states_via"] for b in r["bursts"]}[load.EMPTY] == ["each"]
     moved = {x["control"]: x for x in r["latency"] if not x["hostile"]}
     assert moved["label"]["moves"] > 0 and moved["timeline"]["moves"] > 0
+    assert moved["timeline"]["states_via"] == ["control"]
     attacked = next(x for x in r["latency"] if x["hostile"])
     assert attacked["moves"] > 0 and attacked["errors"] == 0, "viewers beside an attacker work"
     stats = attacked["hostile_stats"]
