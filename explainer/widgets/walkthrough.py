@@ -13,7 +13,9 @@ diagram in step 3, the treatment timeline in step 5) are built only when their s
 shown, and stay hidden until the step's first guess is made or skipped; `page()` imports their
 modules in a background thread a couple of seconds after the page is up (`prefetch`), so that
 first showing only builds them. Every callback runs under one `CallbackGuard` (shared by the
-widget tree): a failure shows a short message in place and is logged.
+widget tree): a failure shows a short message in place and is logged. In a warm pool's kernel
+the page is built at step 1 before anyone arrives and then follows the arriving viewer's link
+(`follow_request`).
 """
 
 from __future__ import annotations
