@@ -574,6 +574,26 @@ def test_a_preheated_page_waits_for_its_link_in_the_background(monkeypatch):
     assert w.state.step == 1 and w.error.layout.display != "none"
 
 
+def test_a_link_that_arrives_later_is_followed_on_the_kernels_loop(monkeypatch):
+    """The waiting thread hands the step change to the kernel's main loop, so it never runs
+    while the kernel answers the page's request for every widget's state."""
+    from types import SimpleNamespace
+
+    from ipykernel.kernelapp import IPKernelApp
+
+    scheduled = []
+    kernel = SimpleNamespace(io_loop=SimpleNamespace(add_callback=scheduled.append))
+    monkeypatch.setattr(IPKernelApp, "initialized", classmethod(lambda cls: True))
+    monkeypatch.setattr(IPKernelApp, "instance", classmethod(lambda cls: SimpleNamespace(
+        kernel=kernel)))
+    monkeypatch.setattr(walkthrough, "read_query_string", lambda: "step=6")
+    w = Walkthrough()
+    walkthrough.follow_request(w).join(5)
+    assert len(scheduled) == 1 and w.state.step == 1  # not yet: the loop runs it
+    scheduled[0]()
+    assert w.state.step == 6
+
+
 def test_page_in_a_preheated_kernel_builds_step_one_then_follows(monkeypatch):
     shown, followed = [], []
     monkeypatch.setenv("VOILA_PREHEAT", "True")
