@@ -30,6 +30,7 @@ import traitlets
 from explainer import content, pages
 from explainer.widgets.audience import PATIENT, Mode, mode_switch
 from explainer.widgets.deeplink import DeepLink, parse_deep_link, preheated, read_query_string
+from explainer.widgets.kernel_loop import in_kernel_loop
 from explainer.widgets.safety import CallbackGuard, error_message
 from explainer.widgets.scaffold import show_page
 from explainer.widgets.step_view import EMBEDS, Embed, StepView
@@ -259,27 +260,11 @@ def follow_request(walkthrough: Walkthrough) -> threading.Thread:
 
     def run() -> None:
         link = parse_deep_link(read_query_string())
-        _in_kernel_loop(walkthrough.guard(lambda: walkthrough.follow(link)))
+        in_kernel_loop(walkthrough.guard(lambda: walkthrough.follow(link)))
 
     thread = threading.Thread(target=walkthrough.guard(run), name="kx-deep-link", daemon=True)
     thread.start()
     return thread
-
-
-def _in_kernel_loop(func) -> None:
-    """Run `func` on the kernel's main loop, between the messages it handles (widgets are not
-    thread-safe: the page's request for every widget's state iterates over all of them), or
-    at once where there is no kernel (tests, scripts)."""
-    try:
-        from ipykernel.kernelapp import IPKernelApp
-
-        loop = IPKernelApp.instance().kernel.io_loop if IPKernelApp.initialized() else None
-    except Exception:  # noqa: BLE001  (no usable kernel: run here)
-        loop = None
-    if loop is None:
-        func()
-    else:
-        loop.add_callback(func)
 
 
 def prefetch(delay: float = 2.0) -> threading.Timer:
