@@ -575,10 +575,7 @@ def run(plan: Plan, preheat: int = 0, pools: tuple[tuple[str, int], ...] = (),
             + sum(size for _, size in pools))
     if warm:  # let the pools fill before the first viewer arrives
         plan.settle_after_burst = True
-        deadline = time.monotonic() + 600
-        while len(server.kernels()) < warm and time.monotonic() < deadline:
-            time.sleep(1.0)
-        asyncio.run(settle(server))
+        asyncio.run(refilled(server, warm, limit_s=600.0))
 
     def log(msg: str) -> None:
         print(f"[{time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
