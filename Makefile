@@ -12,7 +12,7 @@ LAB_ARGS ?=
 LAB_DIR  ?= notebooks/study
 LAB_ROOT := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 
-.PHONY: serve test lint bench bench3 load multi hub chromium nginx pdf-tools check-clinic clean lab docs
+.PHONY: lock serve test lint bench bench3 load multi hub chromium nginx pdf-tools check-clinic clean lab docs
 
 $(BIN)/python:
 	@$(PYTHON) -m venv $(VENV) 2>/dev/null || { \
@@ -23,22 +23,27 @@ $(BIN)/python:
 
 # Bytecode compiled once at install: each viewer's kernel is a new Python process, which would
 # otherwise compile the explainer's modules again wherever it cannot write __pycache__.
-$(VENV)/.run-installed: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install -q -e .
+# Every install takes its versions from requirements/lock.txt (pinned by pip-tools from
+# pyproject.toml: `make lock` refreshes it; tests/test_packaging.py checks the two agree).
+LOCK   := requirements/lock.txt
+PIP_LOCKED := $(BIN)/pip install -q -c $(LOCK)
+
+$(VENV)/.run-installed: pyproject.toml $(LOCK) | $(BIN)/python
+	$(PIP_LOCKED) -e .
 	$(BIN)/python -m compileall -q explainer
 	@touch $@
 
-$(VENV)/.test-installed: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install -q -e '.[test]'
+$(VENV)/.test-installed: pyproject.toml $(LOCK) | $(BIN)/python
+	$(PIP_LOCKED) -e '.[test]'
 	$(BIN)/python -m compileall -q explainer
 	@touch $@ $(VENV)/.run-installed $(VENV)/.lab-installed $(VENV)/.docs-installed
 
-$(VENV)/.lab-installed: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install -q -e '.[lab]'
+$(VENV)/.lab-installed: pyproject.toml $(LOCK) | $(BIN)/python
+	$(PIP_LOCKED) -e '.[lab]'
 	@touch $@ $(VENV)/.run-installed
 
-$(VENV)/.docs-installed: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install -q -e '.[docs]'
+$(VENV)/.docs-installed: pyproject.toml $(LOCK) | $(BIN)/python
+	$(PIP_LOCKED) -e '.[docs]'
 	@touch $@ $(VENV)/.run-installed
 
 chromium:
@@ -60,6 +65,13 @@ pdf-tools:
 	  echo "Installing Debian's poppler-utils and DejaVu fonts for the handout"; \
 	  $(SUDO) apt-get update -q && \
 	  $(SUDO) apt-get install -y -q --no-install-recommends poppler-utils fonts-dejavu-core; }
+
+# Refresh the lock after changing pyproject.toml's dependencies (or to take newer releases:
+# `make lock LOCK_ARGS=--upgrade`); then run `make test` and commit requirements/lock.txt.
+lock: | $(BIN)/python
+	$(BIN)/pip install -q 'pip-tools>=7.4'
+	$(BIN)/pip-compile -q --extra=docs --extra=lab --extra=test --strip-extras \
+	  --no-emit-index-url --no-emit-find-links $(LOCK_ARGS) --output-file=$(LOCK) pyproject.toml
 
 serve: $(VENV)/.run-installed
 	$(BIN)/ketamine-explainer serve --port $(PORT) $(if $(CLINIC),--clinic $(CLINIC))

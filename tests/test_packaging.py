@@ -1,4 +1,5 @@
-"""Dependencies have one source (pyproject.toml); environment.yml names the same packages."""
+"""Dependencies have one source (pyproject.toml); the lock pins a version of each that satisfies it,
+and environment.yml names the same packages."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ import tomllib
 from pathlib import Path
 
 import yaml
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -30,6 +33,39 @@ def test_environment_yml_matches_pyproject():
     conda.discard("pip")
     pip.discard("-e")  # the project itself
     assert conda | pip == wanted
+
+
+def _lock() -> dict[str, str]:
+    pins = {}
+    for line in (REPO / "requirements" / "lock.txt").read_text().splitlines():
+        if line and not line.startswith((" ", "#")):
+            name, _, version = line.partition("==")
+            pins[canonicalize_name(name)] = version.strip()
+    return pins
+
+
+def test_the_lock_pins_every_dependency_at_a_version_pyproject_allows():
+    project = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
+    wanted = list(project["dependencies"])
+    for extra in project["optional-dependencies"].values():
+        wanted += extra
+    pins = _lock()
+    for text in wanted:
+        requirement = Requirement(text)
+        name = canonicalize_name(requirement.name)
+        assert name in pins, f"{name} is not in requirements/lock.txt: make lock"
+        assert requirement.specifier.contains(pins[name], prereleases=True), (
+            f"the lock pins {name}=={pins[name]}; pyproject.toml wants {text!r}: make lock"
+        )
+
+
+def test_every_install_of_the_project_goes_through_the_lock():
+    makefile = (REPO / "Makefile").read_text()
+    assert "PIP_LOCKED := $(BIN)/pip install -q -c $(LOCK)" in makefile
+    recipes = [line.strip() for line in makefile.splitlines() if line.startswith("\t")]
+    project_installs = [line for line in recipes if re.search(r" -e ('\.|\.)", line)]
+    assert len(project_installs) == 4  # run, test, lab, docs
+    assert all(line.startswith("$(PIP_LOCKED) -e") for line in project_installs), project_installs
 
 
 def test_ci_runs_the_readme_test_command():
