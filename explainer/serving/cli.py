@@ -183,7 +183,7 @@ def main(argv: list[str] | None = None) -> None:
     if options.host not in (LOCALHOST, "localhost", "::1"):
         print(
             f"WARNING: binding to {options.host}: anyone who can reach this address can open "
-            "the explainer; put it behind a reverse proxy with TLS (see README).",
+            "the explainer; put it behind a reverse proxy with TLS (see docs/serving.md).",
             file=sys.stderr,
         )
     kernel_environment()
