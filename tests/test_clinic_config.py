@@ -308,7 +308,7 @@ def test_each_safety_floor_is_refused_in_one_line_naming_its_field_and_reason(
     if table == "after_care":  # the reason cites the registry
         assert "references: " in problem
         from explainer.content import references
-        cited = problem.split("references: ", 1)[1].rstrip(")").split(", ")
+        cited = problem.split("references: ", 1)[1].split(")")[0].split(", ")
         assert cited and all(key in references() for key in cited), cited
 
 

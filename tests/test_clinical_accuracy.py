@@ -229,8 +229,10 @@ def test_common_side_effects_are_complete_and_plain():
     text = _norm(content.passage("s7-common").text)
     for phrase in ("see or hear things that are not there", "confused", "hard to remember",
                    "very tired", "dizzy", "be sick", "blurred or double vision",
-                   "heart beat fast", "last for days"):
+                   "heart beat fast", "wear off within hours", "come back for up to a day",
+                   "last longer than a day"):
         assert phrase in text, phrase
+    assert "last for days" not in text  # round 2: the label says up to 24 hours, not days
     during = _norm(content.passage("s5-during-the-drip").text)
     assert "see or hear things that are not there" in during and "heart may beat fast" in during
 
