@@ -343,6 +343,19 @@ def test_s_ketamine_is_a_mirror_image_form_and_not_twice_as_potent():
     assert "mirror-image" in _norm(content.passage("s3-trainee-binding").text)
 
 
+def test_s_versus_r_and_s_versus_the_mixture_are_kept_apart():
+    """Round 2: Øye 1992 compares S with R (at least 4 times for binding, about 4 for pain
+    relief); "about twice" is the reviews' S-against-the-mixture figure (Peltoniemi 2016)."""
+    for where, text in _all_shown():
+        for s in _sentences(_norm(text)):
+            if "twice" in s and "ketamine" in s:
+                assert re.search(r"mixture|racemic", s) and "øye" not in s, (where, s)
+    binding = content.passage("s3-trainee-binding")
+    text = _norm(binding.text)
+    assert "at least 4 times as potent for binding" in text and "about 4 times" in text
+    assert "about twice the mixture" in text and "peltoniemi2016" in binding.refs
+
+
 def test_every_registry_entry_says_how_it_was_checked_and_what_it_supports():
     raw = yaml.safe_load((ASSETS / "references.yaml").read_text("utf-8"))
     for key, entry in raw.items():
