@@ -11,8 +11,9 @@ Every value from a clinic file is put into a sentence here as plain text; whoeve
 escapes it (pages) or passes it as data (the handout). The defaults (the rules for the 24 hours
 after, when to call, emergency signs) come from the one after-care block
 (``assets/content/aftercare.yaml``, `explainer.content.aftercare`); a clinic's own values
-replace its parts (the hours, the sedatives rule) and add their own reasons to call; they never
-remove a rule or a required sign. With no clinic configured the sentences use `example_rules` and say so.
+replace its parts (the hours, the sedatives rule) and add their own reasons to call; they
+never remove a rule or a required sign. With no clinic configured the sentences use
+`example_rules` and say so.
 """
 
 from __future__ import annotations
