@@ -86,6 +86,8 @@ def test_driving_at_home_and_the_law_reach_every_audience():
         assert "do not drive" in words and "drug-driving law" in words and "24 hours" in words
     summary = _seen(9)
     assert "named in the drug-driving law" in summary
+    block = aftercare.block().text.casefold()  # the after-care block, steps 8 and 9
+    assert "if you take ketamine at home" in block and "drug-driving law" in block
     refs = content.passage("s4-driving-at-home").refs
     assert {"uk-drug-driving2015", "us-drug-impaired-driving"} <= set(refs)
 
@@ -309,6 +311,7 @@ ABBREVIATIONS = {
     "CRPS": "complex regional pain syndrome", "NICE": "national institute for health",
     "CBT": "cognitive behavioural therapy", "ACT": "acceptance and commitment therapy",
     "Schedule": "the law puts controlled drugs into groups",
+    "NHS": "public health service",
 }
 
 
