@@ -17,8 +17,7 @@ PART = "details.kx-passage-part"
 PHONE_HEIGHT = 844
 
 
-@pytest.mark.parametrize("size", ["phone", "tablet"])
-@pytest.mark.parametrize("step", [6, 7])
+@pytest.mark.parametrize(("step", "size"), [(6, "tablet"), (7, "phone")])
 def test_a_part_opens_from_the_keyboard_and_fits_one_screen(browser, server, artifacts, step,
                                                             size):
     context, w, page = _open(browser, server, f"?step={step}&mode=patient", size=size)
