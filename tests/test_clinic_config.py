@@ -88,7 +88,7 @@ def test_the_examples_differ_by_country():
     assert (us.clinic.emergency_number, us.clinic.paper_size) == ("911", "Letter")
     assert str(us.clinic.zone) == "America/Chicago" and str(uk.clinic.zone) == "Europe/London"
     assert us.after_care.when_to_call and uk.after_care.when_to_call is None
-    assert 6 not in us.steps
+    assert us.steps == uk.steps == tuple(range(1, 10))
 
 
 def test_the_minimal_file_takes_the_documented_defaults(tmp_path):
@@ -114,15 +114,15 @@ GOOD = [
     ("before", "arrive_minutes_before = 60"),
     ("before", 'medicines_to_check = ["Diazepam"]'),
     ("before", 'bring = ["A book", "Your medicines"]'),
-    ("after_care", "observe_minutes = 0"),
+    ("after_care", "observe_minutes = 1"),
     ("after_care", "observe_minutes = 120"),
-    ("after_care", "escort_required = false"),
     ("after_care", "no_driving_hours = 24"),
     ("after_care", "no_driving_hours = 48"),
     ("after_care", "no_alcohol_hours = 48"),
     ("after_care", 'sedatives = "No sleeping tablets tonight."'),
     ("after_care", 'when_to_call = ["Pain passing urine"]'),
-    ("show", "steps = [1, 5, 9]"),
+    ("show", "steps = [1, 6, 7, 8, 9]"),
+    ("show", "steps = [9, 8, 7, 6, 2]"),
     ("show", 'protocols = ["cohen-2018-test"]'),
 ]
 
@@ -153,18 +153,22 @@ BAD = [
     ("before", "arrive_minutes_before = 500", "before.arrive_minutes_before", "less than"),
     ("before", 'medicines_to_check = "diazepam"', "before.medicines_to_check", "valid list"),
     ("before", 'bring = [""]', "before.bring[0]", "at least 1 character"),
-    ("after_care", "observe_minutes = -5", "after_care.observe_minutes", "greater than"),
+    ("after_care", "observe_minutes = -5", "after_care.observe_minutes", "more than 0"),
     ("after_care", "observe_minutes = 1000", "after_care.observe_minutes", "less than"),
     ("after_care", 'escort_required = "yes please"', "after_care.escort_required",
      "valid boolean"),
     ("after_care", "no_driving_hours = 12", "after_care.no_driving_hours", "at least 24"),
     ("after_care", "no_driving_hours = 200", "after_care.no_driving_hours", "less than"),
-    ("after_care", "no_alcohol_hours = -1", "after_care.no_alcohol_hours", "greater than"),
+    ("after_care", "no_alcohol_hours = -1", "after_care.no_alcohol_hours", "at least 24"),
     ("after_care", "when_to_call = []", "after_care.when_to_call", "at least 1 item"),
     ("after_care", 'sedatives = "a\\u0000b"', "after_care.sedatives", "control characters"),
     ("show", "steps = [0, 10]", "show.steps", "from 1 to 9"),
+    ("show", "steps = [1, 5, 9]", "show.steps", "missing 6 (evidence), 7 (risks), 8 (safety)"),
     ("show", "steps = [2, 2]", "show.steps", "listed once"),
     ("show", "steps = []", "show.steps", "at least 1 item"),
+    ("after_care", "observe_minutes = 0", "after_care.observe_minutes", "more than 0"),
+    ("after_care", "escort_required = false", "after_care.escort_required", "must be true"),
+    ("after_care", "no_alcohol_hours = 0", "after_care.no_alcohol_hours", "at least 24"),
     ("show", 'protocols = ["nope"]', "show.protocols[0]", "unknown protocol 'nope'; allowed:"),
 ]
 
@@ -279,3 +283,82 @@ def test_serve_with_a_bad_file_stops_before_listening(tmp_path):
     assert run.returncode == 2
     assert "no_driving_hours" in run.stderr and "Traceback" not in run.stderr
     assert "Serving" not in run.stdout
+
+
+# --- Safety floors (issue 21): a clinic may add, reorder or reword, never remove a safety fact ---
+
+FLOORS = [
+    ("show", "steps = [1, 2, 3, 4, 5, 7, 8, 9]", "show.steps", "6 (evidence)"),
+    ("show", "steps = [1, 2, 3, 4, 5, 6, 8, 9]", "show.steps", "7 (risks)"),
+    ("show", "steps = [1, 2, 3, 4, 5, 6, 7, 9]", "show.steps", "8 (safety)"),
+    ("show", "steps = [1, 2, 3, 4, 5, 6, 7, 8]", "show.steps", "9 (summary)"),
+    ("after_care", "escort_required = false", "after_care.escort_required", "adult"),
+    ("after_care", "observe_minutes = 0", "after_care.observe_minutes", "watched"),
+    ("after_care", "no_alcohol_hours = 12", "after_care.no_alcohol_hours", "24 hours"),
+    ("after_care", "no_driving_hours = 23.5", "after_care.no_driving_hours", "24 hours"),
+]
+
+
+@pytest.mark.parametrize(("table", "line", "field", "reason"), FLOORS, ids=[f[1] for f in FLOORS])
+def test_each_safety_floor_is_refused_in_one_line_naming_its_field_and_reason(
+        tmp_path, table, line, field, reason):
+    (problem,) = _problems(tmp_path, _set(MINIMAL, table, line))
+    assert "\n" not in problem
+    assert f": {field}: " in problem and reason in problem, problem
+    if table == "after_care":  # the reason cites the registry
+        assert "references: " in problem
+        from explainer.content import references
+        cited = problem.split("references: ", 1)[1].split(")")[0].split(", ")
+        assert cited and all(key in references() for key in cited), cited
+
+
+def test_the_examples_keep_every_safety_floor():
+    for path in EXAMPLES:
+        cfg = load_clinic(path)
+        a = cfg.after_care
+        assert set(clinic.REQUIRED_STEPS) <= set(cfg.steps), path.name
+        assert a.escort_required and a.observe_minutes > 0
+        assert a.no_alcohol_hours >= 24 and a.no_driving_hours >= 24
+        assert cfg.before.clear_fluids_hours <= 2, "clear fluids are allowed until 2 hours before"
+
+
+def test_the_uk_example_course_does_not_contradict_nice():
+    cfg = load_clinic(EXAMPLES[0])
+    for p in cfg.protocols.values():
+        words = " ".join([p.condition or "", p.summary, *p.audience.values()]).lower()
+        assert "crps" not in p.condition.lower(), p.condition
+        if "crps" in words:
+            assert "nice" in words and "nice-ng193" in p.refs
+
+
+REQUIRED_SIGNS = {
+    "bladder": ("pass urine", "blood in your urine"),
+    "kidney": ("side or back", "much less urine"),
+    "liver": ("yellow skin or eyes", "pale poo"),
+    "mental health": ("see or hear things that are not there",),
+}
+
+
+@pytest.mark.parametrize("path", [None, *EXAMPLES], ids=["no clinic", "uk", "us"])
+def test_every_audience_sees_the_adult_rule_and_every_required_sign(path):
+    from explainer.content import clinic_text
+    cfg = load_clinic(path) if path else None
+    rules = clinic_text.rules(cfg)
+    after = " ".join(rules.after).lower()
+    assert "have an adult with you" in after, rules.after
+    assert "24 hours" in after and "alcohol" in after and "drive" in after
+    calls = " ".join(rules.call).lower()
+    for sign, words in REQUIRED_SIGNS.items():
+        assert all(w in calls for w in words), (sign, rules.call)
+    if cfg is not None and cfg.after_care.when_to_call:
+        for own in cfg.after_care.when_to_call:  # a clinic's own items are added, not lost
+            assert own in rules.call
+
+
+def test_a_clinics_own_call_list_cannot_replace_the_required_signs(tmp_path):
+    from explainer.content import clinic_text
+    cfg = load_clinic(_write(tmp_path, _set(MINIMAL, "after_care",
+                                            'when_to_call = ["A rash"]')))
+    rules = clinic_text.rules(cfg)
+    assert rules.call[-1] == "A rash"
+    assert rules.call[:-1] == clinic_text.aftercare_parts().call

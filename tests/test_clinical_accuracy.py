@@ -19,7 +19,7 @@ import yaml
 
 from explainer import content, pages
 from explainer.content import aftercare, icon_arrays, review_export, strings
-from explainer.content.references import CHECKED
+from explainer.content.references import CHECKED, references
 from explainer.figures import icon_array
 from explainer.figures import timeline as tl
 from explainer.widgets import timeline as tlw
@@ -93,7 +93,10 @@ def test_driving_is_never_allowed_the_same_day():
 
 
 def test_every_driving_rule_says_at_least_24_hours():
+    keys = set(references())  # a reference key (uk-drug-driving2015) is not a rule
     for where, text in [*_patient_items(), *_widget_strings()]:
+        if text in keys:
+            continue
         rules = [s for s in _sentences(text) if re.search(r"\bdriv", s, re.I)
                  and not s.rstrip().endswith("?") and "not a sign" not in s
                  and not re.search(r"whether you may drive|^ask your clinic", s, re.I)]
@@ -229,8 +232,10 @@ def test_common_side_effects_are_complete_and_plain():
     text = _norm(content.passage("s7-common").text)
     for phrase in ("see or hear things that are not there", "confused", "hard to remember",
                    "very tired", "dizzy", "be sick", "blurred or double vision",
-                   "heart beat fast", "last for days"):
+                   "heart beat fast", "wear off within hours", "come back for up to a day",
+                   "last longer than a day"):
         assert phrase in text, phrase
+    assert "last for days" not in text  # round 2: the label says up to 24 hours, not days
     during = _norm(content.passage("s5-during-the-drip").text)
     assert "see or hear things that are not there" in during and "heart may beat fast" in during
 
@@ -339,6 +344,19 @@ def test_s_ketamine_is_a_mirror_image_form_and_not_twice_as_potent():
             or re.search("twice as potent|roughly twice", _norm(t))]
     assert not hits, hits
     assert "mirror-image" in _norm(content.passage("s3-trainee-binding").text)
+
+
+def test_s_versus_r_and_s_versus_the_mixture_are_kept_apart():
+    """Round 2: Øye 1992 compares S with R (at least 4 times for binding, about 4 for pain
+    relief); "about twice" is the reviews' S-against-the-mixture figure (Peltoniemi 2016)."""
+    for where, text in _all_shown():
+        for s in _sentences(_norm(text)):
+            if "twice" in s and "ketamine" in s:
+                assert re.search(r"mixture|racemic", s) and "øye" not in s, (where, s)
+    binding = content.passage("s3-trainee-binding")
+    text = _norm(binding.text)
+    assert "at least 4 times as potent for binding" in text and "about 4 times" in text
+    assert "about twice the mixture" in text and "peltoniemi2016" in binding.refs
 
 
 def test_every_registry_entry_says_how_it_was_checked_and_what_it_supports():

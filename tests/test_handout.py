@@ -88,7 +88,8 @@ def test_the_us_handout_is_letter_with_911_and_the_fda_statement(monkeypatch):
     box = reader.pages[0].mediabox
     assert (round(float(box.width)), round(float(box.height))) == (612, 792)
     assert "911" in text and "Schedule III" in text and "(312) 555-0142" in text
-    assert "Seeing or hearing things that are not there" in text  # the clinic's own list
+    assert "Feeling very low or unsafe" in text  # the clinic's own item, added ...
+    assert "Pain in your side or back" in text  # ... after the signs every clinic must list
     assert "This is a general list" not in text
     assert len(reader.pages) <= 4
 

@@ -33,11 +33,14 @@ from explainer.content.clinic_problems import (
     pydantic_problems,
 )
 from explainer.content.clinic_schema import (  # noqa: F401 - re-exported
+    AFTER_CARE_REFS,
     CLINIC_ENV_VAR,
     COUNTRIES,
     LOCAL_PROTOCOL_REF,
+    MIN_NO_ALCOHOL_HOURS,
     MIN_NO_DRIVING_HOURS,
     NO_DRIVING_REFS,
+    REQUIRED_STEPS,
     STEPS,
     AfterCare,
     Before,
@@ -50,10 +53,13 @@ from explainer.content.clinic_schema import (  # noqa: F401 - re-exported
 from explainer.content.protocols import Protocol, load_protocols
 
 __all__ = [
+    "AFTER_CARE_REFS",
     "CLINIC_ENV_VAR",
     "COUNTRIES",
     "LOCAL_PROTOCOL_REF",
+    "MIN_NO_ALCOHOL_HOURS",
     "MIN_NO_DRIVING_HOURS",
+    "REQUIRED_STEPS",
     "STEPS",
     "AfterCare",
     "Before",

@@ -27,6 +27,14 @@ from explainer.content.protocols import Protocol
 MIN_NO_DRIVING_HOURS = 24
 NO_DRIVING_REFS = ("ketalar-label", "cheyenne-leaflet", "depression-leaflets")
 """Labels and leaflets behind "no driving for at least 24 hours" (clinical-facts.md)."""
+MIN_NO_ALCOHOL_HOURS = 24
+AFTER_CARE_REFS = ("cheyenne-leaflet", "mayo-clinic-ketamine", "discharge-instructions",
+                   "cohen2018")
+"""Leaflets, discharge instructions and the consensus guideline behind the after-care floors
+(an adult to take the patient home, a period of observation, no alcohol for 24 hours)."""
+REQUIRED_STEPS = {6: "evidence", 7: "risks", 8: "safety", 9: "summary"}
+"""Walkthrough steps a clinic may never hide: who it may help (the evidence, NICE, the options),
+side effects and risks, safety, and the summary."""
 LOCAL_PROTOCOL_REF = "local-protocol"
 """The reference key a clinic's own, unpublished protocol cites."""
 STEPS = tuple(range(1, 10))
@@ -127,12 +135,42 @@ class Before(_Table):
 class AfterCare(_Table):
     """``[after_care]``: observation, escort, driving, alcohol and sedatives, when to call."""
 
-    observe_minutes: int = Field(ge=0, le=720)
+    observe_minutes: int = Field(le=720)
     escort_required: bool
     no_driving_hours: float = Field(le=168)
-    no_alcohol_hours: float = Field(24, ge=0, le=168)
+    no_alcohol_hours: float = Field(24, le=168)
     sedatives: Line | None = None
     when_to_call: list[Line] | None = Field(None, min_length=1, max_length=15)
+    """The clinic's own reasons to call, shown AFTER the required signs (bladder, kidney, liver,
+    mental health) of the after-care block, which a clinic cannot remove."""
+
+    @field_validator("observe_minutes")
+    @classmethod
+    def _observed_after(cls, value: int) -> int:
+        if value <= 0:
+            raise ValueError(
+                "must be more than 0: a patient is watched by staff for a while after ketamine "
+                f"(references: {', '.join(AFTER_CARE_REFS)})")
+        return value
+
+    @field_validator("escort_required")
+    @classmethod
+    def _escort_required(cls, value: bool) -> bool:
+        if value is not True:
+            raise ValueError(
+                "must be true: an adult must take the patient home after ketamine "
+                f"(references: {', '.join(AFTER_CARE_REFS)})")
+        return value
+
+    @field_validator("no_alcohol_hours")
+    @classmethod
+    def _alcohol_at_least_24_hours(cls, value: float) -> float:
+        if value < MIN_NO_ALCOHOL_HOURS:
+            raise ValueError(
+                f"must be at least {MIN_NO_ALCOHOL_HOURS}: no alcohol for at least 24 hours "
+                "after ketamine; it adds to the drowsiness and slowed breathing "
+                f"(references: {', '.join(AFTER_CARE_REFS)})")
+        return value
 
     @field_validator("no_driving_hours")
     @classmethod
@@ -159,6 +197,11 @@ class Show(_Table):
             raise ValueError(f"steps must be whole numbers from 1 to 9; got {bad}")
         if len(set(value)) != len(value):
             raise ValueError("each step may be listed once")
+        hidden = [s for s in REQUIRED_STEPS if s not in value]
+        if hidden:
+            names = ", ".join(f"{s} ({REQUIRED_STEPS[s]})" for s in hidden)
+            raise ValueError(f"must include steps {', '.join(map(str, REQUIRED_STEPS))}: "
+                             f"a clinic may hide other steps, never these; missing {names}")
         return sorted(value)
 
 

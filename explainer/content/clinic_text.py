@@ -11,7 +11,9 @@ Every value from a clinic file is put into a sentence here as plain text; whoeve
 escapes it (pages) or passes it as data (the handout). The defaults (the rules for the 24 hours
 after, when to call, emergency signs) come from the one after-care block
 (``assets/content/aftercare.yaml``, `explainer.content.aftercare`); a clinic's own values
-replace its parts. With no clinic configured the sentences use `example_rules` and say so.
+replace its parts (the hours, the sedatives rule) and add their own reasons to call; they
+never remove a rule or a required sign. With no clinic configured the sentences use
+`example_rules` and say so.
 """
 
 from __future__ import annotations
@@ -139,16 +141,20 @@ def rules(cfg: ClinicConfig | None = None) -> ClinicRules:
         after = [observe, *([block.lead] if block.lead else []), *block.rules]
     else:
         a = cfg.after_care
+        # The clinic's own driving and alcohol hours replace the block's two rules; every other
+        # rule (an adult with you for 24 hours, no important decisions) is kept as it stands.
         others = [x for x in block.rules
-                  if not any(w in x.lower() for w in ("drive", "alcohol", "adult"))]
+                  if not any(w in x.lower() for w in ("drive", "alcohol"))]
         if a.sedatives:  # the clinic's own sedatives rule replaces the block's
             others = [x for x in others if "sleepy" not in x.lower()] + [a.sedatives]
-        after = [observe, panel["escort"] if a.escort_required else panel["escort_optional"],
+        after = [observe, panel["escort"],
                  panel["no_driving"].format(hours=duration(r.no_driving_hours)),
-                 *([panel["alcohol"].format(hours=duration(a.no_alcohol_hours))]
-                   if a.no_alcohol_hours else []),
+                 panel["alcohol"].format(hours=duration(a.no_alcohol_hours)),
                  *others]
-    own_call = cfg.after_care.when_to_call if cfg else None
+    # The block's signs (bladder, kidney, liver, mental health) are always listed; a clinic's
+    # own reasons to call are added after them, never in their place.
+    own_call = tuple(x for x in (cfg.after_care.when_to_call or ()) if x not in block.call) \
+        if cfg else ()
     call_intro = (panel["call_intro"].format(name=cfg.clinic.name, phone=cfg.clinic.phone,
                                              out_of_hours=cfg.clinic.out_of_hours_phone)
                   if cfg else None)
@@ -163,7 +169,7 @@ def rules(cfg: ClinicConfig | None = None) -> ClinicRules:
         bring=tuple(cfg.before.bring) if cfg else (),
         after=tuple(after),
         call_intro=call_intro,
-        call=tuple(own_call) if own_call else block.call,
+        call=(*block.call, *own_call),
         call_is_default=not own_call,
         emergency_sentence=(block.emergency.replace("your emergency number", emergency)
                             if cfg else block.emergency),

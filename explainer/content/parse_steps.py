@@ -14,7 +14,10 @@ from explainer.content.records import Passage
 __all__ = ["PASSAGE_KEYS", "STEP_FILE", "parse_step_file"]
 
 STEP_FILE = re.compile(r"^(\d{2})-[a-z0-9-]+\.ya?ml$")
-PASSAGE_KEYS = ({"id", "step", "audience", "text"}, {"refs", "claim"})
+PASSAGE_KEYS = ({"id", "step", "audience", "text"}, {"refs", "claim", "part"})
+PART_MAX = 60
+"""A passage's optional ``part`` is the short title of a section the reader opens on its own
+(one idea per screen): the walkthrough shows it closed, under this title."""
 
 
 def parse_step_file(path: Path, known, p: Problems, seen: dict[str, str]) -> list[Passage]:
@@ -41,5 +44,11 @@ def parse_step_file(path: Path, known, p: Problems, seen: dict[str, str]) -> lis
         audience = f.audience(item, where, p)
         md, text, html = f.markdown_field(item, where, p)
         refs, claim = f.refs_and_claim(item, where, p, known, md)
-        out.append(Passage(ident, step, audience, md, text, html, refs, claim, path.name))
+        part = item.get("part", "")
+        if part and not (isinstance(part, str) and part.strip() and len(part) <= PART_MAX
+                         and "\n" not in part):
+            p.add(where, f"part must be one line of text of at most {PART_MAX} characters")
+            part = ""
+        out.append(Passage(ident, step, audience, md, text, html, refs, claim, path.name,
+                           part.strip() if part else ""))
     return out

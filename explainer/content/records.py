@@ -37,6 +37,8 @@ class Passage:
     refs: tuple[str, ...]
     claim: bool = True
     source: str = ""
+    part: str = ""
+    """The title of the section this passage opens as (closed at first), or "" (always open)."""
 
     def visible_to(self, view: str) -> bool:
         """Whether the passage is shown in ``view`` ("patient" or "trainee")."""

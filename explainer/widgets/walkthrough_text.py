@@ -87,7 +87,8 @@ def sources_html(refs: Iterable[str]) -> str:
 @lru_cache(maxsize=2 * len(content.STEPS))
 def step_html(step: int, mode: str = PATIENT) -> str:
     """Step ``step``'s passages in ``mode``. Trainee passages are tagged and carry their sources;
-    in trainee mode every passage that cites anything shows its sources."""
+    in trainee mode every passage that cites anything shows its sources. A passage with a
+    ``part`` title is a section the reader opens (``<details>``, closed at first)."""
     parts = []
     for p in content.passages(mode, step=step):
         trainee_only = p.audience == TRAINEE
@@ -96,9 +97,13 @@ def step_html(step: int, mode: str = PATIENT) -> str:
         sources = sources_html(p.refs) if mode == TRAINEE else ""
         figures = "".join(icon_array.html(a, content.ui("formats.icon_count"))  # numbers as people
                           for a in icon_arrays.after(p.id))
+        body = f"{tag}{p.html}{figures}{sources}"
+        if p.part:  # a part the reader opens on its own: one idea per screen
+            body = (f'<details class="kx-passage-part"><summary>{escape(p.part)}</summary>'
+                    f"{body}</details>")
         parts.append(
             f'<section class="kx-passage kx-passage-{escape(p.audience)}" '
-            f'data-passage="{escape(p.id)}">{tag}{p.html}{figures}{sources}</section>')
+            f'data-passage="{escape(p.id)}">{body}</section>')
     return f'<div class="kx-wt-passages">{"".join(parts)}</div>'
 
 
