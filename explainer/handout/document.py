@@ -21,7 +21,8 @@ from explainer.content.runs import blocks
 from explainer.figures import timeline as tl
 from explainer.models.plan import Plan, clock, day_words, when
 
-__all__ = ["PASSAGES", "HandoutRequest", "handout_data", "plan_rows", "session_lines"]
+__all__ = ["PASSAGES", "HandoutRequest", "handout_data", "plan_notes", "plan_rows",
+           "session_lines"]
 
 PASSAGES = {"main_points": "s9-summary", "side_effects": "s7-common",
             "questions": "s9-questions"}
@@ -39,6 +40,14 @@ class HandoutRequest:
     weight_kg: float = 70.0
     patient_name: str | None = field(default=None, repr=False)
     made_on: date | None = None
+    mode: str = "patient"
+    cursor_min: float | None = None
+    """Where the session chart's time cursor was (None: no cursor drawn)."""
+    cursor_label: str = ""
+    """The words beside the cursor, as the page showed them."""
+    signal_level_ng_ml: float | None = None
+    """The pain-signal diagram's level on the page (None: the level at the cursor)."""
+    signal_pattern: str = "repeated"
 
 
 def _section(key: str) -> tuple[list[dict], tuple[str, ...]]:
@@ -72,6 +81,30 @@ def session_lines(plan: Plan) -> list[str]:
     return [s["session"].format(n=x.number, day=day_words(x.start, year=False),
                                 time=clock(x.start))
             for x in plan.sessions]
+
+
+PAGE_ONLY_NOTES = ("past",)
+"""Notes that are questions for whoever types the plan, not news for the patient's sheet."""
+
+
+def plan_notes(plan: Plan, page: bool = True) -> list[str]:
+    """The plan's notes in words (`explainer.models.plan.PlanNote`): clock changes, moved
+    sessions, a date in the past (``page`` only)."""
+    words = clinic_text.strings()["plan"]["notes"]
+    out = []
+    for note in plan.notes:
+        if note.kind in PAGE_ONLY_NOTES and not page:
+            continue
+        key = {"clocks": f"clocks_{note.direction}",
+               "moved": f"moved_{note.reason}"}.get(note.kind, note.kind)
+        out.append(words[key].format(
+            n=note.session, prev=note.session - 1,
+            day=day_words(note.day) if note.day else "",
+            planned=day_words(note.planned) if note.planned else "",
+            weekday=(note.planned or note.day).strftime("%A") if note.day else "",
+            typed=note.typed.strftime("%H:%M") if note.typed else "",
+            time=clock(note.moment) if note.moment else ""))
+    return out
 
 
 def handout_data(request: HandoutRequest) -> dict:
@@ -111,6 +144,7 @@ def handout_data(request: HandoutRequest) -> dict:
         "protocol_about": protocol.audience["patient"],
         "plan_rows": [list(r) for r in plan_rows(plan, iv)] if plan else [],
         "sessions": session_lines(plan) if plan else [],
+        "plan_notes": plan_notes(plan, page=False) if plan else [],
         "no_plan": words["no_plan"],
         "no_driving_note": (plan_words["no_driving_note"].format(
             hours=f"{clinic_text.plan_rules(cfg).no_driving_hours:g}") if plan else ""),
