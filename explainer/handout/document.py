@@ -11,18 +11,20 @@ so the template shows every value as text, never as markup.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 
 from explainer import content
 from explainer.content import clinic_text
 from explainer.content.clinic_env import current
-from explainer.content.runs import blocks
+from explainer.content.references import reference
+from explainer.content.runs import blocks, plain
 from explainer.figures import timeline as tl
 from explainer.models.plan import Plan, clock, day_words, when
 
-__all__ = ["PASSAGES", "HandoutRequest", "handout_data", "plan_notes", "plan_rows",
-           "session_lines"]
+__all__ = ["PASSAGES", "HandoutRequest", "handout_data", "other_regions", "plan_notes",
+           "plan_rows", "session_lines", "short_source", "sources_in_short"]
 
 PASSAGES = {"main_points": "s9-summary", "side_effects": "s7-common",
             "questions": "s9-questions"}
@@ -50,13 +52,67 @@ class HandoutRequest:
     signal_pattern: str = "repeated"
 
 
-def _section(key: str) -> tuple[list[dict], tuple[str, ...]]:
+def other_regions(country: str | None) -> tuple[str, ...]:
+    """Words that tie a sentence to a country other than ``country`` (None: no clinic, so no
+    country is "other"): such a sentence is left off the sheet, and the clinic's own
+    regulator line stands in its place (`handout.region_markers` in the strings)."""
+    markers = clinic_text.strings()["handout"]["region_markers"]
+    if country is None:
+        return ()
+    return tuple(w for c, words in markers.items() if c != country for w in words)
+
+
+def _about_elsewhere(text: str, markers: tuple[str, ...]) -> bool:
+    return any(m in text for m in markers)
+
+
+def _section(key: str, markers: tuple[str, ...] = ()) -> tuple[list[dict], tuple[str, ...]]:
     p = content.passage(PASSAGES[key])
     found = blocks(p.markdown)
     # The passage's own bold heading line duplicates the handout's heading: drop it.
     if found and found[0]["kind"] == "p" and all(r["b"] for r in found[0]["runs"]):
         found = found[1:]
-    return found, p.refs
+    kept = []
+    for block in found:
+        if block["kind"] == "list":
+            items = [i for i in block["items"] if not _about_elsewhere(plain(i), markers)]
+            if items:
+                kept.append({**block, "items": items})
+        elif not _about_elsewhere(plain(block["runs"]), markers):
+            kept.append(block)
+    return kept, p.refs
+
+
+_AUTHOR = re.compile(r"^([A-Z][A-Za-z'\-]+)(?: [A-Z]{1,3})?(?:,| et al\.| [A-Z]{1,3}\.)")
+
+
+def short_source(key: str) -> tuple[str, bool]:
+    """A source in a few plain words, and whether it is a study: ``Sigtermans 2009``, or a
+    label's, leaflet's or guide's own name (``Ketalar``, ``Mayo Clinic``)."""
+    ref = reference(key)
+    found = _AUTHOR.match(ref.citation)
+    if found and ref.year:
+        return f"{found.group(1)} {ref.year}", True
+    name = re.split(r"[.(:;]", ref.citation, maxsplit=1)[0].strip()
+    return name, False
+
+
+def sources_in_short(keys) -> list[str]:
+    """The sheet's sources in plain words: a sentence on where the facts are listed in full,
+    then the studies and the labels, leaflets and guides by short name."""
+    words = clinic_text.strings()["handout"]
+    studies, others = [], []
+    for key in dict.fromkeys(keys):
+        if reference(key).kind == "example":
+            continue  # the clinic's own practice: said in the sentence
+        name, study = short_source(key)
+        (studies if study else others).append(name)
+    lines = [" ".join(words["sources_intro"].split())]
+    if studies:
+        lines.append(words["sources_studies"].format(items=", ".join(dict.fromkeys(studies))))
+    if others:
+        lines.append(words["sources_other"].format(items="; ".join(dict.fromkeys(others))))
+    return lines
 
 
 def plan_rows(plan: Plan, iv: bool) -> list[tuple[str, str]]:
@@ -115,7 +171,8 @@ def handout_data(request: HandoutRequest) -> dict:
     rules = clinic_text.rules(cfg)
     protocol = tl.protocols()[request.protocol_id]
     iv = protocol.route == "intravenous"
-    sections = {key: _section(key) for key in PASSAGES}
+    markers = other_regions(cfg.clinic.country if cfg else None)
+    sections = {key: _section(key, markers) for key in PASSAGES}
     regulator = clinic_text.regulator(cfg)
     refs: list[str] = [*protocol.refs]
     for _, keys in sections.values():
@@ -137,9 +194,10 @@ def handout_data(request: HandoutRequest) -> dict:
                       [words["emergency"], cfg.clinic.emergency_number]] if cfg else []),
         "no_contacts": words["no_contacts"],
         "emergency_line": rules.emergency_sentence,
-        "h": {k: words[k] for k in ("contacts", "plan", "chart", "picture", "main_points",
-                                    "side_effects", "when_to_call", "before_after",
-                                    "questions", "sources")},
+        "h": {**{k: words[k] for k in ("contacts", "plan", "chart", "picture", "main_points",
+                                       "side_effects", "when_to_call", "before", "after",
+                                       "questions", "sources")},
+              "sessions": plan_words["sessions"], "notes": plan_words["notes_title"]},
         "protocol": protocol.name,
         "protocol_about": protocol.audience["patient"],
         "plan_rows": [list(r) for r in plan_rows(plan, iv)] if plan else [],
@@ -167,7 +225,7 @@ def handout_data(request: HandoutRequest) -> dict:
         "after": list(rules.after),
         "regulator": " ".join(regulator["text"].split()) if regulator else "",
         "generic_note": "" if cfg else " ".join(clinic_text.strings()["generic"]["note"].split()),
-        "sources": content.format_refs(dict.fromkeys(refs)),
+        "sources": sources_in_short(refs),
         "footer": words["footer"],
     }
 
