@@ -95,12 +95,13 @@ class HandoutWidget(widgets.VBox):
         from explainer.widgets.timeline.describe_session import cursor_label
 
         st = self.timeline.state
-        curve = st.curve()
         pain = self.pain_signal
+        shown = getattr(self.timeline, "session_view", None) is not None  # a chart, a cursor
         return HandoutRequest(protocol_id=st.protocol, plan=self.plan_state.plan,
                               weight_kg=st.weight_used, patient_name=name,
-                              mode=st.mode, cursor_min=float(st.cursor_min),
-                              cursor_label=cursor_label(curve, st.cursor_min, st.mode),
+                              mode=st.mode, cursor_min=float(st.cursor_min) if shown else None,
+                              cursor_label=(cursor_label(st.curve(), st.cursor_min, st.mode)
+                                            if shown else ""),
                               signal_level_ng_ml=pain.conc_ng_ml if pain is not None else None,
                               signal_pattern=pain.pattern if pain is not None else "repeated")
 
