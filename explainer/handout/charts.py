@@ -19,8 +19,8 @@ from __future__ import annotations
 
 import io
 import re
-from html import escape
 from functools import lru_cache
+from html import escape
 from typing import NamedTuple
 
 from explainer.figures import pain_signal as pain_fig
