@@ -21,7 +21,14 @@ from explainer.content import clinic_text
 from explainer.content.clinic_env import current
 from explainer.figures import timeline as timeline_fig
 from explainer.models import pk
-from explainer.models.plan import Plan, PlanInputError, day_words, make_plan
+from explainer.models.plan import (
+    Plan,
+    PlanInputError,
+    day_words,
+    make_plan,
+    parse_date,
+    parse_time,
+)
 
 
 def plan_strings() -> dict:
@@ -112,6 +119,11 @@ class PlanState(traitlets.HasTraits):
                 self.plan, self.weight_kg, self.message, self.field = None, weight, "", ""
                 self.status = EMPTY
             return False
+        try:  # a box typed wrong is said at once, even before the other is typed
+            parse_date(date_text) if date_text else None
+            parse_time(time_text) if time_text else None
+        except PlanInputError as exc:
+            return self._refuse(error_words(exc), exc.field)
         if not (date_text and time_text):
             missing = "time" if date_text else "date"
             return self._refuse("" if quiet else plan_strings()["empty"], missing)
