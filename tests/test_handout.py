@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 import os
 import re
+import subprocess
 import tempfile
 import time
 from pathlib import Path
@@ -373,6 +374,28 @@ def test_at_most_4_pages_for_every_clinic_protocol_and_paper(monkeypatch, tmp_pa
             assert "NICE" in text and "In the US" not in text
         for heading in ("Before you come", "After the treatment", "When to call"):
             assert heading in text
+    assert all(fill >= 0.5 for fill in _page_fill(build_handout(HandoutRequest(
+        pid, plan=_plan(pid, "2027-03-03"))), tmp_path)), "a page is more than half empty"
+
+
+def _page_fill(pdf: bytes, folder: Path) -> list[float]:
+    """How far down each page its text and pictures reach (0-1), the footer aside: pages
+    rendered by pdftoppm at a low resolution, in grey."""
+    from PIL import Image
+
+    path = folder / "fill.pdf"
+    path.write_bytes(pdf)
+    subprocess.run(["pdftoppm", "-r", "20", "-gray", str(path), str(folder / "fill")],
+                   check=True, timeout=60, capture_output=True)
+    fills = []
+    for png in sorted(folder.glob("fill-*.pgm")):
+        image = Image.open(png)
+        width, height = image.size
+        body = int(height * (1 - 1.6 / 27.9))  # above the footer's margin (Letter is shortest)
+        rows = [y for y in range(body)
+                if min(image.getpixel((x, y)) for x in range(width)) < 200]
+        fills.append((max(rows) + 1) / height if rows else 0.0)
+    return fills
 
 
 def test_building_writes_nothing_to_the_temp_folder(monkeypatch, tmp_path):
