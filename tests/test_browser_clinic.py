@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.conftest import REPO, PageWatch, wait_for_text
 
@@ -170,8 +171,9 @@ def _no_times_and_no_handout(p, fix: str) -> None:
     assert not WHEN.search(p.inner_text(".kx-plan-times-view"))
     assert p.inner_text(".kx-plan-clock-layer").strip() == ""
     button = p.locator(".kx-handout-button")
-    assert button.is_disabled() and fix in button.inner_text()
-    assert p.locator(".kx-download").count() == 0
+    expect(button).to_be_disabled(timeout=TIMEOUT)
+    expect(button).to_contain_text(fix, timeout=TIMEOUT)
+    expect(p.locator(".kx-download")).to_have_count(0, timeout=TIMEOUT)
 
 
 def test_invalid_input_never_leaves_old_times_and_the_handout_is_fresh(page, artifacts):
@@ -194,7 +196,7 @@ def test_invalid_input_never_leaves_old_times_and_the_handout_is_fresh(page, art
         _retype(p, f".kx-plan-{box} input", good)
         p.keyboard.press("Enter")
         wait_for_text(p, times, "Wednesday 3 March 2027 at 09:30 to 13:30", timeout=TIMEOUT)
-        assert not p.locator(".kx-handout-button").is_disabled()
+        expect(p.locator(".kx-handout-button")).to_be_enabled(timeout=TIMEOUT)
     p.locator(".kx-plan").scroll_into_view_if_needed()
     _retype(p, ".kx-plan-time input", "7pm")
     p.keyboard.press("Enter")
@@ -277,7 +279,7 @@ def test_the_walkthroughs_last_step_makes_a_handout(browser, clinic_server, arti
     _retype(p, ".kx-take-home .kx-plan-time input", "7pm")
     p.keyboard.press("Enter")
     wait_for_text(p, ".kx-take-home .kx-plan-message", "24-hour clock", timeout=TIMEOUT)
-    assert p.locator(".kx-take-home .kx-handout-button").is_disabled()
+    expect(p.locator(".kx-take-home .kx-handout-button")).to_be_disabled(timeout=TIMEOUT)
     _retype(p, ".kx-take-home .kx-plan-date input", "2027-03-03")
     _retype(p, ".kx-take-home .kx-plan-time input", "09:30")
     p.keyboard.press("Enter")
