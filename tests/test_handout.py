@@ -53,7 +53,7 @@ def _plan(pid: str, day="2026-03-02", at="09:30"):
     return make_plan(day, at, cfg.clinic.zone if cfg else "Europe/London", plan_rules(),
                      treatment_from_min=min(d.at_min for d in p.doses),
                      treatment_to_min=max(d.end_min for d in p.doses),
-                     session_days=p.session_days)
+                     session_days=p.session_days, calendar=cfg.calendar.model if cfg else None)
 
 
 def _read(pdf: bytes) -> tuple[PdfReader, str]:
@@ -290,12 +290,14 @@ def test_weekends_and_closed_dates_move_sessions_and_say_so(monkeypatch):
     sessions = [s.start.strftime("%a %d %b") for s in plan.state.plan.sessions]
     assert sessions == ["Wed 23 Dec", "Thu 24 Dec", "Tue 29 Dec", "Wed 30 Dec", "Thu 31 Dec"]
     text = plan.times.value
-    assert "Session 3 is on Tuesday 29 December 2026, not Friday 25 December 2026: the clinic " \
-           "is closed that day." in text
+    assert "Session 3 is on the next open day: the clinic is closed on Friday 25 December " \
+           "2026." in text
+    assert "Sessions 4 and 5 are on the next open day: the clinic does not treat on Saturdays " \
+           "or Sundays." in text
     assert "is in the past" not in text  # today is before it
     _, pdf_text = _read(plan.handout.make())
     assert "Session 3: Tuesday 29 December at 09:30" in pdf_text
-    assert "not Friday 25 December 2026" in pdf_text
+    assert "closed on Friday 25 December 2026" in pdf_text
 
 
 def _figure_text(text: str) -> str:
@@ -364,7 +366,8 @@ def test_at_most_4_pages_for_every_clinic_protocol_and_paper(monkeypatch, tmp_pa
                                                              paper):
     _use(monkeypatch, _with_paper(path, paper, tmp_path) if path else None)
     for pid in tl.protocols():
-        reader, text = _read(build_handout(HandoutRequest(pid, plan=_plan(pid, "2027-03-03"),
+        # over Christmas: the most sessions moved, so the longest notes
+        reader, text = _read(build_handout(HandoutRequest(pid, plan=_plan(pid, "2026-12-23"),
                                                           patient_name="Sam Example")))
         assert len(reader.pages) <= 4, (pid, len(reader.pages))
         if path == US:

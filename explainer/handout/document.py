@@ -143,24 +143,54 @@ PAGE_ONLY_NOTES = ("past",)
 """Notes that are questions for whoever types the plan, not news for the patient's sheet."""
 
 
-def plan_notes(plan: Plan, page: bool = True) -> list[str]:
-    """The plan's notes in words (`explainer.models.plan.PlanNote`): clock changes, moved
-    sessions, a date in the past (``page`` only)."""
+def _listed(items: list[str], joiner: str) -> str:
+    """``a``, ``a and b``, ``a, b and c`` (``joiner``: the strings' ``and`` or ``or``)."""
     words = clinic_text.strings()["plan"]["notes"]
-    out = []
+    if len(items) <= 1:
+        return "".join(items)
+    return words[joiner].format(items=", ".join(items[:-1]), last=items[-1])
+
+
+def _grouped(kind: str, notes: list) -> str:
+    """One sentence for the sessions that moved for one reason (or fall on a weekend)."""
+    words = clinic_text.strings()["plan"]["notes"]
+    numbers = [str(n.session) for n in notes]
+    many = len(numbers) > 1
+    sessions = words["sessions" if many else "session"].format(n=_listed(numbers, "and"))
+    if kind == "moved_weekday":
+        days = [words["weekday_plural"].format(day=n.planned.strftime("%A")) for n in notes]
+    elif kind == "moved_date":
+        days = [day_words(n.planned) for n in notes]
+    elif kind == "weekend":
+        days = [n.day.strftime("%A") for n in notes]
+    else:
+        days = []
+    return words[kind].format(sessions=sessions, verb=words["are" if many else "is"],
+                              days=_listed(list(dict.fromkeys(days)), "or"))
+
+
+def plan_notes(plan: Plan, page: bool = True) -> list[str]:
+    """The plan's notes in words (`explainer.models.plan.PlanNote`): clock changes, sessions
+    moved off closed days (one sentence per reason) or on a weekend, a date in the past
+    (``page`` only)."""
+    words = clinic_text.strings()["plan"]["notes"]
+    out, groups = [], {}
     for note in plan.notes:
         if note.kind in PAGE_ONLY_NOTES and not page:
             continue
-        key = {"clocks": f"clocks_{note.direction}",
-               "moved": f"moved_{note.reason}"}.get(note.kind, note.kind)
+        if note.kind in ("moved", "weekend"):
+            key = f"moved_{note.reason}" if note.kind == "moved" else "weekend"
+            if key not in groups:
+                groups[key] = []
+                out.append(key)  # its place: where its first session comes
+            groups[key].append(note)
+            continue
+        key = f"clocks_{note.direction}" if note.kind == "clocks" else note.kind
         out.append(words[key].format(
-            n=note.session, prev=note.session - 1,
-            day=day_words(note.day) if note.day else "",
-            planned=day_words(note.planned) if note.planned else "",
-            weekday=(note.planned or note.day).strftime("%A") if note.day else "",
+            n=note.session, day=day_words(note.day) if note.day else "",
             typed=note.typed.strftime("%H:%M") if note.typed else "",
             time=clock(note.moment) if note.moment else ""))
-    return out
+    return [_grouped(x, groups[x]) if x in groups else x for x in out]
 
 
 def handout_data(request: HandoutRequest) -> dict:
