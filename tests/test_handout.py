@@ -307,8 +307,8 @@ def _figure_text(text: str) -> str:
 
 def test_the_pdfs_pain_signal_figure_is_the_pages_state_at_two_levels(monkeypatch):
     from explainer.figures import pain_signal as pain_fig
-    from explainer.handout import signal_frame
     from explainer.handout.charts import pain_signal_svg
+    from explainer.handout.document import signal_frame
 
     timeline, pain, _ = _page(monkeypatch, UK)
     seen = []
@@ -327,6 +327,8 @@ def test_the_pdfs_pain_signal_figure_is_the_pages_state_at_two_levels(monkeypatc
         assert page.blocked_text in figure
         assert words["strength"]["words"][page.strength] in figure
         assert words["figure"]["counter"].format(k=page.impulse, n=page.n_impulses) in figure
+        caption = text[text.index("Figure 2"):]
+        assert page.blocked_text.lower() in caption.lower()  # the caption says the same
         assert figure.count(words["figure"]["ketamine_symbol"] + " ") >= page.n_ketamine
         seen.append((page.blocked_text, page.strength, page.n_ketamine))
     assert seen[0] != seen[1]

@@ -12,12 +12,10 @@ nowhere else: no file, no log line, no cache.
 from __future__ import annotations
 
 from explainer.content import clinic_text
-from explainer.figures import pain_signal as pain_fig
 from explainer.figures import timeline as tl
-from explainer.handout.document import HandoutRequest, handout_data
-from explainer.models import nmda
+from explainer.handout.document import HandoutRequest, handout_data, signal_frame
 
-__all__ = ["HandoutRequest", "build_handout", "signal_frame"]
+__all__ = ["HandoutRequest", "build_handout"]
 
 
 def build_handout(request: HandoutRequest) -> bytes:
@@ -33,17 +31,4 @@ def build_handout(request: HandoutRequest) -> bytes:
     words = clinic_text.strings()["handout"]
     axis_word = words["chart_x_days" if curve.layout.key == "days" else "chart_x_clock"]
     chart = session_chart_svg(curve, request.mode, cursor, plan, axis_word)
-    return typeset(handout_data(request), chart, pain_signal_svg(signal_frame(request, curve)))
-
-
-def signal_frame(request: HandoutRequest, curve=None) -> pain_fig.DiagramFrame:
-    """The pain-signal diagram's frame for the handout: the page's level and pattern (or the
-    level at the chart's cursor, else at the session's peak), with every impulse of the
-    pattern arrived, so the signal bar shows where the pattern ends."""
-    level = request.signal_level_ng_ml
-    if level is None:
-        curve = curve or tl.session_curve(request.protocol_id, request.weight_kg)
-        level = curve.level_at(request.cursor_min if request.cursor_min is not None
-                               else curve.t_peak_min)
-    result = nmda.simulate(float(level), request.signal_pattern)
-    return pain_fig.diagram_frame(result, result.n_impulses, request.mode)
+    return typeset(handout_data(request), chart, pain_signal_svg(signal_frame(request)))

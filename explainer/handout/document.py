@@ -20,11 +20,14 @@ from explainer.content import clinic_text
 from explainer.content.clinic_env import current
 from explainer.content.references import reference
 from explainer.content.runs import blocks, plain
+from explainer.figures import pain_signal as pain_fig
 from explainer.figures import timeline as tl
+from explainer.models import nmda
 from explainer.models.plan import Plan, clock, day_words, when
 
-__all__ = ["PASSAGES", "HandoutRequest", "handout_data", "other_regions", "plan_notes",
-           "plan_rows", "session_lines", "short_source", "sources_in_short"]
+__all__ = ["PASSAGES", "HandoutRequest", "handout_data", "other_regions", "picture_state",
+           "plan_notes", "plan_rows", "session_lines", "short_source", "signal_frame",
+           "sources_in_short"]
 
 PASSAGES = {"main_points": "s9-summary", "side_effects": "s7-common",
             "questions": "s9-questions"}
@@ -193,6 +196,26 @@ def plan_notes(plan: Plan, page: bool = True) -> list[str]:
     return [_grouped(x, groups[x]) if x in groups else x for x in out]
 
 
+def signal_frame(request: HandoutRequest) -> pain_fig.DiagramFrame:
+    """The pain-signal diagram's frame for the handout: the page's level and pattern (or the
+    level at the chart's cursor, else at the session's peak), with every impulse of the
+    pattern arrived, so the signal bar shows where the pattern ends."""
+    level = request.signal_level_ng_ml
+    if level is None:
+        curve = tl.session_curve(request.protocol_id, request.weight_kg)
+        level = curve.level_at(request.cursor_min if request.cursor_min is not None
+                               else curve.t_peak_min)
+    result = nmda.simulate(float(level), request.signal_pattern)
+    return pain_fig.diagram_frame(result, result.n_impulses, request.mode)
+
+
+def picture_state(frame: pain_fig.DiagramFrame) -> str:
+    """The picture's state in words, for its caption: the share blocked and the signal."""
+    strength = pain_fig.strings()["strength"]["words"][frame.strength]
+    return clinic_text.strings()["handout"]["picture_state"].format(
+        blocked=frame.blocked_text[:1].upper() + frame.blocked_text[1:], strength=strength)
+
+
 def handout_data(request: HandoutRequest) -> dict:
     """Everything the template shows, as JSON-ready data."""
     cfg = current()
@@ -239,7 +262,7 @@ def handout_data(request: HandoutRequest) -> dict:
         "chart_alt": words["chart_alt"].format(protocol=protocol.name),
         "chart_note": words["chart_note"],
         "picture_alt": words["picture_alt"],
-        "picture_note": words["picture_note"],
+        "picture_note": f'{picture_state(signal_frame(request))} {words["picture_note"]}',
         "main_points": sections["main_points"][0],
         "side_effects": sections["side_effects"][0],
         "questions": sections["questions"][0],
