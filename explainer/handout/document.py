@@ -213,7 +213,7 @@ def picture_state(frame: pain_fig.DiagramFrame) -> str:
     """The picture's state in words, for its caption: the share blocked and the signal."""
     strength = pain_fig.strings()["strength"]["words"][frame.strength]
     return clinic_text.strings()["handout"]["picture_state"].format(
-        blocked=frame.blocked_text[:1].upper() + frame.blocked_text[1:], strength=strength)
+        blocked=frame.blocked_text, strength=strength)
 
 
 def handout_data(request: HandoutRequest) -> dict:
