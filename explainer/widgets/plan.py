@@ -140,6 +140,8 @@ class PlanWidget(widgets.VBox):
         self.clock_layer = overlay_layer("kx-plan-clock-layer")
         if getattr(timeline, "session_view", None) is not None:
             timeline.session_view.add_layer(self.clock_layer)
+        else:
+            self.clock_toggle.layout.display = "none"
 
         # A box sends its value on Enter or when it loses focus; the times follow each change
         # (once both date and time are typed). The button does the same for those who look
