@@ -425,3 +425,22 @@ def test_the_template_never_evaluates_data_as_markup():
     template = (REPO / "assets" / "handout" / "handout.typ").read_text(encoding="utf-8")
     assert "eval(" not in template
     assert re.search(r"json\(bytes\(sys\.inputs\.data\)\)", template)
+
+
+def test_the_walkthroughs_take_home_step_behaves_as_the_timelines_plan(monkeypatch):
+    _use(monkeypatch, UK)
+    from explainer.widgets.step_view import EMBEDS
+    from explainer.widgets.take_home import TakeHomeWidget
+
+    assert any(e.name == "TakeHomeWidget" for e in EMBEDS[9])
+    w = TakeHomeWidget()
+    w.protocol_select.value = "cohen-2018-test"
+    plan = w.plan
+    plan.date_input.value, plan.time_input.value = "2027-03-03", "25:00"
+    assert plan.state.plan is None and plan.handout.button.disabled
+    assert plan.handout.make() == b""
+    plan.time_input.value = "09:30"
+    assert "Your treatment: A single 2-hour test drip." in plan.panel.value
+    _, text = _read(plan.handout.make())
+    assert "A single 2-hour test drip" in text and "at 09:30 to 11:30" in text
+    assert plan.clock_toggle.layout.display == "none"
