@@ -10,12 +10,14 @@ handout-page1.png (page 1 rendered by pdftoppm at 100 dpi).
 from __future__ import annotations
 
 import io
+import re
 import shutil
 import subprocess
 import time
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.conftest import REPO, PageWatch, wait_for_text
 
@@ -97,12 +99,12 @@ def test_a_plan_typed_with_the_keyboard_shows_times_then_a_handout_downloads(
     p.locator(".kx-timeline-session").scroll_into_view_if_needed()
     p.screenshot(path=str(artifacts / "clinic-timeline.png"), full_page=False)
 
-    # bad input: a gentle message in place, the times unchanged
+    # bad input: a gentle message in place, and no times left on the page
     _retype(p, ".kx-plan-time input", "25:70")
     p.keyboard.press("Enter")
     wait_for_text(p, ".kx-plan-message", "That time does not exist", timeout=TIMEOUT)
     assert p.get_attribute(".kx-plan-message [role=alert]", "role") == "alert"
-    assert "Monday 2 March 2026 at 09:30 to 13:30" in p.inner_text(times)
+    assert "09:30 to 13:30" not in p.inner_text(times)
     _retype(p, ".kx-plan-time input", "09:30")
     p.keyboard.press("Tab")
     p.keyboard.type("400")
@@ -155,6 +157,144 @@ def test_a_plan_typed_with_the_keyboard_shows_times_then_a_handout_downloads(
             if f.is_file() and f.stat().st_size < 50_000_000:
                 assert NAME.encode() not in f.read_bytes(), f"the name was written to {f}"
     page.assert_clean()
+
+
+WHEN = re.compile(r"\w+day \d{1,2} \w+ \d{4} at \d{2}:\d{2}")
+
+
+def _no_times_and_no_handout(p, fix: str) -> None:
+    """No clock time left in the plan's view or on the chart, and the handout refused with
+    what to fix first."""
+    p.wait_for_function(
+        "() => !/\\d{4} at \\d{2}:\\d{2}/.test("
+        "document.querySelector('.kx-plan-times-view').textContent)", timeout=TIMEOUT)
+    assert not WHEN.search(p.inner_text(".kx-plan-times-view"))
+    assert p.inner_text(".kx-plan-clock-layer").strip() == ""
+    button = p.locator(".kx-handout-button")
+    expect(button).to_be_disabled(timeout=TIMEOUT)
+    expect(button).to_contain_text(fix, timeout=TIMEOUT)
+    expect(p.locator(".kx-download")).to_have_count(0, timeout=TIMEOUT)
+
+
+def test_invalid_input_never_leaves_old_times_and_the_handout_is_fresh(page, artifacts):
+    p = page.page
+    times = ".kx-plan-times-view"
+    _type_plan(p, "2027-03-03", "09:30")
+    wait_for_text(p, times, "Wednesday 3 March 2027 at 09:30 to 13:30", timeout=TIMEOUT)
+    with p.expect_download(timeout=TIMEOUT):
+        p.click(".kx-handout-button")
+    for box, text, words, fix in [
+            ("time", "7pm", "24-hour clock", "start time"),
+            ("time", "25:00", "That time does not exist", "start time"),
+            ("date", "10/03/2027", "year-month-day", "date"),
+            ("date", "2027-03-06", "does not treat on a Saturday", "date")]:
+        _retype(p, f".kx-plan-{box} input", text)
+        p.keyboard.press("Enter")
+        wait_for_text(p, ".kx-plan-message", words, timeout=TIMEOUT)
+        _no_times_and_no_handout(p, fix)
+        good = "09:30" if box == "time" else "2027-03-03"
+        _retype(p, f".kx-plan-{box} input", good)
+        p.keyboard.press("Enter")
+        wait_for_text(p, times, "Wednesday 3 March 2027 at 09:30 to 13:30", timeout=TIMEOUT)
+        expect(p.locator(".kx-handout-button")).to_be_enabled(timeout=TIMEOUT)
+    p.locator(".kx-plan").scroll_into_view_if_needed()
+    _retype(p, ".kx-plan-time input", "7pm")
+    p.keyboard.press("Enter")
+    wait_for_text(p, ".kx-plan-message", "24-hour clock", timeout=TIMEOUT)
+    p.screenshot(path=str(artifacts / "clinic-plan-invalid.png"), full_page=False)
+
+    # a new valid time: the handout holds it, and nothing of the old one
+    _retype(p, ".kx-plan-time input", "10:15")
+    p.keyboard.press("Enter")
+    wait_for_text(p, times, "Wednesday 3 March 2027 at 10:15 to 14:15", timeout=TIMEOUT)
+    with p.expect_download(timeout=TIMEOUT) as info:
+        p.click(".kx-handout-button")
+    from pypdf import PdfReader
+
+    reader = PdfReader(info.value.path())
+    text = " ".join(" ".join(x.extract_text() for x in reader.pages).split())
+    assert "Wednesday 3 March 2027 at 10:15 to 14:15" in text and "09:30" not in text
+    page.assert_clean()
+
+
+def test_weekends_and_closed_dates_on_the_page(page, artifacts):
+    p = page.page
+    times = ".kx-plan-times-view"
+    _type_plan(p, "2026-12-23", "09:30")  # Wed; Fri 25 and Mon 28 are bank holidays
+    wait_for_text(p, times, "Session 3: Tuesday 29 December at 09:30", timeout=TIMEOUT)
+    text = p.inner_text(times)
+    assert "Session 3 is on the next open day: the clinic is closed on Friday 25 December" in text
+    assert "Session 5: Thursday 31 December at 09:30" in text
+    booked = [x for x in text.splitlines() if re.match(r"\s*Session \d:", x)]
+    assert len(booked) == 5 and not any(d in x for x in booked for d in ("Saturday", "Sunday"))
+    p.locator(".kx-plan-notes").scroll_into_view_if_needed()
+    p.screenshot(path=str(artifacts / "clinic-plan-calendar.png"), full_page=False)
+    _retype(p, ".kx-plan-date input", "2026-03-04")  # a Wednesday, in the past
+    p.keyboard.press("Enter")
+    wait_for_text(p, times, "is in the past. Is that the right date?", timeout=TIMEOUT)
+    text = p.inner_text(times)
+    assert "Session 4: Monday 9 March at 09:30" in text
+    assert "the clinic does not treat on Saturdays or Sundays" in text
+    page.assert_clean()
+
+
+def test_clock_changes_on_a_generic_page(browser, server, artifacts):
+    """No clinic file (Europe/London, every day open): the spring-forward gap and the autumn
+    repeat are explained in words and resolved as a calendar would."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    w = PageWatch(context.new_page(), server.url)
+    w.open(URL)
+    p = w.page
+    p.wait_for_selector(".kx-plan-date input", timeout=TIMEOUT)
+    times = ".kx-plan-times-view"
+    _type_plan(p, "2027-03-28", "01:30")  # London: 01:00 GMT -> 02:00 BST
+    wait_for_text(p, times, "so 01:30 does not exist then", timeout=TIMEOUT)
+    assert "Sunday 28 March 2027 at 02:30" in p.inner_text(times)
+    with p.expect_download(timeout=TIMEOUT) as info:
+        p.click(".kx-handout-button")
+    from pypdf import PdfReader
+
+    text = " ".join(" ".join(x.extract_text() for x in PdfReader(info.value.path()).pages)
+                    .split())
+    assert "Sunday 28 March 2027 at 02:30" in text and "01:30 does not exist" in text
+    _retype(p, ".kx-plan-date input", "2027-10-31")  # 02:00 BST -> 01:00 GMT
+    p.keyboard.press("Enter")
+    wait_for_text(p, times, "so 01:30 comes twice", timeout=TIMEOUT)
+    text = p.inner_text(times)
+    assert "The clocks go back during session 1" in text
+    p.locator(".kx-plan-notes").scroll_into_view_if_needed()
+    p.screenshot(path=str(artifacts / "plan-clock-change.png"), full_page=False)
+    w.assert_clean()
+    context.close()
+
+
+def test_the_walkthroughs_last_step_makes_a_handout(browser, clinic_server, artifacts):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    w = PageWatch(context.new_page(), clinic_server.url)
+    p = w.open("/voila/render/walkthrough.ipynb?step=9")
+    p.wait_for_selector(".kx-take-home .kx-plan-date input", timeout=TIMEOUT)
+    p.select_option(".kx-take-home-protocol select", label="A single 2-hour test drip")
+    wait_for_text(p, ".kx-take-home .kx-plan-panel", "Your treatment: A single 2-hour test drip",
+                  timeout=TIMEOUT)
+    _retype(p, ".kx-take-home .kx-plan-time input", "7pm")
+    p.keyboard.press("Enter")
+    wait_for_text(p, ".kx-take-home .kx-plan-message", "24-hour clock", timeout=TIMEOUT)
+    expect(p.locator(".kx-take-home .kx-handout-button")).to_be_disabled(timeout=TIMEOUT)
+    _retype(p, ".kx-take-home .kx-plan-date input", "2027-03-03")
+    _retype(p, ".kx-take-home .kx-plan-time input", "09:30")
+    p.keyboard.press("Enter")
+    wait_for_text(p, ".kx-take-home .kx-plan-times-view", "at 09:30 to 11:30", timeout=TIMEOUT)
+    p.locator(".kx-take-home").scroll_into_view_if_needed()
+    p.screenshot(path=str(artifacts / "walkthrough-take-home.png"), full_page=False)
+    with p.expect_download(timeout=TIMEOUT) as info:
+        p.click(".kx-take-home .kx-handout-button")
+    from pypdf import PdfReader
+
+    text = " ".join(" ".join(x.extract_text() for x in PdfReader(info.value.path()).pages)
+                    .split())
+    assert "A single 2-hour test drip" in text and "at 09:30 to 11:30" in text
+    w.assert_clean()
+    context.close()
 
 
 def test_the_walkthrough_speaks_of_this_clinic(browser, clinic_server):

@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 import os
 import re
+import subprocess
 import tempfile
 import time
 from pathlib import Path
@@ -52,7 +53,7 @@ def _plan(pid: str, day="2026-03-02", at="09:30"):
     return make_plan(day, at, cfg.clinic.zone if cfg else "Europe/London", plan_rules(),
                      treatment_from_min=min(d.at_min for d in p.doses),
                      treatment_to_min=max(d.end_min for d in p.doses),
-                     session_days=p.session_days)
+                     session_days=p.session_days, calendar=cfg.calendar.model if cfg else None)
 
 
 def _read(pdf: bytes) -> tuple[PdfReader, str]:
@@ -174,24 +175,233 @@ def test_the_widget_clears_the_name_and_offers_a_data_link(monkeypatch):
     assert b"%PDF" == pdf[:4] and plan.handout.last_size == len(pdf)
 
 
-def test_bad_plan_input_leaves_the_plan_unchanged(monkeypatch):
-    _use(monkeypatch, UK)
-    from explainer.widgets.timeline import TimelineWidget
+def _page(monkeypatch, path=UK):
+    """The timeline page's widgets, as the served page builds them (with the pain diagram)."""
+    _use(monkeypatch, path)
+    from explainer.widgets.timeline.page import page_widgets
 
-    plan = TimelineWidget().plan
-    plan.date_input.value, plan.time_input.value = "2026-03-02", "09:30"
-    before = plan.times.value
-    for date, at, weight, words in [("2026-02-30", "09:30", "", "does not exist"),
-                                    ("2026-03-02", "25:70", "", "does not exist"),
-                                    ("2026-03-02", "09:30", "400", "weight from 40 to 150")]:
+    _, timeline, _, _, links = page_widgets()
+    pain = timeline.plan.handout.pain_signal
+    return timeline, pain, links
+
+
+WHEN = re.compile(r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday) \d{1,2} "
+                  r"\w+ \d{4} at \d{2}:\d{2}")
+
+
+def test_invalid_input_leaves_no_times_and_the_handout_says_what_to_fix(monkeypatch):
+    timeline, _, _ = _page(monkeypatch)
+    plan = timeline.plan
+    plan.date_input.value, plan.time_input.value = "2027-03-03", "09:30"
+    assert plan.state.status == "valid" and "09:30 to 13:30" in plan.times.value
+    assert plan.handout.make() and plan.handout.link.value
+    for date, at, weight, words, button in [
+            ("2027-03-03", "7pm", "", "24-hour clock", "start time"),
+            ("2027-03-03", "25:00", "", "does not exist", "start time"),
+            ("10/03/2027", "09:30", "", "year-month-day", "date"),
+            ("2027-02-30", "09:30", "", "does not exist", "date"),
+            ("2027-03-06", "09:30", "", "does not treat on a Saturday", "date"),
+            ("2027-03-03", "09:30", "400", "weight from 40 to 150", "weight")]:
         plan.weight_input.value = weight
         plan.date_input.value, plan.time_input.value = date, at
-        plan._submit()
-        assert words in plan.message.value and plan.times.value == before
+        assert words in plan.message.value, (date, at, plan.message.value)
+        assert plan.state.plan is None and not WHEN.search(plan.times.value)
+        assert "09:30" not in plan.times.value and plan.clock_layer.value == ""
+        assert plan.handout.link.value == ""  # the PDF of the last good plan is taken away
+        assert plan.handout.button.disabled and button in plan.handout.button.description
+        assert plan.handout.make() == b"" and "kx-download" not in plan.handout.link.value
+        plan.weight_input.value = ""
+        plan.date_input.value, plan.time_input.value = "2027-03-03", "09:30"
+        assert plan.state.status == "valid" and not plan.handout.button.disabled
     plan.weight_input.value = "82"
-    plan.date_input.value = "2026-03-02"
-    plan.time_input.value = "09:30"
+    plan.time_input.value = "10:15"
     assert plan.message.value == "" and plan.timeline.state.weight_used == 82
+    _, text = _read(plan.handout.make())
+    assert "Wednesday 3 March 2027 at 10:15 to 14:15" in text and "09:30" not in text
+
+
+def test_clearing_a_box_clears_the_times(monkeypatch):
+    timeline, _, _ = _page(monkeypatch)
+    plan = timeline.plan
+    plan.date_input.value, plan.time_input.value = "2027-03-03", "09:30"
+    plan.time_input.value = ""
+    assert plan.state.plan is None and not WHEN.search(plan.times.value)
+    assert plan.handout.button.disabled
+    plan.date_input.value = ""
+    assert plan.state.status == "empty" and not plan.handout.button.disabled
+    _, text = _read(plan.handout.make())
+    assert "No times were set" in text and not WHEN.search(text)
+
+
+def _expected_whens(plan, pid) -> set[str]:
+    from explainer.handout.document import plan_rows, session_lines
+
+    iv = tl.protocols()[pid].route == "intravenous"
+    found = set()
+    for _, value in plan_rows(plan, iv):
+        found |= set(WHEN.findall(value))
+    return found, session_lines(plan)
+
+
+@pytest.mark.parametrize("path", [UK, US], ids=["uk", "us"])
+def test_the_pdf_holds_exactly_the_plans_times_and_the_selected_protocol(monkeypatch, path):
+    timeline, _, _ = _page(monkeypatch, path)
+    plan = timeline.plan
+    for pid in tl.protocols():
+        timeline.state.protocol = pid
+        plan.date_input.value, plan.time_input.value = "2027-03-03", "08:45"
+        _, text = _read(plan.handout.make())
+        whens, sessions = _expected_whens(plan.state.plan, pid)
+        assert set(WHEN.findall(text)) == whens, pid
+        for line in sessions if len(sessions) > 1 else ():
+            assert line in text
+        assert tl.protocols()[pid].name in text
+        others = [p.name for q, p in tl.protocols().items() if q != pid]
+        assert not any(f"{name}." in text for name in others)
+        # the page's panel names the same treatment
+        assert f"Your treatment: {tl.protocols()[pid].name}." in plan.panel.value
+
+
+def test_spring_forward_and_autumn_back_on_the_page_and_the_sheet(monkeypatch):
+    timeline, _, _ = _page(monkeypatch, US)
+    plan = timeline.plan
+    plan.date_input.value, plan.time_input.value = "2027-03-15", "02:30"  # a Monday: exists
+    assert "02:30 to 04:30" in plan.times.value
+    # Chicago, Sunday 14 March 2027: no 02:30. The clinic treats on weekdays, so a Sunday is
+    # refused first; the gap itself is checked in tests/test_plan.py and on a generic page.
+    plan.date_input.value = "2027-03-14"
+    assert plan.state.plan is None and "does not treat on a Sunday" in plan.message.value
+    _use(monkeypatch, None)
+    generic = _page(monkeypatch, None)[0].plan
+    generic.date_input.value, generic.time_input.value = "2027-03-28", "01:30"
+    assert "Sunday 28 March 2027 at 02:30" in generic.times.value
+    assert "so 01:30 does not exist then" in generic.times.value
+    _, text = _read(generic.handout.make())
+    assert "so 01:30 does not exist then" in text and "at 02:30" in text
+    generic.date_input.value, generic.time_input.value = "2027-10-31", "01:30"
+    assert "so 01:30 comes twice" in generic.times.value
+    assert "The clocks go back during session 1" in generic.times.value
+
+
+def test_weekends_and_closed_dates_move_sessions_and_say_so(monkeypatch):
+    timeline, _, _ = _page(monkeypatch, UK)
+    plan = timeline.plan
+    timeline.state.protocol = "riverside-day-case"
+    plan.date_input.value, plan.time_input.value = "2026-12-23", "09:30"
+    sessions = [s.start.strftime("%a %d %b") for s in plan.state.plan.sessions]
+    assert sessions == ["Wed 23 Dec", "Thu 24 Dec", "Tue 29 Dec", "Wed 30 Dec", "Thu 31 Dec"]
+    text = plan.times.value
+    assert "Session 3 is on the next open day: the clinic is closed on Friday 25 December " \
+           "2026." in text
+    assert "Sessions 4 and 5 are on the next open day: the clinic does not treat on Saturdays " \
+           "or Sundays." in text
+    assert "is in the past" not in text  # today is before it
+    _, pdf_text = _read(plan.handout.make())
+    assert "Session 3: Tuesday 29 December at 09:30" in pdf_text
+    assert "closed on Friday 25 December 2026" in pdf_text
+
+
+def _figure_text(text: str) -> str:
+    start = text.index("How ketamine turns down a pain signal")
+    return text[start:text.index("Figure 2", start)]
+
+
+def test_the_pdfs_pain_signal_figure_is_the_pages_state_at_two_levels(monkeypatch):
+    from explainer.figures import pain_signal as pain_fig
+    from explainer.handout.charts import pain_signal_svg
+    from explainer.handout.document import signal_frame
+
+    timeline, pain, _ = _page(monkeypatch, UK)
+    seen = []
+    for conc, pattern in [(0.0, "single"), (500.0, "repeated")]:
+        pain.conc_ng_ml, pain.pattern = conc, pattern
+        request = timeline.plan.handout.request()
+        frame = signal_frame(request)
+        page = pain_fig.diagram_frame(pain.result(), pain.n_impulses, pain.mode)
+        assert frame == page
+        # the page's overlay elements, drawn by the same function, are inside the PDF's picture
+        elements = pain_fig.diagram_overlay(page)
+        assert all(e in pain_signal_svg(frame) for e in elements)
+        _, text = _read(build_handout(request))
+        figure = _figure_text(text)
+        words = pain_fig.strings()
+        assert page.blocked_text in figure
+        assert words["strength"]["words"][page.strength] in figure
+        assert words["figure"]["counter"].format(k=page.impulse, n=page.n_impulses) in figure
+        caption = text[text.index("Figure 2"):]
+        assert page.blocked_text.lower() in caption.lower()  # the caption says the same
+        assert figure.count(words["figure"]["ketamine_symbol"] + " ") >= page.n_ketamine
+        seen.append((page.blocked_text, page.strength, page.n_ketamine))
+    assert seen[0] != seen[1]
+    assert seen[0][2] == 0 and seen[1][2] > 0
+
+
+def test_the_pdfs_chart_has_the_cursor_where_the_page_had_it(monkeypatch):
+    from explainer.figures import timeline as figs
+    from explainer.handout.charts import Cursor, session_chart_svg
+
+    timeline, _, _ = _page(monkeypatch, UK)
+    timeline.state.cursor_min = 150.0
+    request = timeline.plan.handout.request()
+    assert request.cursor_min == 150.0
+    curve = timeline.state.curve()
+    page_cursor = figs.layer_document(figs.session_cursor(curve, 150.0, "patient",
+                                                          request.cursor_label))
+    assert page_cursor == timeline.cursor_layer.value
+    chart = session_chart_svg(curve, "patient", Cursor(150.0, request.cursor_label))
+    assert all(e in chart for e in figs.session_cursor(curve, 150.0, "patient",
+                                                        request.cursor_label))
+
+
+def _with_paper(path: Path, paper: str, tmp_path: Path) -> Path:
+    text = path.read_text(encoding="utf-8")
+    text = re.sub(r'^paper = ".*"\n', "", text, flags=re.M)
+    text = re.sub(r'^(country = .*)$', rf'\1\npaper = "{paper}"', text, count=1, flags=re.M)
+    out = tmp_path / f"{path.stem}-{paper}.toml"
+    out.write_text(text, encoding="utf-8")
+    return out
+
+
+@pytest.mark.parametrize("path,paper", [(UK, "A4"), (UK, "Letter"), (US, "Letter"), (US, "A4"),
+                                        (None, "A4")],
+                         ids=["uk-a4", "uk-letter", "us-letter", "us-a4", "generic-a4"])
+def test_at_most_4_pages_for_every_clinic_protocol_and_paper(monkeypatch, tmp_path, path,
+                                                             paper):
+    _use(monkeypatch, _with_paper(path, paper, tmp_path) if path else None)
+    for pid in tl.protocols():
+        # over Christmas: the most sessions moved, so the longest notes
+        reader, text = _read(build_handout(HandoutRequest(pid, plan=_plan(pid, "2026-12-23"),
+                                                          patient_name="Sam Example")))
+        assert len(reader.pages) <= 4, (pid, len(reader.pages))
+        if path == US:
+            assert "England" not in text and "NICE advises" not in text
+            assert "Schedule III" in text and "In the UK" not in text
+        if path == UK:
+            assert "NICE" in text and "In the US" not in text
+        for heading in ("Before you come", "After the treatment", "When to call"):
+            assert heading in text
+    assert all(fill >= 0.5 for fill in _page_fill(build_handout(HandoutRequest(
+        pid, plan=_plan(pid, "2027-03-03"))), tmp_path)), "a page is more than half empty"
+
+
+def _page_fill(pdf: bytes, folder: Path) -> list[float]:
+    """How far down each page its text and pictures reach (0-1), the footer aside: pages
+    rendered by pdftoppm at a low resolution, in grey."""
+    from PIL import Image
+
+    path = folder / "fill.pdf"
+    path.write_bytes(pdf)
+    subprocess.run(["pdftoppm", "-r", "20", "-gray", str(path), str(folder / "fill")],
+                   check=True, timeout=60, capture_output=True)
+    fills = []
+    for png in sorted(folder.glob("fill-*.pgm")):
+        image = Image.open(png)
+        width, height = image.size
+        body = int(height * (1 - 1.6 / 27.9))  # above the footer's margin (Letter is shortest)
+        rows = [y for y in range(body)
+                if min(image.getpixel((x, y)) for x in range(width)) < 200]
+        fills.append((max(rows) + 1) / height if rows else 0.0)
+    return fills
 
 
 def test_building_writes_nothing_to_the_temp_folder(monkeypatch, tmp_path):
@@ -216,3 +426,22 @@ def test_the_template_never_evaluates_data_as_markup():
     template = (REPO / "assets" / "handout" / "handout.typ").read_text(encoding="utf-8")
     assert "eval(" not in template
     assert re.search(r"json\(bytes\(sys\.inputs\.data\)\)", template)
+
+
+def test_the_walkthroughs_take_home_step_behaves_as_the_timelines_plan(monkeypatch):
+    _use(monkeypatch, UK)
+    from explainer.widgets.step_view import EMBEDS
+    from explainer.widgets.take_home import TakeHomeWidget
+
+    assert any(e.name == "TakeHomeWidget" for e in EMBEDS[9])
+    w = TakeHomeWidget()
+    w.protocol_select.value = "cohen-2018-test"
+    plan = w.plan
+    plan.date_input.value, plan.time_input.value = "2027-03-03", "25:00"
+    assert plan.state.plan is None and plan.handout.button.disabled
+    assert plan.handout.make() == b""
+    plan.time_input.value = "09:30"
+    assert "Your treatment: A single 2-hour test drip." in plan.panel.value
+    _, text = _read(plan.handout.make())
+    assert "A single 2-hour test drip" in text and "at 09:30 to 11:30" in text
+    assert plan.clock_toggle.layout.display == "none"

@@ -15,11 +15,13 @@ from explainer.models.plan import (
     PlanRules,
     clock,
     exists_locally,
+    happens_twice,
     make_plan,
     parse_date,
     parse_time,
     when,
 )
+from explainer.models.plan_calendar import ClinicCalendar, course_dates
 
 LONDON = ZoneInfo("Europe/London")
 CHICAGO = ZoneInfo("America/Chicago")
@@ -131,15 +133,103 @@ def test_times_accept_a_dot_and_one_digit_hours():
     assert parse_date(" 2028-02-29 ") == date(2028, 2, 29)
 
 
-def test_a_start_in_the_skipped_hour_is_refused():
+def test_a_start_in_the_skipped_hour_is_read_as_a_calendar_reads_it_with_a_note():
+    # London, 29 March 2026: 01:00 GMT becomes 02:00 BST, so 01:30 does not exist. RFC 5545
+    # (and calendars) read it with the offset before the change: 01:30 GMT = 02:30 BST.
     assert not exists_locally(date(2026, 3, 29), time(1, 30), LONDON)
-    with pytest.raises(PlanInputError, match="clocks go forward"):
-        _plan("2026-03-29", "01:30")
+    p = _plan("2026-03-29", "01:30")
+    assert clock(p.first.start) == "02:30"
+    [gap] = [n for n in p.notes if n.kind == "gap"]
+    assert gap.typed == time(1, 30) and clock(gap.moment) == "02:30" and gap.session == 1
+
+
+def test_the_us_spring_forward_gap_and_autumn_repeat():
+    # Chicago, 14 March 2027: 02:00 CST becomes 03:00 CDT; 7 November 2027: 02:00 CDT -> 01:00.
+    spring = _plan("2027-03-14", "02:30", tz=CHICAGO, end=120)
+    assert when(spring.first.start) == "Sunday 14 March 2027 at 03:30"
+    assert [n.kind for n in spring.notes if n.kind in ("gap", "repeat")] == ["gap"]
+    autumn = _plan("2027-11-07", "01:30", tz=CHICAGO, end=120)
+    assert happens_twice(date(2027, 11, 7), time(1, 30), CHICAGO)
+    assert autumn.first.start.utcoffset() == timedelta(hours=-5)  # the first 01:30 (CDT)
+    assert [n.kind for n in autumn.notes if n.kind in ("gap", "repeat")] == ["repeat"]
+    # the 2-hour drip runs from 01:30 CDT across the change: it ends at 02:30 CST
+    [change] = [n for n in autumn.notes if n.kind == "clocks"]
+    assert change.direction == "back" and clock(autumn.drip_to) == "02:30"
+
+
+def test_a_drip_across_a_clock_change_has_a_note_and_an_ordinary_one_none():
+    p = _plan("2026-03-29", "00:30")
+    assert [(n.kind, n.direction) for n in p.notes] == [("weekend", ""), ("clocks", "forward")]
+    assert _plan("2026-03-02", "09:30").notes == ()
+
+
+WEEKDAYS_ONLY = ClinicCalendar(frozenset(range(5)),
+                               frozenset({date(2026, 12, 25), date(2026, 12, 28)}))
+
+
+def test_a_course_of_5_days_follows_a_weekdays_only_calendar():
+    # Started on a Wednesday: Wed, Thu, Fri, then Mon and Tue (not Saturday and Sunday).
+    p = make_plan("2026-03-04", "09:30", LONDON, RULES, treatment_from_min=0,
+                  treatment_to_min=240, session_days=(0, 1, 2, 3, 4), calendar=WEEKDAYS_ONLY)
+    assert [s.start.strftime("%a %d") for s in p.sessions] == [
+        "Wed 04", "Thu 05", "Fri 06", "Mon 09", "Tue 10"]
+    moved = [(n.session, n.planned, n.day, n.reason) for n in p.notes if n.kind == "moved"]
+    assert moved == [(4, date(2026, 3, 7), date(2026, 3, 9), "weekday"),
+                     (5, date(2026, 3, 8), date(2026, 3, 10), "weekday")]
+
+
+def test_closed_dates_move_sessions_and_a_closed_first_date_is_refused():
+    p = make_plan("2026-12-23", "09:30", LONDON, RULES, treatment_from_min=0,
+                  treatment_to_min=240, session_days=(0, 1, 2), calendar=WEEKDAYS_ONLY)
+    assert [s.start.date() for s in p.sessions] == [date(2026, 12, 23), date(2026, 12, 24),
+                                                    date(2026, 12, 29)]
+    assert [n.reason for n in p.notes if n.kind == "moved"] == ["date"]
+    with pytest.raises(PlanInputError) as err:
+        make_plan("2026-12-25", "09:30", LONDON, RULES, treatment_from_min=0,
+                  treatment_to_min=240, calendar=WEEKDAYS_ONLY)
+    assert err.value.code == "closed_date" and err.value.field == "date"
+    with pytest.raises(PlanInputError) as err:
+        make_plan("2026-12-26", "09:30", LONDON, RULES, treatment_from_min=0,
+                  treatment_to_min=240, calendar=WEEKDAYS_ONLY)
+    assert err.value.code == "closed_weekday"
+
+
+def test_weekly_sessions_keep_their_weekday_unless_a_day_is_closed():
+    days = course_dates(date(2026, 12, 14), (0, 7, 14, 21), WEEKDAYS_ONLY)
+    assert [d.day for d in days] == [date(2026, 12, 14), date(2026, 12, 21),
+                                     date(2026, 12, 29), date(2027, 1, 4)]
+    assert [d.moved for d in days] == [False, False, True, False]
+
+
+def test_without_a_calendar_a_weekend_session_gets_a_note():
+    p = _plan("2026-03-05", "09:30", days=(0, 1, 2))
+    assert [(n.kind, n.session) for n in p.notes] == [("weekend", 3)]
+
+
+def test_a_date_in_the_past_is_a_question_not_a_refusal():
+    p = make_plan("2026-03-02", "09:30", LONDON, RULES, treatment_from_min=0,
+                  treatment_to_min=240, today=date(2026, 12, 5))
+    assert [n.kind for n in p.notes] == ["past"]
+    assert make_plan("2027-03-02", "09:30", LONDON, RULES, treatment_from_min=0,
+                     treatment_to_min=240, today=date(2026, 12, 5)).notes == ()
+
+
+@pytest.mark.parametrize("text,code", [("7pm", "time_form"), ("25:00", "time_range")])
+def test_refusals_name_their_problem_and_box(text, code):
+    with pytest.raises(PlanInputError) as err:
+        parse_time(text)
+    assert (err.value.code, err.value.field) == (code, "time")
+
+
+def test_a_calendar_with_no_open_day_is_refused():
+    with pytest.raises(ValueError):
+        ClinicCalendar(frozenset())
 
 
 def test_a_later_session_in_the_skipped_hour_moves_forward():
     p = _plan("2026-03-28", "01:30", days=(0, 1))
     assert clock(p.sessions[1].start) == "02:30"
+    assert [(n.kind, n.session) for n in p.notes if n.kind == "gap"] == [("gap", 2)]
 
 
 def test_clock_at_follows_elapsed_minutes():
@@ -159,8 +249,6 @@ ZONES = st.sampled_from(["Europe/London", "America/New_York", "America/Chicago",
 def test_no_driving_is_never_earlier_than_24_hours_after_the_drip(day, hour, minute, tz, length,
                                                                      hours, days):
     at = time(hour, minute)
-    if not exists_locally(day, at, tz):
-        return
     p = _plan(day, at, tz=tz, rules=PlanRules(no_driving_hours=hours), end=length,
               days=(0, *sorted(days)))
     for s in p.sessions:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from datetime import date
 from pathlib import Path
 from types import MappingProxyType
 from typing import Annotated, Any, Literal
@@ -23,6 +24,7 @@ from pydantic import (
 from explainer.content._assets import ContentError
 from explainer.content.clinic_env import CLINIC_ENV_VAR, COUNTRIES  # noqa: F401 - re-exported
 from explainer.content.protocols import Protocol
+from explainer.models.plan_calendar import ClinicCalendar
 
 MIN_NO_DRIVING_HOURS = 24
 NO_DRIVING_REFS = ("ketalar-label", "cheyenne-leaflet", "depression-leaflets")
@@ -205,11 +207,38 @@ class Show(_Table):
         return sorted(value)
 
 
+# --- [calendar]: the days the clinic treats (issue 22) -----------------------------------------
+
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+class Calendar(_Table):
+    """``[calendar]``: the weekdays the clinic treats and the dates it is closed; a course's
+    sessions follow them (`explainer.models.plan_calendar`)."""
+
+    treatment_days: list[Literal[WEEKDAYS]] = Field(default_factory=lambda: list(WEEKDAYS),
+                                                    min_length=1, max_length=7)
+    closed_dates: list[date] = Field(default_factory=list, max_length=366)
+
+    @field_validator("treatment_days")
+    @classmethod
+    def _each_day_once(cls, value: list[str]) -> list[str]:
+        if len(set(value)) != len(value):
+            raise ValueError("each day may be listed once")
+        return value
+
+    @property
+    def model(self) -> ClinicCalendar:
+        return ClinicCalendar(frozenset(WEEKDAYS.index(d) for d in self.treatment_days),
+                              frozenset(self.closed_dates))
+
+
 class _File(_Table):
     clinic: ClinicInfo
     before: Before = Field(default_factory=Before)
     after_care: AfterCare
     show: Show = Field(default_factory=Show)
+    calendar: Calendar = Field(default_factory=Calendar)
     protocols: list[dict[str, Any]] = Field(default_factory=list)
 
 
@@ -222,6 +251,7 @@ class ClinicConfig:
         self.before = tables.before
         self.after_care = tables.after_care
         self.show = tables.show
+        self.calendar = tables.calendar
         self.protocols = MappingProxyType(dict(protocols))
         """The clinic's own protocols (``[[protocols]]``), in file order."""
 

@@ -1,12 +1,18 @@
-"""The handout's two pictures as vector SVG (matplotlib, drawn per handout, never on screen).
+"""The handout's two pictures as vector SVG: the page's own figures, as the page showed them.
 
-- `session_chart_svg(curve, plan)`: the session's level curve over the same bands, hatches and
-  words as the page's chart (`explainer.figures.level_axes.draw_level_axes`), with the drip
-  shaded and, when a plan is given, the time axis in clock times.
-- `pain_signal_svg()`: the pain-signal diagram's still drawing (`explainer.figures.pain_signal`)
-  in vector form.
+Each picture on the page is a still background (matplotlib, `explainer.figures.scene.Scene`)
+under SVG overlays built by pure functions. The handout draws the same two things in vector
+form: the background as matplotlib's SVG (text kept as text, ``svg.fonttype: none``, in DejaVu
+Sans, which the PDF embeds) and, on top in the same pixels, the overlay elements from the very
+functions that draw the page's layers:
 
-Text is kept as text (``svg.fonttype: none``) in DejaVu Sans, which the PDF embeds.
+- `session_chart_svg(curve, mode, cursor)`: the session chart (`session_static`: the curve,
+  the strip, the words), the time cursor where it was (`session_cursor`) and, with a plan,
+  the clock times (`explainer.figures.clock_axis`, the page's clock layer);
+- `pain_signal_svg(frame)`: the pain-signal diagram with its moving parts (`diagram_overlay`)
+  for the frame the page showed (level, pattern, impulses).
+
+The backgrounds are drawn once per process (cached); an overlay costs a few milliseconds.
 """
 
 from __future__ import annotations
@@ -14,78 +20,69 @@ from __future__ import annotations
 import io
 import re
 from functools import lru_cache
+from html import escape
+from typing import NamedTuple
 
-import matplotlib
-
-from explainer.content.clinic_text import strings
 from explainer.figures import pain_signal as pain_fig
-from explainer.figures import palette as pal
-from explainer.figures.geometry import LABEL_PX, TICK_PX, Y_RANGE, Box, new_figure, paper_axes, pt
-from explainer.figures.level_axes import draw_level_axes
-from explainer.figures.scene import project_style
+from explainer.figures import timeline as tl
+from explainer.figures.clock_axis import clock_axis
+from explainer.figures.scene import Scene, project_style
 from explainer.figures.session_curve import SessionCurve
-from explainer.figures.timeline_words import strings as timeline_strings
-from explainer.models.plan import Plan, clock
+from explainer.models.plan import Plan
 
-__all__ = ["pain_signal_svg", "session_chart_svg"]
-
-CHART_W, CHART_H = 1040, 520
-"""The chart's layout pixels (10.4 × 5.2 in): the page chart without its strip."""
-PLOT = Box(110, 30, 850, 430)
+__all__ = ["Cursor", "compose", "pain_signal_svg", "session_chart_svg"]
 
 
-def _svg(fig) -> str:
+class Cursor(NamedTuple):
+    """The session chart's time cursor as the page showed it: minutes from the start and the
+    words beside it (`explainer.widgets.timeline.describe_session.cursor_label`)."""
+
+    t_min: float
+    label: str
+
+
+@lru_cache(maxsize=8)
+def _background(scene_key: str, scene: Scene) -> tuple[str, float]:
+    """The scene's still drawing as SVG *content* (its outer element removed), and the scale
+    from matplotlib's points to the scene's layout pixels."""
+    import matplotlib
+
+    fig = scene.fig
     buf = io.StringIO()
-    with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "kx-handout"}):
+    with project_style(), matplotlib.rc_context({"svg.fonttype": "none",
+                                                  "svg.hashsalt": scene_key}):
         fig.savefig(buf, format="svg")
-    text = buf.getvalue()
-    # The document's metadata block holds a creation date; the PDF does not need it.
-    return re.sub(r"<metadata>.*?</metadata>", "", text, flags=re.S)
+    text = re.sub(r"<metadata>.*?</metadata>", "", buf.getvalue(), flags=re.S)
+    inner = text[text.index(">", text.index("<svg")) + 1:text.rindex("</svg>")]
+    return inner, float(fig.dpi) / 72.0
 
 
-def _clock_label(plan: Plan, t_min: float, days: bool) -> str:
-    moment = plan.clock_at(t_min)
-    return f"{moment.strftime('%a')} {moment.day}" if days else clock(moment)
+def compose(scene: Scene, scene_key: str, elements: list[str], label: str) -> str:
+    """One SVG document: the scene's background (vector) and ``elements`` over it, in the
+    scene's layout pixels (the same pixels the page's overlay uses)."""
+    inner, scale = _background(scene_key, scene)
+    width, height = scene.width_px, scene.height_px
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
+            f'viewBox="0 0 {width:.0f} {height:.0f}" width="{width:.0f}" height="{height:.0f}">'
+            f'<title>{escape(label)}</title><g transform="scale({scale:.6f})">{inner}</g>'
+            f'{"".join(elements)}</svg>')
 
 
-def session_chart_svg(curve: SessionCurve, plan: Plan | None = None) -> str:
-    """One session of ``curve``'s protocol as a vector chart (hours, or clock times)."""
-    layout = curve.layout
-    days = layout.key == "days"
-    labels = (tuple(_clock_label(plan, t * layout.unit_min, days) for t in layout.ticks)
-              if plan is not None else None)
-    return _session_chart(curve, labels)
+def session_chart_svg(curve: SessionCurve, mode: str = "patient", cursor: Cursor | None = None,
+                      plan: Plan | None = None, axis_word: str = "") -> str:
+    """The page's session chart for ``curve``: its overlay, the cursor (if given) and the
+    plan's clock times under the axis (if given, with ``axis_word`` beneath them)."""
+    scene, _ = tl.session_scene(curve.layout.key)
+    elements = list(tl.session_static(curve, mode))
+    if cursor is not None:
+        elements += tl.session_cursor(curve, cursor.t_min, mode, cursor.label)
+    if plan is not None:
+        elements += clock_axis(plan, curve.layout, axis_word)
+    return compose(scene, f"session-{curve.layout.key}", elements, curve.protocol.name)
 
 
-@lru_cache(maxsize=32)
-def _session_chart(curve: SessionCurve, labels: tuple[str, ...] | None) -> str:
-    """The chart for one curve and one set of tick labels (None: hours), drawn once."""
-    layout = curve.layout
-    session_words = timeline_strings()["session"]
-    days = layout.key == "days"
-    with project_style():
-        fig = new_figure(CHART_W, CHART_H)
-        paper = paper_axes(fig, CHART_W, CHART_H)
-        words = strings()["handout"]
-        x_label = ((words["chart_x_days"] if days else words["chart_x_clock"])
-                   if labels is not None else session_words["layouts"][layout.key])
-        ax = draw_level_axes(fig, paper, PLOT, layout.lo_min, layout.hi_min,
-                                layout.unit_min, layout.ticks, x_label)
-        if labels is not None:
-            ax.set_xticklabels(list(labels), fontsize=pt(TICK_PX))
-        t = curve.times_min / layout.unit_min
-        ax.plot(t, [max(c, Y_RANGE[0]) for c in curve.conc], color=pal.CURVE, lw=3.2,
-                zorder=3)
-        if curve.protocol.route == "intravenous":
-            ax.axvspan(0, curve.end_min / layout.unit_min, color=pal.PANEL, zorder=0.2)
-            ax.text(curve.end_min / layout.unit_min / 2, 1.6, words["chart_drip"], ha="center",
-                    va="bottom", fontsize=pt(LABEL_PX), color=pal.INK, zorder=4)
-        return _svg(fig)
-
-
-@lru_cache(maxsize=1)
-def pain_signal_svg() -> str:
-    """The pain-signal diagram's drawing (the same figure as the page's background)."""
-    with project_style():
-        fig = pain_fig.diagram_scene().fig
-        return _svg(fig)
+def pain_signal_svg(frame: pain_fig.DiagramFrame) -> str:
+    """The pain-signal diagram with the moving parts of ``frame`` (the page's overlay)."""
+    label = pain_fig.strings()["figure"]["label"]
+    return compose(pain_fig.diagram_scene(), "pain-signal", pain_fig.diagram_overlay(frame),
+                   label)

@@ -11,17 +11,23 @@ so the template shows every value as text, never as markup.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 
 from explainer import content
 from explainer.content import clinic_text
 from explainer.content.clinic_env import current
-from explainer.content.runs import blocks
+from explainer.content.references import reference
+from explainer.content.runs import blocks, plain
+from explainer.figures import pain_signal as pain_fig
 from explainer.figures import timeline as tl
+from explainer.models import nmda
 from explainer.models.plan import Plan, clock, day_words, when
 
-__all__ = ["PASSAGES", "HandoutRequest", "handout_data", "plan_rows", "session_lines"]
+__all__ = ["PASSAGES", "HandoutRequest", "handout_data", "other_regions", "picture_state",
+           "plan_notes", "plan_rows", "session_lines", "short_source", "signal_frame",
+           "sources_in_short"]
 
 PASSAGES = {"main_points": "s9-summary", "side_effects": "s7-common",
             "questions": "s9-questions"}
@@ -39,15 +45,77 @@ class HandoutRequest:
     weight_kg: float = 70.0
     patient_name: str | None = field(default=None, repr=False)
     made_on: date | None = None
+    mode: str = "patient"
+    cursor_min: float | None = None
+    """Where the session chart's time cursor was (None: no cursor drawn)."""
+    cursor_label: str = ""
+    """The words beside the cursor, as the page showed them."""
+    signal_level_ng_ml: float | None = None
+    """The pain-signal diagram's level on the page (None: the level at the cursor)."""
+    signal_pattern: str = "repeated"
 
 
-def _section(key: str) -> tuple[list[dict], tuple[str, ...]]:
+def other_regions(country: str | None) -> tuple[str, ...]:
+    """Words that tie a sentence to a country other than ``country`` (None: no clinic, so no
+    country is "other"): such a sentence is left off the sheet, and the clinic's own
+    regulator line stands in its place (`handout.region_markers` in the strings)."""
+    markers = clinic_text.strings()["handout"]["region_markers"]
+    if country is None:
+        return ()
+    return tuple(w for c, words in markers.items() if c != country for w in words)
+
+
+def _about_elsewhere(text: str, markers: tuple[str, ...]) -> bool:
+    return any(m in text for m in markers)
+
+
+def _section(key: str, markers: tuple[str, ...] = ()) -> tuple[list[dict], tuple[str, ...]]:
     p = content.passage(PASSAGES[key])
     found = blocks(p.markdown)
     # The passage's own bold heading line duplicates the handout's heading: drop it.
     if found and found[0]["kind"] == "p" and all(r["b"] for r in found[0]["runs"]):
         found = found[1:]
-    return found, p.refs
+    kept = []
+    for block in found:
+        if block["kind"] == "list":
+            items = [i for i in block["items"] if not _about_elsewhere(plain(i), markers)]
+            if items:
+                kept.append({**block, "items": items})
+        elif not _about_elsewhere(plain(block["runs"]), markers):
+            kept.append(block)
+    return kept, p.refs
+
+
+_AUTHOR = re.compile(r"^([A-Z][A-Za-z'\-]+)(?: [A-Z]{1,3})?(?:,| et al\.| [A-Z]{1,3}\.)")
+
+
+def short_source(key: str) -> tuple[str, bool]:
+    """A source in a few plain words, and whether it is a study: ``Sigtermans 2009``, or a
+    label's, leaflet's or guide's own name (``Ketalar``, ``Mayo Clinic``)."""
+    ref = reference(key)
+    found = _AUTHOR.match(ref.citation)
+    if found and ref.year:
+        return f"{found.group(1)} {ref.year}", True
+    name = re.split(r"[.(:;]", ref.citation, maxsplit=1)[0].strip()
+    return name, False
+
+
+def sources_in_short(keys) -> list[str]:
+    """The sheet's sources in plain words: a sentence on where the facts are listed in full,
+    then the studies and the labels, leaflets and guides by short name."""
+    words = clinic_text.strings()["handout"]
+    studies, others = [], []
+    for key in dict.fromkeys(keys):
+        if reference(key).kind == "example":
+            continue  # the clinic's own practice: said in the sentence
+        name, study = short_source(key)
+        (studies if study else others).append(name)
+    lines = [" ".join(words["sources_intro"].split())]
+    if studies:
+        lines.append(words["sources_studies"].format(items=", ".join(dict.fromkeys(studies))))
+    if others:
+        lines.append(words["sources_other"].format(items="; ".join(dict.fromkeys(others))))
+    return lines
 
 
 def plan_rows(plan: Plan, iv: bool) -> list[tuple[str, str]]:
@@ -74,6 +142,80 @@ def session_lines(plan: Plan) -> list[str]:
             for x in plan.sessions]
 
 
+PAGE_ONLY_NOTES = ("past",)
+"""Notes that are questions for whoever types the plan, not news for the patient's sheet."""
+
+
+def _listed(items: list[str], joiner: str) -> str:
+    """``a``, ``a and b``, ``a, b and c`` (``joiner``: the strings' ``and`` or ``or``)."""
+    words = clinic_text.strings()["plan"]["notes"]
+    if len(items) <= 1:
+        return "".join(items)
+    return words[joiner].format(items=", ".join(items[:-1]), last=items[-1])
+
+
+def _grouped(kind: str, notes: list) -> str:
+    """One sentence for the sessions that moved for one reason (or fall on a weekend)."""
+    words = clinic_text.strings()["plan"]["notes"]
+    numbers = [str(n.session) for n in notes]
+    many = len(numbers) > 1
+    sessions = words["sessions" if many else "session"].format(n=_listed(numbers, "and"))
+    if kind == "moved_weekday":
+        days = [words["weekday_plural"].format(day=n.planned.strftime("%A")) for n in notes]
+    elif kind == "moved_date":
+        days = [day_words(n.planned) for n in notes]
+    elif kind == "weekend":
+        days = [n.day.strftime("%A") for n in notes]
+    else:
+        days = []
+    return words[kind].format(sessions=sessions, verb=words["are" if many else "is"],
+                              days=_listed(list(dict.fromkeys(days)), "or"))
+
+
+def plan_notes(plan: Plan, page: bool = True) -> list[str]:
+    """The plan's notes in words (`explainer.models.plan.PlanNote`): clock changes, sessions
+    moved off closed days (one sentence per reason) or on a weekend, a date in the past
+    (``page`` only)."""
+    words = clinic_text.strings()["plan"]["notes"]
+    out, groups = [], {}
+    for note in plan.notes:
+        if note.kind in PAGE_ONLY_NOTES and not page:
+            continue
+        if note.kind in ("moved", "weekend"):
+            key = f"moved_{note.reason}" if note.kind == "moved" else "weekend"
+            if key not in groups:
+                groups[key] = []
+                out.append(key)  # its place: where its first session comes
+            groups[key].append(note)
+            continue
+        key = f"clocks_{note.direction}" if note.kind == "clocks" else note.kind
+        out.append(words[key].format(
+            n=note.session, day=day_words(note.day) if note.day else "",
+            typed=note.typed.strftime("%H:%M") if note.typed else "",
+            time=clock(note.moment) if note.moment else ""))
+    return [_grouped(x, groups[x]) if x in groups else x for x in out]
+
+
+def signal_frame(request: HandoutRequest) -> pain_fig.DiagramFrame:
+    """The pain-signal diagram's frame for the handout: the page's level and pattern (or the
+    level at the chart's cursor, else at the session's peak), with every impulse of the
+    pattern arrived, so the signal bar shows where the pattern ends."""
+    level = request.signal_level_ng_ml
+    if level is None:
+        curve = tl.session_curve(request.protocol_id, request.weight_kg)
+        level = curve.level_at(request.cursor_min if request.cursor_min is not None
+                               else curve.t_peak_min)
+    result = nmda.simulate(float(level), request.signal_pattern)
+    return pain_fig.diagram_frame(result, result.n_impulses, request.mode)
+
+
+def picture_state(frame: pain_fig.DiagramFrame) -> str:
+    """The picture's state in words, for its caption: the share blocked and the signal."""
+    strength = pain_fig.strings()["strength"]["words"][frame.strength]
+    return clinic_text.strings()["handout"]["picture_state"].format(
+        blocked=frame.blocked_text, strength=strength)
+
+
 def handout_data(request: HandoutRequest) -> dict:
     """Everything the template shows, as JSON-ready data."""
     cfg = current()
@@ -82,7 +224,8 @@ def handout_data(request: HandoutRequest) -> dict:
     rules = clinic_text.rules(cfg)
     protocol = tl.protocols()[request.protocol_id]
     iv = protocol.route == "intravenous"
-    sections = {key: _section(key) for key in PASSAGES}
+    markers = other_regions(cfg.clinic.country if cfg else None)
+    sections = {key: _section(key, markers) for key in PASSAGES}
     regulator = clinic_text.regulator(cfg)
     refs: list[str] = [*protocol.refs]
     for _, keys in sections.values():
@@ -104,20 +247,22 @@ def handout_data(request: HandoutRequest) -> dict:
                       [words["emergency"], cfg.clinic.emergency_number]] if cfg else []),
         "no_contacts": words["no_contacts"],
         "emergency_line": rules.emergency_sentence,
-        "h": {k: words[k] for k in ("contacts", "plan", "chart", "picture", "main_points",
-                                    "side_effects", "when_to_call", "before_after",
-                                    "questions", "sources")},
+        "h": {**{k: words[k] for k in ("contacts", "plan", "chart", "picture", "main_points",
+                                       "side_effects", "when_to_call", "before", "after",
+                                       "questions", "sources")},
+              "sessions": plan_words["sessions"], "notes": plan_words["notes_title"]},
         "protocol": protocol.name,
         "protocol_about": protocol.audience["patient"],
         "plan_rows": [list(r) for r in plan_rows(plan, iv)] if plan else [],
         "sessions": session_lines(plan) if plan else [],
+        "plan_notes": plan_notes(plan, page=False) if plan else [],
         "no_plan": words["no_plan"],
         "no_driving_note": (plan_words["no_driving_note"].format(
             hours=f"{clinic_text.plan_rules(cfg).no_driving_hours:g}") if plan else ""),
         "chart_alt": words["chart_alt"].format(protocol=protocol.name),
         "chart_note": words["chart_note"],
         "picture_alt": words["picture_alt"],
-        "picture_note": words["picture_note"],
+        "picture_note": f'{picture_state(signal_frame(request))} {words["picture_note"]}',
         "main_points": sections["main_points"][0],
         "side_effects": sections["side_effects"][0],
         "questions": sections["questions"][0],
@@ -133,7 +278,7 @@ def handout_data(request: HandoutRequest) -> dict:
         "after": list(rules.after),
         "regulator": " ".join(regulator["text"].split()) if regulator else "",
         "generic_note": "" if cfg else " ".join(clinic_text.strings()["generic"]["note"].split()),
-        "sources": content.format_refs(dict.fromkeys(refs)),
+        "sources": sources_in_short(refs),
         "footer": words["footer"],
     }
 

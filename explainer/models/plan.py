@@ -1,9 +1,6 @@
 """A personal plan: the clock times of a treatment day and the dates of a course (pure).
 
-    from explainer.models.plan import PlanRules, make_plan, parse_date, parse_time
-    rules = PlanRules(food_hours=6, clear_fluids_hours=2, arrive_minutes_before=30,
-                      observe_minutes=60, no_driving_hours=24)
-    plan = make_plan(parse_date("2026-03-29"), parse_time("09:00"), "Europe/London", rules,
+    plan = make_plan("2026-03-29", "09:00", "Europe/London", PlanRules(food_hours=6),
                      treatment_from_min=0, treatment_to_min=240, session_days=(0, 1, 2))
     plan.last_food, plan.drip_to, plan.no_driving_until      # aware datetimes
     [s.start for s in plan.sessions]                          # one per session of the course
@@ -16,9 +13,17 @@ Rules of the arithmetic (each tested in tests/test_plan.py):
 - "No driving until" is never earlier than ``no_driving_hours`` (at least 24) elapsed hours after
   the treatment ends, nor earlier than the same clock time that many hours later by the
   calendar: across a change of the clocks, the later of the two is shown.
-- A typed local time that does not exist (skipped when the clocks go forward) is refused for
-  the first session; for a later session it moves to the first time that exists.
-Nothing here stores or logs anything: the functions take values and return values.
+- A typed local time that does not exist (skipped when the clocks go forward) is read with the
+  offset in force before the change, as calendars do (RFC 5545): 02:30 on a night the clocks
+  jump from 02:00 to 03:00 becomes 03:30. A time that happens twice (the clocks go back) is
+  the first of the two. Either way the plan carries a `PlanNote` saying so.
+- Sessions follow the clinic's calendar (`explainer.models.plan_calendar`): a closed day moves
+  a session to the next open day (with a note); the first date must itself be open. Without
+  a calendar, a session on a Saturday or Sunday gets a note to check the clinic is open.
+- A first date before ``today`` makes a note (a question), not a refusal; so does a drip
+  during which the clocks change.
+Nothing here stores or logs anything. Notes are data; their words are in the strings
+(`explainer.handout.document.plan_notes`).
 """
 
 from __future__ import annotations
@@ -28,20 +33,11 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-__all__ = [
-    "MIN_NO_DRIVING_HOURS",
-    "Plan",
-    "PlanInputError",
-    "PlanRules",
-    "SessionTimes",
-    "clock",
-    "day_words",
-    "exists_locally",
-    "make_plan",
-    "parse_date",
-    "parse_time",
-    "when",
-]
+from explainer.models.plan_calendar import ClinicCalendar, course_dates
+
+__all__ = ["MIN_NO_DRIVING_HOURS", "Plan", "PlanInputError", "PlanNote", "PlanRules",
+           "SessionTimes", "clock", "day_words", "exists_locally", "happens_twice", "make_plan",
+           "parse_date", "parse_time", "when"]
 
 MIN_NO_DRIVING_HOURS = 24.0
 _DATE = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$")
@@ -49,7 +45,13 @@ _TIME = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*$")
 
 
 class PlanInputError(ValueError):
-    """A typed date, time or rule cannot make a plan; the message is a gentle sentence."""
+    """A typed date, time or rule cannot make a plan; the message is a gentle sentence.
+    ``code`` names the problem (the pages word it from their strings), ``field`` the box to
+    fix (``date``, ``time`` or ``rules``), ``values`` what the words need."""
+
+    def __init__(self, message: str, code: str = "", field: str = "", **values):
+        super().__init__(message)
+        self.code, self.field, self.values = code, field, values
 
 
 def parse_date(text: str | date) -> date:
@@ -58,11 +60,13 @@ def parse_date(text: str | date) -> date:
         return text
     match = _DATE.match(str(text or ""))
     if not match:
-        raise PlanInputError("Please type the date as year-month-day, for example 2026-03-02.")
+        raise PlanInputError("Please type the date as year-month-day, for example 2026-03-02.",
+                             "date_form", "date")
     try:
         return date(*(int(g) for g in match.groups()))
     except ValueError:
-        raise PlanInputError("That date does not exist. Please check the day and month.") from None
+        raise PlanInputError("That date does not exist. Please check the day and month.",
+                             "date_missing", "date") from None
 
 
 def parse_time(text: str | time) -> time:
@@ -71,11 +75,12 @@ def parse_time(text: str | time) -> time:
         return text
     match = _TIME.match(str(text or ""))
     if not match:
-        raise PlanInputError("Please type the time as hours and minutes, for example 09:30.")
+        raise PlanInputError("Please type the time as hours and minutes, for example 09:30.",
+                             "time_form", "time")
     hour, minute = (int(g) for g in match.groups())
     if hour > 23 or minute > 59:
         raise PlanInputError("That time does not exist. Use the 24-hour clock, from 00:00 to "
-                             "23:59.")
+                             "23:59.", "time_range", "time")
     return time(hour, minute)
 
 
@@ -97,10 +102,37 @@ def exists_locally(day: date, at: time, tz: str | ZoneInfo) -> bool:
     return back.replace(tzinfo=None) == local.replace(tzinfo=None)
 
 
+def happens_twice(day: date, at: time, tz: str | ZoneInfo) -> bool:
+    """True for a local time that happens twice (the hour repeated when the clocks go back)."""
+    zone = _zone(tz)
+    first = datetime.combine(day, at, tzinfo=zone)
+    return first.utcoffset() != first.replace(fold=1).utcoffset() and exists_locally(day, at, zone)
+
+
 def _local(day: date, at: time, zone: ZoneInfo) -> datetime:
-    """An aware local datetime; a skipped time moves forward to one that exists."""
+    """An aware local datetime, as a calendar reads it: a skipped time with the offset before
+    the change (so it moves forward by the skipped hour), a repeated time the first time."""
     local = datetime.combine(day, at, tzinfo=zone)
     return local.astimezone(UTC).astimezone(zone)
+
+
+@dataclass(frozen=True)
+class PlanNote:
+    """Something the plan must say in words. ``kind``: ``gap`` (the typed time is skipped by
+    the clocks: ``moment`` is the time used), ``repeat`` (it happens twice: the first is used),
+    ``clocks`` (the clocks change during the treatment: ``moment`` is its end, ``direction``
+    forward or back), ``moved`` (a closed ``planned`` day: the session is on ``day``;
+    ``reason`` weekday, date or after), ``weekend`` (no calendar, a session on a weekend
+    ``day``), ``past`` (the first ``day`` is before today)."""
+
+    kind: str
+    session: int = 1
+    day: date | None = None
+    planned: date | None = None
+    typed: time | None = None
+    moment: datetime | None = None
+    reason: str = ""
+    direction: str = ""
 
 
 @dataclass(frozen=True)
@@ -144,6 +176,7 @@ class Plan:
     last_drink: datetime
     arrive: datetime
     sessions: tuple[SessionTimes, ...]
+    notes: tuple[PlanNote, ...] = ()
 
     @property
     def first(self) -> SessionTimes:
@@ -184,32 +217,58 @@ def _split(naive: datetime) -> tuple[date, time]:
     return naive.date(), naive.time()
 
 
+def _start_notes(number: int, day: date, at: time, start: datetime,
+                 zone: ZoneInfo) -> list[PlanNote]:
+    if not exists_locally(day, at, zone):
+        return [PlanNote("gap", number, day=day, typed=at, moment=start)]
+    if happens_twice(day, at, zone):
+        return [PlanNote("repeat", number, day=day, typed=at, moment=start)]
+    return []
+
+
 def make_plan(first_date: date | str, start_time: time | str, tz: str | ZoneInfo,
               rules: PlanRules, *, treatment_from_min: float, treatment_to_min: float,
-              session_days: tuple[int, ...] = (0,)) -> Plan:
+              session_days: tuple[int, ...] = (0,), calendar: ClinicCalendar | None = None,
+              today: date | None = None) -> Plan:
     """The plan for a course whose first session starts at ``start_time`` on ``first_date``
     (local time in ``tz``). ``treatment_from_min`` / ``treatment_to_min``: when the drip (or the
     doses) begins and ends, in minutes from the session's start; ``session_days``: day offsets
-    of the sessions (0 first). Raises :class:`PlanInputError` with a gentle sentence."""
+    of the sessions (0 first); ``calendar``: the clinic's open days (None: every day, and a
+    note for weekend sessions); ``today``: for the note on a date in the past. Raises
+    :class:`PlanInputError` with a gentle sentence."""
     zone = _zone(tz)
     day = parse_date(first_date)
     at = parse_time(start_time)
-    if not exists_locally(day, at, zone):
-        raise PlanInputError("The clocks go forward at that time on that day, so it does not "
-                             "exist. Please choose another start time.")
     if not (0 <= treatment_from_min <= treatment_to_min):
-        raise PlanInputError("The treatment must end after it starts.")
+        raise PlanInputError("The treatment must end after it starts.", "rules", "rules")
     if not session_days or session_days[0] != 0 or list(session_days) != sorted(set(session_days)):
-        raise PlanInputError("Sessions must start on day 0 and go forward one by one.")
+        raise PlanInputError("Sessions must start on day 0 and go forward one by one.", "rules",
+                             "rules")
+    if calendar is not None and calendar.closed_reason(day):
+        raise PlanInputError("The clinic does not treat on that day. Please choose another "
+                             "date.", "closed_" + calendar.closed_reason(day), "date", day=day)
 
     def utc_plus(moment: datetime, minutes: float) -> datetime:
         return (moment.astimezone(UTC) + timedelta(minutes=minutes)).astimezone(zone)
 
+    notes: list[PlanNote] = []
+    if today is not None and day < today:
+        notes.append(PlanNote("past", 1, day=day))
     sessions = []
-    for number, offset in enumerate(session_days, start=1):
-        start = _local(day + timedelta(days=offset), at, zone)
+    for number, booked in enumerate(course_dates(day, tuple(session_days), calendar), start=1):
+        if booked.moved:
+            notes.append(PlanNote("moved", number, day=booked.day, planned=booked.planned,
+                                  reason=booked.reason or ""))
+        elif calendar is None and booked.day.weekday() >= 5:
+            notes.append(PlanNote("weekend", number, day=booked.day))
+        start = _local(booked.day, at, zone)
+        notes += _start_notes(number, booked.day, at, start, zone)
         given_from = utc_plus(start, treatment_from_min)
         given_to = utc_plus(start, treatment_to_min)
+        if given_from.utcoffset() != given_to.utcoffset():
+            forward = given_to.utcoffset() > given_from.utcoffset()
+            notes.append(PlanNote("clocks", number, day=given_from.date(), moment=given_to,
+                                  direction="forward" if forward else "back"))
         sessions.append(SessionTimes(
             number=number, start=start, treatment_from=given_from, treatment_to=given_to,
             home_earliest=utc_plus(given_to, rules.observe_minutes),
@@ -221,7 +280,7 @@ def make_plan(first_date: date | str, start_time: time | str, tz: str | ZoneInfo
         last_food=utc_plus(first_given, -60 * rules.food_hours),
         last_drink=utc_plus(first_given, -60 * rules.clear_fluids_hours),
         arrive=utc_plus(sessions[0].start, -rules.arrive_minutes_before),
-        sessions=tuple(sessions))
+        sessions=tuple(sessions), notes=tuple(notes))
 
 
 def clock(moment: datetime) -> str:

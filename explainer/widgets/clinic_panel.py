@@ -1,6 +1,8 @@
 """The "this clinic" panel: the clinic's rules, or the note that the pages are generic.
 
-    clinic_panel_html()      # 'At <clinic>': protocol, before / after, when to call, regulator
+    clinic_panel_html("riverside-day-case")   # 'At <clinic>': the selected treatment, before /
+                                              # after, when to call, regulator
+    clinic_panel_html()      # without a selection: the treatments the clinic offers
     ClinicPanel()            # the same as a widget (walkthrough step 8 embeds it)
 
 Words from `assets/content/clinic.yaml` through `explainer.content.clinic_text`; every value
@@ -16,11 +18,13 @@ import traitlets
 
 from explainer.content import clinic_text
 from explainer.content.clinic_env import current
+from explainer.figures import timeline as timeline_fig
 
 
-def clinic_panel_html() -> str:
-    """'At <clinic>': its protocol, before / after rules, when to call, the regulator line; or
-    the note that the pages are not set up for one clinic. All values escaped."""
+def clinic_panel_html(protocol_id: str | None = None) -> str:
+    """'At <clinic>': the selected protocol (``protocol_id``; None: the clinic's own protocols,
+    as ones it offers), before / after rules, when to call, the regulator line; or the note
+    that the pages are not set up for one clinic. All values escaped."""
     cfg = current()
     texts = clinic_text.strings()
     if cfg is None:
@@ -34,9 +38,12 @@ def clinic_panel_html() -> str:
 
     parts = [f'<h3>{escape(panel["title"].format(name=cfg.clinic.name))}</h3>',
              f'<p>{escape(panel["intro_clinic"].format(name=cfg.clinic.name))}</p>']
-    if cfg.protocols:
+    if protocol_id is not None:
+        name = timeline_fig.protocols()[protocol_id].name
+        parts.append(f'<p>{escape(panel["protocol"].format(protocol=name))}</p>')
+    elif cfg.protocols:
         names = ", ".join(p.name for p in cfg.protocols.values())
-        parts.append(f'<p>{escape(panel["protocol"].format(protocol=names))}</p>')
+        parts.append(f'<p>{escape(panel["protocols_offered"].format(protocols=names))}</p>')
     parts += [f'<h4>{escape(panel["before"])}</h4>', ul(rules.before)]
     if rules.medicines:
         parts += [f'<p>{escape(panel["medicines"])}</p>', ul(rules.medicines)]

@@ -53,6 +53,9 @@ class HandoutWidget(widgets.VBox):
         words = handout_strings()
         self.timeline = timeline
         self.plan_state = plan_state
+        self.pain_signal = None
+        """The page's pain-signal state (`PainSignalState`), when the page shows the diagram:
+        the handout draws its level and pattern (else the level at the time cursor)."""
         self.error = error_message()
         safe = CallbackGuard(self.error)
         self.name_input = widgets.Text(description=words["name"],
@@ -70,18 +73,49 @@ class HandoutWidget(widgets.VBox):
         super().__init__([self.name_input, note, self.button, self.link, self.error], **kwargs)
         self.add_class("kx-handout")
         self.button.on_click(safe(lambda _b: self.make()))
+        # One source of truth: the button follows the plan's status, and a link holding a PDF
+        # of other times or another treatment is taken away as soon as they change.
+        plan_state.observe(safe(self._follow_plan), names=["status", "field", "plan",
+                                                            "protocol"])
+        self._follow_plan()
+
+    def _follow_plan(self, change=None) -> None:
+        state, words = self.plan_state, handout_strings()
+        refused = state.status == "invalid"
+        fix = clinic_text.strings()["plan"]["fix_first"]
+        self.button.disabled = refused
+        self.button.description = fix.get(state.field, fix["rules"]) if refused else words["button"]
+        if change is not None and change["name"] in ("plan", "protocol"):
+            self._clear()
 
     def request(self, name: str | None = None):
+        """The handout's request: the plan, the protocol, the chart's cursor and the diagram's
+        level and pattern, all as the page shows them now."""
         from explainer.handout import HandoutRequest
+        from explainer.widgets.timeline.describe_session import cursor_label
 
         st = self.timeline.state
+        pain = self.pain_signal
+        shown = getattr(self.timeline, "session_view", None) is not None  # a chart, a cursor
         return HandoutRequest(protocol_id=st.protocol, plan=self.plan_state.plan,
-                              weight_kg=st.weight_used, patient_name=name)
+                              weight_kg=st.weight_used, patient_name=name,
+                              mode=st.mode, cursor_min=float(st.cursor_min) if shown else None,
+                              cursor_label=(cursor_label(st.curve(), st.cursor_min, st.mode)
+                                            if shown else ""),
+                              signal_level_ng_ml=pain.conc_ng_ml if pain is not None else None,
+                              signal_pattern=pain.pattern if pain is not None else "repeated")
 
     def make(self) -> bytes:
-        """Build the PDF from the state shown and offer it for download."""
+        """Build the PDF from the state shown and offer it for download; b"" (and a message
+        saying what to fix) while the plan cannot be made."""
         from explainer.handout import build_handout
 
+        if self.plan_state.status == "invalid":
+            self.name_input.value = ""
+            words = clinic_text.strings()["plan"]["fix_first"]
+            what = words.get(self.plan_state.field, words["rules"])
+            self.link.value = f'<p class="kx-note" role="alert">{escape(what)}</p>'
+            return b""
         name = self.name_input.value
         self.name_input.value = ""  # the name lives on only inside the PDF
         self.link.value = f'<p role="status">{escape(handout_strings()["making"])}</p>'
@@ -109,4 +143,6 @@ class HandoutWidget(widgets.VBox):
 
     def _clear(self) -> None:
         self.link.value = ""
+        if self._clear_handle is not None:
+            self._clear_handle.cancel()
         self._clear_handle = None

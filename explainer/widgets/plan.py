@@ -18,9 +18,9 @@ import ipywidgets as widgets
 from explainer import formatting as fmt
 from explainer.content import clinic_text
 from explainer.content.clinic_env import current
-from explainer.figures import svg
 from explainer.figures import timeline as timeline_fig
-from explainer.models.plan import Plan, clock
+from explainer.figures.clock_axis import clock_axis
+from explainer.models.plan import Plan
 from explainer.widgets.clinic_panel import ClinicPanel, clinic_panel_html
 from explainer.widgets.figure_view import overlay_layer
 from explainer.widgets.plan_state import PlanState, parse_weight, plan_strings
@@ -30,13 +30,15 @@ __all__ = ["ClinicPanel", "PlanState", "PlanWidget", "clinic_panel_html", "parse
            "plan_html"]
 
 
-def plan_html(plan: Plan | None, protocol_id: str) -> str:
-    """The plan's times as an HTML table (rows from `handout.document.plan_rows`)."""
-    from explainer.handout.document import plan_rows, session_lines
+def plan_html(plan: Plan | None, protocol_id: str, invalid: bool = False) -> str:
+    """The plan's times as an HTML table (rows from `handout.document.plan_rows`), the course's
+    sessions and the plan's notes; without a plan, that there are no times (``invalid``: none
+    until the boxes are fixed)."""
+    from explainer.handout.document import plan_notes, plan_rows, session_lines
 
     words = plan_strings()
     if plan is None:
-        return f'<p class="kx-muted">{escape(words["empty"])}</p>'
+        return f'<p class="kx-muted">{escape(words["invalid" if invalid else "empty"])}</p>'
     iv = timeline_fig.protocols()[protocol_id].route == "intravenous"
     rows = "".join(f"<tr><th scope=\"row\">{escape(a)}</th><td>{escape(b)}</td></tr>"
                    for a, b in plan_rows(plan, iv))
@@ -49,6 +51,11 @@ def plan_html(plan: Plan | None, protocol_id: str) -> str:
     if len(sessions) > 1:
         items = "".join(f"<li>{escape(x)}</li>" for x in sessions)
         html += f'<p><strong>{escape(words["sessions"])}</strong></p><ul>{items}</ul>'
+    notes = plan_notes(plan)
+    if notes:
+        items = "".join(f"<li>{escape(x)}</li>" for x in notes)
+        html += (f'<div class="kx-plan-notes" role="note"><p><strong>'
+                 f'{escape(words["notes_title"])}</strong></p><ul>{items}</ul></div>')
     return html
 
 
@@ -59,25 +66,13 @@ def clock_axis_layer(plan: Plan | None, layout: timeline_fig.Layout) -> str:
     """An overlay layer writing clock times over the session chart's hour ticks ('' if none)."""
     if plan is None:
         return ""
-    plot = timeline_fig.PLOT
-    amap = timeline_fig.AxisMap(plot, layout.lo_min, layout.hi_min)
-    days = layout.key == "days"
-    elements: list[str] = []
-    for tick in layout.ticks:
-        t_min = tick * layout.unit_min
-        moment = plan.clock_at(t_min)
-        label = f"{moment.strftime('%a')} {moment.day}" if days else clock(moment)
-        elements += timeline_fig.boxed_text(float(amap.x(t_min)), plot.bottom + 16, label,
-                                            size=timeline_fig.TICK_PX - 2, anchor="middle",
-                                            stroke="#ffffff")
-    # the axis words under the ticks ("hours from the start") become "clock time" / "day"
+    return timeline_fig.layer_document(clock_axis(plan, layout, clock_axis_word(layout)))
+
+
+def clock_axis_word(layout: timeline_fig.Layout) -> str:
+    """The words under a clock-time axis: "clock time" or "day"."""
     words = clinic_text.strings()["handout"]
-    centre, y = (plot.left + plot.right) / 2, plot.bottom + 43
-    elements += [svg.rect(centre - 200, y - 15, 400, 30, fill="#ffffff"),
-                 timeline_fig.overlay_text(centre, y,
-                                           words["chart_x_days" if days else "chart_x_clock"],
-                                           text_anchor="middle")]
-    return timeline_fig.layer_document(elements)
+    return words["chart_x_days" if layout.key == "days" else "chart_x_clock"]
 
 
 # --- The widget ----------------------------------------------------------------------------------
@@ -88,9 +83,10 @@ class PlanWidget(widgets.VBox):
     handout. Follows `timeline.state.protocol`; a valid weight draws the curve for it.
 
     Named parts: date_input, time_input, weight_input, show_button, clock_toggle, message,
-    times, panel, handout (a HandoutWidget), clock_layer."""
+    times, panel, handout (a HandoutWidget), clock_layer. ``follow_view``: shown only with the
+    timeline's session view (False: always shown, as in the walkthrough's last step)."""
 
-    def __init__(self, timeline, **kwargs):
+    def __init__(self, timeline, follow_view: bool = True, **kwargs):
         from explainer.widgets.handout import HandoutWidget
 
         self.timeline = timeline
@@ -128,7 +124,7 @@ class PlanWidget(widgets.VBox):
         self.times = widgets.HTML(plan_html(None, tstate.protocol))
         self.times.add_class("kx-plan-times-view")
         self.times.add_class("kx-describer")
-        self.panel = widgets.HTML(clinic_panel_html())
+        self.panel = widgets.HTML(clinic_panel_html(tstate.protocol))
         self.panel.add_class("kx-plan-panel")
         self.handout = HandoutWidget(timeline, self.state)
         inputs = widgets.VBox([self.date_input, self.time_input, self.weight_input,
@@ -139,9 +135,13 @@ class PlanWidget(widgets.VBox):
         self.add_class("kx-plan")
 
         # The clock-time layer goes on top of the session chart's layers, over the hour ticks
-        # (last, so the cursor layer stays the chart's first overlay).
+        # (last, so the cursor layer stays the chart's first overlay). A timeline without a
+        # chart (the walkthrough's last step) has none to draw on.
         self.clock_layer = overlay_layer("kx-plan-clock-layer")
-        timeline.session_view.add_layer(self.clock_layer)
+        if getattr(timeline, "session_view", None) is not None:
+            timeline.session_view.add_layer(self.clock_layer)
+        else:
+            self.clock_toggle.layout.display = "none"
 
         # A box sends its value on Enter or when it loses focus; the times follow each change
         # (once both date and time are typed). The button does the same for those who look
@@ -151,20 +151,19 @@ class PlanWidget(widgets.VBox):
             box.observe(safe(lambda _c: self._submit(quiet=True)), names="value")
         self.clock_toggle.observe(safe(lambda _c: self._render()), names="value")
         tstate.observe(safe(self._on_protocol), names="protocol")
-        tstate.observe(safe(self._follow_view), names="view")
-        self._follow_view()
-        self.state.observe(safe(lambda _c: self._render()), names=["plan", "message"])
+        if follow_view:
+            tstate.observe(safe(self._follow_view), names="view")
+            self._follow_view()
+        self.state.observe(safe(lambda _c: self._render()), names=["plan", "message", "status"])
 
     def _submit(self, quiet: bool = False) -> None:
-        """Make the plan from the boxes; ``quiet``: say nothing while date or time is empty."""
-        if quiet and not (self.date_input.value.strip() and self.time_input.value.strip()):
-            return
+        """Make the plan from the boxes (or clear it); ``quiet``: no message while the date or
+        the time is simply not typed yet."""
         ok = self.state.submit(self.date_input.value, self.time_input.value,
-                               self.weight_input.value)
-        if ok:
-            tstate = self.timeline.state
-            weight = self.state.weight_kg
-            tstate.personal_weight_kg = weight  # None: the usual 70 kg adult
+                               self.weight_input.value, quiet=quiet)
+        if ok or self.state.status == "empty":
+            # None: the usual 70 kg adult
+            self.timeline.state.personal_weight_kg = self.state.weight_kg
         self._render()
 
     def _follow_view(self, change=None) -> None:
@@ -172,6 +171,7 @@ class PlanWidget(widgets.VBox):
 
     def _on_protocol(self, change) -> None:
         self.state.protocol = change["new"]
+        self.panel.value = clinic_panel_html(change["new"])
         self._render()
 
     def _render(self) -> None:
@@ -181,7 +181,7 @@ class PlanWidget(widgets.VBox):
             self.message.layout.display = None
         else:
             self.message.value, self.message.layout.display = "", "none"
-        html = plan_html(state.plan, state.protocol)
+        html = plan_html(state.plan, state.protocol, invalid=state.status == "invalid")
         if state.plan is not None and state.weight_kg is not None:
             html += (f'<p class="kx-muted">'
                      f'{escape(plan_strings()["weight_used"].format(weight=fmt.plain(state.weight_kg)))}</p>')

@@ -39,6 +39,7 @@ EMBEDS: dict[int, tuple[tuple, ...]] = {
         Embed("explainer.widgets.pain_signal", "ModelNote")),
     5: (Embed("explainer.widgets.timeline", "TimelineWidget"),),
     8: (Embed("explainer.widgets.plan", "ClinicPanel", follows_mode=False),),  # issue 12
+    9: (Embed("explainer.widgets.take_home", "TakeHomeWidget", follows_mode=False),),  # 22
 }
 """Step -> the widgets it embeds (`Embed`s or plain (module, class) pairs), imported and built
 on the step's first showing. Each takes ``mode=`` and has a ``mode`` trait. A module that is

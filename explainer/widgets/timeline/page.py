@@ -46,6 +46,7 @@ def _pain_signal_section(timeline: TimelineWidget, mode: str):
     box = widgets.VBox([intro, pain])
     box.add_class("kx-timeline-pain-box")
     link = link_to_pain_signal(timeline, pain)
+    timeline.plan.handout.pain_signal = pain.state  # issue 22: the handout draws what it shows
 
     def follow_view(change=None):
         box.layout.display = None if timeline.state.view == "session" else "none"
