@@ -55,11 +55,14 @@ def plan_html(plan: Plan | None, protocol_id: str) -> str:
 # --- Clock times on the session chart ------------------------------------------------------------
 
 
-def clock_axis_layer(plan: Plan | None, layout: timeline_fig.Layout) -> str:
-    """An overlay layer writing clock times over the session chart's hour ticks ('' if none)."""
+def clock_axis_layer(plan: Plan | None, layout: timeline_fig.Layout,
+                     shape: str = "landscape") -> str:
+    """An overlay layer writing clock times over the session chart's hour ticks ('' if none),
+    in the chart's layout `shape`."""
     if plan is None:
         return ""
-    plot = timeline_fig.PLOT
+    canvas = timeline_fig.CANVASES[shape]
+    plot = canvas.plot
     amap = timeline_fig.AxisMap(plot, layout.lo_min, layout.hi_min)
     days = layout.key == "days"
     elements: list[str] = []
@@ -77,7 +80,7 @@ def clock_axis_layer(plan: Plan | None, layout: timeline_fig.Layout) -> str:
                  timeline_fig.overlay_text(centre, y,
                                            words["chart_x_days" if days else "chart_x_clock"],
                                            text_anchor="middle")]
-    return timeline_fig.layer_document(elements)
+    return timeline_fig.layer_document(elements, canvas.width, canvas.height)
 
 
 # --- The widget ----------------------------------------------------------------------------------
@@ -187,7 +190,7 @@ class PlanWidget(widgets.VBox):
                      f'{escape(plan_strings()["weight_used"].format(weight=fmt.plain(state.weight_kg)))}</p>')
         if html != self.times.value:
             self.times.value = html
-        layer = (clock_axis_layer(state.plan, self.timeline.state.layout)
+        layer = (clock_axis_layer(state.plan, self.timeline.state.layout, self.timeline.shape)
                  if self.clock_toggle.value else "")
         if layer != self.clock_layer.value:
             self.clock_layer.value = layer

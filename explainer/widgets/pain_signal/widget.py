@@ -48,6 +48,8 @@ class PainSignalWidget(StateWidget):
     `state` holds what is shown; `mode` is linked to `state.mode`. Named controls, for tests and
     benchmarks: level_buttons, level_slider, pattern_buttons, play, play_button, reset_button,
     view (the diagram's FigureView), chart (created on first trainee view), numbers, error.
+    `shape` is the diagram's layout ("landscape", or "portrait" once the page says it is
+    narrow: `set_shape`).
     """
 
     state_class = PainSignalState
@@ -111,6 +113,7 @@ class PainSignalWidget(StateWidget):
             _group(self.pattern_buttons, buttons, cls="kx-control-group"),
             cls="kx-controls", box=widgets.Box)
 
+        self.shape = "landscape"
         self.view = FigureView(pain_fig.diagram_scene(), all_strings["figure"]["label"])
         self.chart: FigureView | None = None
         self.numbers = widgets.HTML("")
@@ -160,6 +163,15 @@ class PainSignalWidget(StateWidget):
         self.play.playing = False
         self.state.impulse = 0
 
+    def set_shape(self, shape: str) -> None:
+        """Show the diagram in the layout `shape` (the page chose it from its width)."""
+        if shape == self.shape:
+            return
+        self.shape = shape
+        self.view.set_scene(pain_fig.diagram_scene(shape))
+        self._last_key = None
+        self._render()
+
     # state -> view
     def _sync_controls(self) -> None:
         state = self.state
@@ -197,7 +209,7 @@ class PainSignalWidget(StateWidget):
                    and key[2] == previous[2] + 1)
         result = state.result()
         frame = pain_fig.diagram_frame(result, state.impulse, state.mode, animate=animate)
-        self.view.show(pain_fig.diagram_overlay(frame),
+        self.view.show(pain_fig.diagram_overlay(frame, pain_fig.GEOMETRIES[self.shape]),
                        describer_html(state.conc_ng_ml, state.pattern, state.impulse, state.mode))
         self._sync_controls()
         if state.mode == TRAINEE:

@@ -52,6 +52,8 @@ class TimelineWidget(StateWidget):
     for each time axis), cursor_layer (the session chart's cursor, an overlay layer above the
     curve), route_buttons, session_view / course_view / routes_view (FigureViews; the last two
     are built the first time they are shown), routes_table, trainee_box, plan, error.
+    `shape` is the session chart's layout ("landscape", or "portrait" once the page says it
+    is narrow: `set_shape`).
     """
 
     state_class = TimelineState
@@ -106,6 +108,7 @@ class TimelineWidget(StateWidget):
             "kx-stacked", "kx-timeline-routes")
 
         curve = state.curve()
+        self.shape = "landscape"
         self.session_view = FigureView(timeline_fig.session_scene(curve.layout.key)[0],
                                        all_strings["session"]["label"])
         self.session_view.add_class("kx-timeline-session")
@@ -143,6 +146,16 @@ class TimelineWidget(StateWidget):
         old = self.session_view.set_control(slider)
         if old is not None:
             old.close()
+
+    def set_shape(self, shape: str) -> None:
+        """Show the session chart in the layout `shape` (the page chose it from its width)."""
+        if shape == self.shape:
+            return
+        self.shape = shape
+        self._shown["session"] = self._static_key = None
+        if self.state.view == "session":
+            self._render_session(self.state.curve(), self.state.cursor_min)
+        self.plan._render()
 
     # controls -> state
     def _wire(self, guard) -> None:
@@ -230,14 +243,15 @@ class TimelineWidget(StateWidget):
         if key == self._shown["session"]:
             return
         view = self.session_view
-        scene = timeline_fig.session_scene(curve.layout.key)[0]
+        scene = timeline_fig.session_scene(curve.layout.key, self.shape)[0]
         view.set_scene(scene)
         if (curve, state.mode) != self._static_key:
-            view.show_overlay(scene.svg(list(timeline_fig.session_static(curve, state.mode)),
-                                        view.label))
+            view.show_overlay(scene.svg(
+                list(timeline_fig.session_static(curve, state.mode, self.shape)), view.label))
             self._static_key = (curve, state.mode)
         layer = timeline_fig.layer_document(timeline_fig.session_cursor(
-            curve, t, state.mode, cursor_label(curve, t, state.mode)))
+            curve, t, state.mode, cursor_label(curve, t, state.mode), self.shape),
+            scene.width_px, scene.height_px)
         if layer != self.cursor_layer.value:
             self.cursor_layer.value = layer
         view.show_description(session_html(curve, t, state.mode))
