@@ -28,7 +28,7 @@ PORTRAIT_BELOW_PX = 700
 (1040 layout px wide, no word under 18 layout px) keep their words at 12 CSS px or more from
 here up. The page measures its own width and asks for the layout (`explainer.widgets.browser`).
 """
-PHONE_FIGURE_PX = 358
+PHONE_FIGURE_PX = 355
 """How wide a figure is shown on a 390 px phone (the page's margins take the rest; the browser
 test `tests/test_browser_figures.py` measures it): the portrait layouts are drawn so their
 smallest word is 12 CSS px or more at this width."""
