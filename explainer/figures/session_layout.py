@@ -88,13 +88,13 @@ def _portrait() -> Canvas:
     top = 576
     return Canvas("portrait", 520, 850, plot, Box(plot.left, top, plot.right,
                                                   top + LANE_H * len(LANES)),
-                  strip_right=512, label_right=512, label_y=114, title_chars=38, tag_y=80,
+                  strip_right=512, label_right=512, label_y=114, title_chars=34, tag_y=80,
                   unit_y=140, band_key_top=top + LANE_H * len(LANES) + 30)
 
 
 CANVASES: Mapping[str, Canvas] = {
     "landscape": Canvas("landscape", SESSION_W, SESSION_H, PLOT, STRIP, STRIP_RIGHT,
-                        label_right=PLOT.right + 150),
+                        label_right=PLOT.right + 36),   # clear of the band names
     "portrait": _portrait(),
 }
 """The session figure's layouts, by name (`explainer.figures.geometry.SHAPES`)."""

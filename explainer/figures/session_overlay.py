@@ -268,14 +268,15 @@ def session_cursor(curve: SessionCurve, t_min: float, mode: str, level_text: str
     label = strings()["formats"]["cursor_label"].format(time=short_time(t_min, curve.layout),
                                                         level=level_text)
     size = LABEL_PX
-    w = text_width(label, size) + 16
+    w = 1.06 * text_width(label, size) + 16     # bold, on its box
     label_y = plot.top + 20 if canvas.label_y is None else canvas.label_y
     if x + 10 + w <= canvas.label_right:
         anchor, lx = "start", x + 12
-    elif x - 12 - w >= plot.left or canvas.label_y is None:
+    elif x - 12 - w >= plot.left:
         anchor, lx = "end", x - 12
-    else:   # a narrow figure: on its own row, as near the cursor as the figure allows
-        anchor, lx = "start", max(8, canvas.label_right - w) + 8
+    else:   # as near the cursor as the room allows (the cursor's line stops round it)
+        least = plot.left + 12 if canvas.label_y is None else 16
+        anchor, lx = "start", max(least, canvas.label_right - w + 8)
     label_box = text_box(lx, label_y, label, size, anchor, bold=True)
     out = [svg.line(x, a, x, b, stroke=pal.CURSOR, stroke_width=2.5, class_="kx-tl-cursor")
            for a, b in cursor_segments(curve, x, shape, (label_box,))]
