@@ -168,3 +168,30 @@ def test_diagram_draws_as_many_blocked_channels_as_its_words_say():
         assert frame.n_ketamine >= 1, conc
         # the drawn share is the nearest count of six that is neither all nor none
         assert abs(drawn - frame.fraction_blocked) <= 1 / pain_fig.N_CHANNELS, (conc, frame)
+
+
+# --- The course and routes views ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("mode", ["patient", "trainee"])
+def test_course_words_never_collide(mode):
+    from explainer.figures import course
+
+    background = list(background_text_boxes(course.course_scene()))
+    for pid in tl.protocols():
+        words = svg_text_boxes("".join(course.course_overlay(course.course_frame(pid, mode))))
+        clashes = _pairs_overlapping([*background, *words])
+        assert clashes == [], (pid, clashes)
+
+
+@pytest.mark.parametrize("mode", ["patient", "trainee"])
+def test_routes_legend_and_words_never_collide(mode):
+    from explainer.figures import routes
+
+    scene = routes.routes_scene()[0]
+    background = list(background_text_boxes(scene))
+    curves = routes.route_curves(70.0)
+    for route in routes.ROUTE_KEYS:
+        words = svg_text_boxes("".join(routes.routes_overlay(curves, route, mode, 70.0)))
+        clashes = _pairs_overlapping([*background, *words])
+        assert clashes == [], (route, clashes)

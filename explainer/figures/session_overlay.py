@@ -256,17 +256,17 @@ def cursor_segments(curve: SessionCurve, x: float, shape: str = "landscape",
 
 
 def session_cursor(curve: SessionCurve, t_min: float, mode: str, level_text: str,
-                   shape: str = "landscape") -> list[str]:
+                   shape: str = "landscape", time_text: str | None = None) -> list[str]:
     """The moving parts: a vertical line through the plot and the strip (broken round the
-    strip's words), a dot on the curve, a label with the time and level, and an outline on the
-    phase happening now."""
+    strip's words), a dot on the curve, a label with the time (`time_text`, e.g. a clock time,
+    or the time from the start) and level, and an outline on the phase happening now."""
     canvas = CANVASES[shape]
     plot, strip = canvas.plot, canvas.strip
     amap = AxisMap(plot, curve.layout.lo_min, curve.layout.hi_min)
     x = float(amap.x(t_min))
     level = curve.level_at(t_min)
-    label = strings()["formats"]["cursor_label"].format(time=short_time(t_min, curve.layout),
-                                                        level=level_text)
+    when = short_time(t_min, curve.layout) if time_text is None else time_text
+    label = strings()["formats"]["cursor_label"].format(time=when, level=level_text)
     size = LABEL_PX
     w = 1.06 * text_width(label, size) + 16     # bold, on its box
     label_y = plot.top + 20 if canvas.label_y is None else canvas.label_y

@@ -194,3 +194,4 @@ class PlanWidget(widgets.VBox):
                  if self.clock_toggle.value else "")
         if layer != self.clock_layer.value:
             self.clock_layer.value = layer
+        self.timeline.set_clock(state.plan if self.clock_toggle.value else None)

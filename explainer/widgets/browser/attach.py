@@ -155,7 +155,7 @@ class BrowserCursor:
         tl = self.timeline
         st = tl.state
         curve = st.curve()
-        pack = cursor_pack(curve, st.mode, tl.shape)
+        pack = cursor_pack(curve, st.mode, tl.shape, tl.clock_plan)
         if pack.get("id") != self.overlay.pack.get("id"):
             with self.overlay.hold_sync():
                 self.overlay.pack = pack

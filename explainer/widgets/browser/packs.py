@@ -28,6 +28,7 @@ from explainer.figures import pain_signal as pain_fig
 from explainer.figures import timeline as timeline_fig
 from explainer.figures.frames import FramePack, split_parts
 from explainer.figures.scene import background_key, cache_dir
+from explainer.models.plan import Plan, clock_label
 from explainer.widgets import pain_signal as pain
 from explainer.widgets import timeline as timeline
 from explainer.widgets.pain_signal import state as pain_state
@@ -130,12 +131,16 @@ def _diagram_pack(mode: str, label: str, shape: str = "landscape") -> dict:
 
 
 @lru_cache(maxsize=32)
-def cursor_pack(curve: timeline_fig.SessionCurve, mode: str, shape: str = "landscape") -> dict:
-    """The session view's cursor layer at every position of the time slider, in one layout."""
+def cursor_pack(curve: timeline_fig.SessionCurve, mode: str, shape: str = "landscape",
+                clock_plan: Plan | None = None) -> dict:
+    """The session view's cursor layer at every position of the time slider, in one layout,
+    its readout in clock times when `clock_plan` is given (the chart shows clock times)."""
     pack = FramePack()
     positions = curve.layout.cursor_positions
     canvas = timeline_fig.CANVASES[shape]
+    days = curve.layout.key == "days"
     table = [pack.add(timeline_fig.layer_document(timeline_fig.session_cursor(
-        curve, t, mode, timeline.cursor_label(curve, t, mode), shape),
+        curve, t, mode, timeline.cursor_label(curve, t, mode), shape,
+        None if clock_plan is None else clock_label(clock_plan, t, days)),
         canvas.width, canvas.height)) for t in positions]
     return _finish(pack, axes=["cursor"], table=table, positions=list(positions))

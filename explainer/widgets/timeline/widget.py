@@ -27,6 +27,7 @@ from explainer.widgets.syncing import syncing
 from explainer.widgets.timeline.describe_course import describe_course
 from explainer.widgets.timeline.describe_routes import describe_routes
 from explainer.widgets.timeline.describe_session import cursor_label, session_html
+from explainer.widgets.timeline.readout import ChartReadout
 from explainer.widgets.timeline.state import VIEWS, TimelineState, strings
 from explainer.widgets.timeline.trainee_notes import routes_table_html, trainee_html
 
@@ -44,7 +45,7 @@ def _shown(on: bool) -> str | None:
     return None if on else "none"
 
 
-class TimelineWidget(StateWidget):
+class TimelineWidget(ChartReadout, StateWidget):
     """Controls + the three views. `state` holds what is shown; `mode` is linked to `state.mode`.
 
     Named parts, for tests and benchmarks: view_buttons, protocol_select, example_tag,
@@ -52,8 +53,8 @@ class TimelineWidget(StateWidget):
     for each time axis), cursor_layer (the session chart's cursor, an overlay layer above the
     curve), route_buttons, session_view / course_view / routes_view (FigureViews; the last two
     are built the first time they are shown), routes_table, trainee_box, plan, error.
-    `shape` is the session chart's layout ("landscape", or "portrait" once the page says it
-    is narrow: `set_shape`).
+    `shape` and `clock_plan` (the chart's layout and its readout) and their setters come from
+    `ChartReadout`.
     """
 
     state_class = TimelineState
@@ -108,7 +109,6 @@ class TimelineWidget(StateWidget):
             "kx-stacked", "kx-timeline-routes")
 
         curve = state.curve()
-        self.shape = "landscape"
         self.session_view = FigureView(timeline_fig.session_scene(curve.layout.key)[0],
                                        all_strings["session"]["label"])
         self.session_view.add_class("kx-timeline-session")
@@ -135,7 +135,7 @@ class TimelineWidget(StateWidget):
         """A new time slider for `layout` under the session chart: the browser's slider does
         not always take a new number of steps once it has been used (its range stays)."""
         slider = widgets.SelectionSlider(
-            options=[(timeline_fig.short_time(t, layout), t) for t in layout.cursor_positions],
+            options=[(self._time_text(t, layout), t) for t in layout.cursor_positions],
             value=int(layout.clamp(self.state.cursor_min)),
             description=strings()["controls"]["cursor"], continuous_update=True,
             style=_INITIAL, layout=widgets.Layout(width="100%"))
@@ -146,16 +146,6 @@ class TimelineWidget(StateWidget):
         old = self.session_view.set_control(slider)
         if old is not None:
             old.close()
-
-    def set_shape(self, shape: str) -> None:
-        """Show the session chart in the layout `shape` (the page chose it from its width)."""
-        if shape == self.shape:
-            return
-        self.shape = shape
-        self._shown["session"] = self._static_key = None
-        if self.state.view == "session":
-            self._render_session(self.state.curve(), self.state.cursor_min)
-        self.plan._render()
 
     # controls -> state
     def _wire(self, guard) -> None:
@@ -249,8 +239,9 @@ class TimelineWidget(StateWidget):
             view.show_overlay(scene.svg(
                 list(timeline_fig.session_static(curve, state.mode, self.shape)), view.label))
             self._static_key = (curve, state.mode)
+        when = None if self.clock_plan is None else self._time_text(t, curve.layout)
         layer = timeline_fig.layer_document(timeline_fig.session_cursor(
-            curve, t, state.mode, cursor_label(curve, t, state.mode), self.shape),
+            curve, t, state.mode, cursor_label(curve, t, state.mode), self.shape, when),
             scene.width_px, scene.height_px)
         if layer != self.cursor_layer.value:
             self.cursor_layer.value = layer
