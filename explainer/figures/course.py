@@ -149,7 +149,7 @@ def _draw_course(fig) -> None:
         paper.text(LEFT, top + 60, row["text"], ha="left", va="center", fontsize=pt(STRIP_PX),
                    color=pal.INK, linespacing=1.15)
         source = source_label.format(label=course_words["source_label"], source=row["source"])
-        paper.text(LEFT, top + 95, source, ha="left", va="center", fontsize=pt(STRIP_PX - 3),
+        paper.text(LEFT, top + 95, source, ha="left", va="center", fontsize=pt(STRIP_PX - 2),
                    color=pal.MUTED_INK)
 
 
@@ -249,9 +249,9 @@ def course_overlay(frame: CourseFrame) -> list[str]:
         top, bottom = boxes[key]
         out.append(svg.rect(6, top + 2, COURSE_W - 12, bottom - top - 4, rx=10, fill="none",
                             stroke=pal.INK, stroke_width=3, class_="kx-course-closest"))
-        out += boxed_text(RIGHT, top + 95, course_words["highlight"], size=STRIP_PX - 2,
-                          anchor="end",
-                          bold=True)
+        # a tab on the outline's top edge, clear of the row's source line
+        out += boxed_text(RIGHT, top + 2, course_words["highlight"], size=STRIP_PX - 2,
+                          anchor="end", bold=True)
     bottom = _rows_bottom()
     y = bottom + 112
     if not frame.iv:

@@ -142,7 +142,7 @@ def _labels(curves: Mapping[str, RouteCurve], order, highlight: str,
                                 class_=f"kx-routes-label kx-routes-label-{key}"))
         if key == "intranasal":
             y += 26
-            out.append(overlay_text(x + 60, y, route_words["band_label"], size=STRIP_PX - 3,
+            out.append(overlay_text(x + 60, y, route_words["band_label"], size=STRIP_PX - 2,
                                     fill=pal.MUTED_INK, font_style="italic"))
         y += gap
     return out
