@@ -30,6 +30,11 @@ PAGES = {
 }
 EXPECTED = {"phone": "portrait", "tablet": "landscape", "desktop": "landscape"}
 
+def _course_button() -> str:
+    from explainer.widgets.timeline.state import strings
+
+    return strings()["controls"]["views"]["course"]
+
 
 def background_min_text() -> dict[str, float]:
     """'<png width>x<png height>' -> the smallest font size (layout px) in that background,
@@ -46,7 +51,7 @@ def background_min_text() -> dict[str, float]:
         scenes += [tl.session_scene(key, shape)[0] for key in tl.LAYOUTS]
     from explainer.figures import course, routes
 
-    scenes += [course.course_scene(), routes.routes_scene()[0]]
+    scenes += [*(course.course_scene(shape) for shape in SHAPES), routes.routes_scene()[0]]
     out: dict[str, float] = {}
     for sc in scenes:
         sizes = [t.get_fontsize() * 100 / 72 for t in sc.fig.findobj(matplotlib.text.Text)
@@ -120,6 +125,20 @@ def test_figure_layout_and_smallest_text(browser, server, artifacts, known, name
             page.locator(".kx-figure").first.scroll_into_view_if_needed()
             page.wait_for_timeout(300)
             page.screenshot(path=str(artifacts / f"figures-{name}-390.png"))
+        if name == "timeline":      # the course chart, too
+            page.get_by_role("button", name=_course_button()).click()
+            page.wait_for_selector(".kx-timeline-course .kx-figure img", state="visible")
+            _settle(page, EXPECTED[size])
+            m = page.evaluate(_MEASURE, known)
+            print(f"course at {VIEWPORTS[size][0]} px: smallest SVG text {m['svg']:.1f} px "
+                  f"({m['svgText']!r}), smallest background text {m['bg']:.1f} px "
+                  f"({m['bgImage']})")
+            assert m["unknown"] == [] and set(m["shapes"]) == {EXPECTED[size]}, m
+            assert m["svg"] >= SMALL_PRINT_PX and m["bg"] >= SMALL_PRINT_PX, m
+            if size == "phone":
+                page.locator(".kx-timeline-course").scroll_into_view_if_needed()
+                page.wait_for_timeout(300)
+                page.screenshot(path=str(artifacts / "figures-course-390.png"))
         watch.assert_clean()
     finally:
         context.close()

@@ -173,15 +173,22 @@ def test_diagram_draws_as_many_blocked_channels_as_its_words_say():
 # --- The course and routes views ---------------------------------------------------------------
 
 
+@pytest.mark.parametrize("shape", SHAPES)
 @pytest.mark.parametrize("mode", ["patient", "trainee"])
-def test_course_words_never_collide(mode):
+def test_course_words_never_collide(mode, shape):
     from explainer.figures import course
 
-    background = list(background_text_boxes(course.course_scene()))
+    scene = course.course_scene(shape)
+    background = list(background_text_boxes(scene))
+    assert _pairs_overlapping(background) == []
     for pid in tl.protocols():
-        words = svg_text_boxes("".join(course.course_overlay(course.course_frame(pid, mode))))
+        words = svg_text_boxes("".join(course.course_overlay(course.course_frame(pid, mode),
+                                                             shape)))
         clashes = _pairs_overlapping([*background, *words])
         assert clashes == [], (pid, clashes)
+        for text, box in [*background, *words]:
+            assert 0 <= box.left and box.right <= scene.width_px, (pid, text, box)
+            assert box.bottom <= scene.height_px, (pid, text, box)
 
 
 @pytest.mark.parametrize("mode", ["patient", "trainee"])

@@ -131,12 +131,12 @@ def protocol_ids() -> list[str]:
     return list(protocols())
 
 
-def render_course(protocol_id: str, mode: str) -> dict:
+def render_course(protocol_id: str, mode: str, shape: str = "landscape") -> dict:
     from explainer.figures import course
     from explainer.widgets import timeline as tw
 
     frame = course.course_frame(protocol_id, mode)
-    return {"overlay": course.course_scene().svg(course.course_overlay(frame),
+    return {"overlay": course.course_scene(shape).svg(course.course_overlay(frame, shape),
                                                  tw.strings()["course"]["label"]),
             "describer": tw.describe_course(protocol_id, mode)}
 
@@ -175,6 +175,7 @@ def render_backgrounds() -> dict[str, bytes]:
         out[f"session-portrait-{key}"] = tl.session_scene.__wrapped__(
             key, "portrait")[0].background_png()
     out["course"] = course.course_scene.__wrapped__().background_png()
+    out["course-portrait"] = course.course_scene.__wrapped__("portrait").background_png()
     out["routes"] = routes.routes_scene.__wrapped__()[0].background_png()
     return out
 
@@ -291,10 +292,11 @@ def test_timeline_session(request, protocol_id, shape):
     check_golden(request, _golden_name(f"timeline_session_{protocol_id}", shape), data)
 
 
-def test_timeline_course(request):
-    data = {f"{pid}/{mode}": render_course(pid, mode)
+@pytest.mark.parametrize("shape", ["landscape", "portrait"])
+def test_timeline_course(request, shape):
+    data = {f"{pid}/{mode}": render_course(pid, mode, shape)
             for pid in protocol_ids() for mode in (PATIENT, TRAINEE)}
-    check_golden(request, "timeline_course", data)
+    check_golden(request, _golden_name("timeline_course", shape), data)
 
 
 def test_timeline_routes(request):

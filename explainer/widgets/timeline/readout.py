@@ -1,5 +1,7 @@
-"""How the session chart reads on this page: its layout (landscape, or portrait on a narrow page)
-and its time cursor's readout (time from the start, or clock times once a plan is shown).
+"""How the timeline's charts read on this page: their layout and the time cursor's readout.
+
+The layout is landscape, or portrait on a narrow page (the session and course charts); the
+readout is the time from the start, or clock times once a plan is shown.
 
 `ChartReadout` holds the two choices for `TimelineWidget` (a mixin: it uses the widget's state,
 views and renderers), and re-draws what they change.
@@ -44,11 +46,14 @@ class ChartReadout:
             browser.sync()
 
     def set_shape(self, shape: str) -> None:
-        """Show the session chart in the layout `shape` (the page chose it from its width)."""
+        """Show the session and course charts in the layout `shape` (the page chose it from
+        its width; the course chart takes it when it is next shown)."""
         if shape == self.shape:
             return
         self.shape = shape
         self._shown["session"] = self._static_key = None
         if self.state.view == "session":
             self._render_session(self.state.curve(), self.state.cursor_min)
+        elif self.state.view == "course":
+            self._render_course()
         self.plan._render()

@@ -250,16 +250,18 @@ class TimelineWidget(ChartReadout, StateWidget):
 
     def _render_course(self) -> None:
         state = self.state
-        key = (state.protocol, state.mode)
+        key = (state.protocol, state.mode, self.shape)
         if key == self._shown["course"]:
             return
+        scene = course_fig.course_scene(self.shape)
         if self.course_view is None:
-            self.course_view = FigureView(course_fig.course_scene(), strings()["course"]["label"])
+            self.course_view = FigureView(scene, strings()["course"]["label"])
             self.course_view.add_class("kx-timeline-course")
             self.course_box.children = (self.course_view,)
+        self.course_view.set_scene(scene)
         frame = course_fig.course_frame(state.protocol, state.mode)
         html = f"<p>{escape(describe_course(state.protocol, state.mode))}</p>"
-        self.course_view.show(course_fig.course_overlay(frame), html)
+        self.course_view.show(course_fig.course_overlay(frame, self.shape), html)
         self._shown["course"] = key
 
     def _render_routes(self) -> None:
