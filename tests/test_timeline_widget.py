@@ -15,9 +15,9 @@ import traitlets
 
 from explainer import content
 from explainer.figures import course as course_fig
-from explainer.figures.course_layout import COURSE_W
 from explainer.figures import routes as routes_fig
 from explainer.figures import timeline as fig
+from explainer.figures.course_layout import COURSE_W
 from explainer.models import pk
 from explainer.models.bands import BANDS
 from explainer.widgets import timeline as tl
