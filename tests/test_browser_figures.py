@@ -45,9 +45,9 @@ def background_min_text() -> dict[str, float]:
     from explainer.figures import timeline as tl
     from explainer.figures.geometry import SHAPES
 
-    scenes = [pain_signal.chart_scene()[0]]
+    scenes = []
     for shape in SHAPES:
-        scenes.append(pain_signal.diagram_scene(shape))
+        scenes += [pain_signal.diagram_scene(shape), pain_signal.chart_scene(shape)[0]]
         scenes += [tl.session_scene(key, shape)[0] for key in tl.LAYOUTS]
     from explainer.figures import course, routes
 
@@ -125,6 +125,16 @@ def test_figure_layout_and_smallest_text(browser, server, artifacts, known, name
             page.locator(".kx-figure").first.scroll_into_view_if_needed()
             page.wait_for_timeout(300)
             page.screenshot(path=str(artifacts / f"figures-{name}-390.png"))
+        if name == "pain-signal":   # the trainee's chart, too
+            page.get_by_role("button", name="Trainee view").click()
+            page.wait_for_selector(".kx-pain-chart .kx-figure img", state="visible")
+            _settle(page, EXPECTED[size])
+            m = page.evaluate(_MEASURE, known)
+            print(f"trainee view at {VIEWPORTS[size][0]} px: smallest SVG text {m['svg']:.1f} "
+                  f"px ({m['svgText']!r}), smallest background text {m['bg']:.1f} px "
+                  f"({m['bgImage']})")
+            assert m["unknown"] == [] and set(m["shapes"]) == {EXPECTED[size]}, m
+            assert m["svg"] >= SMALL_PRINT_PX and m["bg"] >= SMALL_PRINT_PX, m
         if name == "timeline":      # the course chart, too
             page.get_by_role("button", name=_course_button()).click()
             page.wait_for_selector(".kx-timeline-course .kx-figure img", state="visible")

@@ -202,3 +202,18 @@ def test_routes_legend_and_words_never_collide(mode):
         words = svg_text_boxes("".join(routes.routes_overlay(curves, route, mode, 70.0)))
         clashes = _pairs_overlapping([*background, *words])
         assert clashes == [], (route, clashes)
+
+
+@pytest.mark.parametrize("shape", SHAPES)
+def test_trainee_chart_words_never_collide(shape):
+    scene, geo = pain_fig.chart_scene(shape)
+    background = list(background_text_boxes(scene))
+    baseline = nmda.simulate(0.0)
+    for conc in (0.0, 115.0, 3000.0):
+        result = nmda.simulate(conc)
+        for k in range(result.n_impulses + 1):
+            frame = pain_fig.chart_frame(baseline, result, k, pain_fig.format_conc(conc))
+            words = svg_text_boxes("".join(pain_fig.chart_overlay(frame, geo, shape)))
+            assert _pairs_overlapping([*background, *words]) == [], (conc, k)
+            for text, box in words:
+                assert 0 <= box.left and box.right <= scene.width_px, (conc, k, text, box)

@@ -53,8 +53,7 @@ def _library_protocols():
 
 def render_pain_signal(conc: float, pattern: str, impulse: int, mode: str,
                        animate: bool = False, shape: str = "landscape") -> dict:
-    """The diagram overlay document, the describer and (trainee, landscape) the chart and
-    numbers."""
+    """The diagram overlay document, the describer and (trainee) the chart and numbers."""
     from explainer.figures import pain_signal as fig
     from explainer.models import nmda
     from explainer.widgets import pain_signal as ps
@@ -66,11 +65,11 @@ def render_pain_signal(conc: float, pattern: str, impulse: int, mode: str,
                                                 fig.strings()["figure"]["label"]),
         "describer": ps.describe(conc, pattern, impulse, mode),
     }
-    if mode == TRAINEE and shape == "landscape":
-        scene, geo = fig.chart_scene()
+    if mode == TRAINEE:
+        scene, geo = fig.chart_scene(shape)
         chart = fig.chart_frame(nmda.simulate(0.0, pattern), result, impulse,
                                 fig.format_conc(conc))
-        out["chart_overlay"] = scene.svg(fig.chart_overlay(chart, geo),
+        out["chart_overlay"] = scene.svg(fig.chart_overlay(chart, geo, shape),
                                          fig.strings()["chart"]["label"])
         out["numbers"] = ps.numbers_html(conc, pattern, impulse)
     return out
@@ -169,7 +168,8 @@ def render_backgrounds() -> dict[str, bytes]:
 
     out = {"pain-diagram": ps.diagram_scene.__wrapped__().background_png(),
            "pain-diagram-portrait": ps.diagram_scene.__wrapped__("portrait").background_png(),
-           "pain-chart": ps.chart_scene.__wrapped__()[0].background_png()}
+           "pain-chart": ps.chart_scene.__wrapped__()[0].background_png(),
+           "pain-chart-portrait": ps.chart_scene.__wrapped__("portrait")[0].background_png()}
     for key in tl.LAYOUTS:
         out[f"session-{key}"] = tl.session_scene.__wrapped__(key)[0].background_png()
         out[f"session-portrait-{key}"] = tl.session_scene.__wrapped__(

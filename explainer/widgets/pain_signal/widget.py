@@ -164,7 +164,8 @@ class PainSignalWidget(StateWidget):
         self.state.impulse = 0
 
     def set_shape(self, shape: str) -> None:
-        """Show the diagram in the layout `shape` (the page chose it from its width)."""
+        """Show the diagram (and the trainee's chart) in the layout `shape` (the page chose it
+        from its width)."""
         if shape == self.shape:
             return
         self.shape = shape
@@ -217,14 +218,15 @@ class PainSignalWidget(StateWidget):
 
     def _render_trainee(self, result: nmda.SynapseResult) -> None:
         state = self.state
+        scene, geo = pain_fig.chart_scene(self.shape)
         if self.chart is None:
-            scene, self._chart_geo = pain_fig.chart_scene()
             self.chart = FigureView(scene, strings()["chart"]["label"])
             self.chart.add_class("kx-pain-chart")
             self.trainee_box.children = (self.chart, self.numbers)
+        self.chart.set_scene(scene)
         frame = pain_fig.chart_frame(state.baseline(), result, state.impulse,
                                      fmt.conc_text(state.conc_ng_ml))
-        self.chart.show(pain_fig.chart_overlay(frame, self._chart_geo), chart_description(state))
+        self.chart.show(pain_fig.chart_overlay(frame, geo, self.shape), chart_description(state))
         html = numbers_html(state.conc_ng_ml, state.pattern, state.impulse)
         if html != self.numbers.value:
             self.numbers.value = html
