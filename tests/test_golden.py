@@ -1,7 +1,8 @@
 """Golden snapshots: a refactor must not silently change a picture or its words.
 
 What is pinned, for a grid of states (files under `tests/golden/`):
-  - the overlay SVG documents (the moving parts the browser receives) of the pain-signal diagram
+  - the overlay SVG documents (the moving parts the browser receives), in both layouts
+    (landscape, and portrait for phones: the `*_portrait*` files), of the pain-signal diagram
     (every named level × both firing patterns × the impulses that change the picture, both
     audiences, the one-impulse animation, and a few trainee slider positions; in trainee mode
     also the response chart and the numbers table) and of the treatment timeline (every protocol
@@ -51,7 +52,7 @@ def _library_protocols():
 
 
 def render_pain_signal(conc: float, pattern: str, impulse: int, mode: str,
-                       animate: bool = False) -> dict:
+                       animate: bool = False, shape: str = "landscape") -> dict:
     """The diagram overlay document, the describer and (trainee) the chart and numbers."""
     from explainer.figures import pain_signal as fig
     from explainer.models import nmda
@@ -60,15 +61,15 @@ def render_pain_signal(conc: float, pattern: str, impulse: int, mode: str,
     result = nmda.simulate(conc, pattern)
     frame = fig.diagram_frame(result, impulse, mode, animate=animate)
     out = {
-        "overlay": fig.diagram_scene().svg(fig.diagram_overlay(frame),
-                                           fig.strings()["figure"]["label"]),
+        "overlay": fig.diagram_scene(shape).svg(fig.diagram_overlay(frame, fig.GEOMETRIES[shape]),
+                                                fig.strings()["figure"]["label"]),
         "describer": ps.describe(conc, pattern, impulse, mode),
     }
     if mode == TRAINEE:
-        scene, geo = fig.chart_scene()
+        scene, geo = fig.chart_scene(shape)
         chart = fig.chart_frame(nmda.simulate(0.0, pattern), result, impulse,
                                 fig.format_conc(conc))
-        out["chart_overlay"] = scene.svg(fig.chart_overlay(chart, geo),
+        out["chart_overlay"] = scene.svg(fig.chart_overlay(chart, geo, shape),
                                          fig.strings()["chart"]["label"])
         out["numbers"] = ps.numbers_html(conc, pattern, impulse)
     return out
@@ -80,29 +81,33 @@ def pain_signal_levels() -> dict[str, float]:
     return dict(level_concs())
 
 
-def render_session_static(protocol_id: str, weight_kg: float, mode: str) -> dict:
+def render_session_static(protocol_id: str, weight_kg: float, mode: str,
+                          shape: str = "landscape") -> dict:
     """The session view's overlay (title, y words, curve, strip) and, in trainee mode, the
     protocol's notes."""
     from explainer.figures import timeline as fig
     from explainer.widgets import timeline as tw
 
     curve = fig.session_curve(protocol_id, weight_kg)
-    scene = fig.session_scene(curve.layout.key)[0]
-    out = {"overlay": scene.svg(list(fig.session_static(curve, mode)),
+    scene = fig.session_scene(curve.layout.key, shape)[0]
+    out = {"overlay": scene.svg(list(fig.session_static(curve, mode, shape)),
                                 fig.strings()["session"]["label"])}
     if mode == TRAINEE:
         out["trainee_notes"] = tw.trainee_html(protocol_id)
     return out
 
 
-def render_session_cursor(protocol_id: str, weight_kg: float, t_min: float, mode: str) -> dict:
+def render_session_cursor(protocol_id: str, weight_kg: float, t_min: float, mode: str,
+                          shape: str = "landscape") -> dict:
     """The cursor layer and the describer at one cursor position."""
     from explainer.figures import timeline as fig
     from explainer.widgets import timeline as tw
 
     curve = fig.session_curve(protocol_id, weight_kg)
+    canvas = fig.CANVASES[shape]
     layer = fig.layer_document(fig.session_cursor(curve, t_min, mode,
-                                                  tw.cursor_label(curve, t_min, mode)))
+                                                  tw.cursor_label(curve, t_min, mode), shape),
+                               canvas.width, canvas.height)
     return {"cursor_layer": layer, "describer": tw.describe_session(curve, t_min, mode)}
 
 
@@ -125,12 +130,12 @@ def protocol_ids() -> list[str]:
     return list(protocols())
 
 
-def render_course(protocol_id: str, mode: str) -> dict:
+def render_course(protocol_id: str, mode: str, shape: str = "landscape") -> dict:
     from explainer.figures import course
     from explainer.widgets import timeline as tw
 
     frame = course.course_frame(protocol_id, mode)
-    return {"overlay": course.course_scene().svg(course.course_overlay(frame),
+    return {"overlay": course.course_scene(shape).svg(course.course_overlay(frame, shape),
                                                  tw.strings()["course"]["label"]),
             "describer": tw.describe_course(protocol_id, mode)}
 
@@ -162,10 +167,15 @@ def render_backgrounds() -> dict[str, bytes]:
     from explainer.figures import timeline as tl
 
     out = {"pain-diagram": ps.diagram_scene.__wrapped__().background_png(),
-           "pain-chart": ps.chart_scene.__wrapped__()[0].background_png()}
+           "pain-diagram-portrait": ps.diagram_scene.__wrapped__("portrait").background_png(),
+           "pain-chart": ps.chart_scene.__wrapped__()[0].background_png(),
+           "pain-chart-portrait": ps.chart_scene.__wrapped__("portrait")[0].background_png()}
     for key in tl.LAYOUTS:
         out[f"session-{key}"] = tl.session_scene.__wrapped__(key)[0].background_png()
+        out[f"session-portrait-{key}"] = tl.session_scene.__wrapped__(
+            key, "portrait")[0].background_png()
     out["course"] = course.course_scene.__wrapped__().background_png()
+    out["course-portrait"] = course.course_scene.__wrapped__("portrait").background_png()
     out["routes"] = routes.routes_scene.__wrapped__()[0].background_png()
     return out
 
@@ -247,36 +257,46 @@ def check_golden(request, name: str, data: dict) -> None:
 # --- Tests ---------------------------------------------------------------------------------------
 
 
+def _golden_name(name: str, shape: str) -> str:
+    """Landscape goldens keep their names; portrait ones say so."""
+    return name if shape == "landscape" else f"{name}_{shape}"
+
+
+@pytest.mark.parametrize("shape", ["landscape", "portrait"])
 @pytest.mark.parametrize("mode", [PATIENT, TRAINEE])
-def test_pain_signal(request, mode):
+def test_pain_signal(request, mode, shape):
     states = pain_signal_states(mode)
     data = {name: render_pain_signal(st["conc"], st["pattern"], st["impulse"], mode,
-                                     animate=st["animate"]) for name, st in states.items()}
-    check_golden(request, f"pain_signal_{mode}", data)
+                                     animate=st["animate"], shape=shape)
+            for name, st in states.items()}
+    check_golden(request, _golden_name(f"pain_signal_{mode}", shape), data)
 
 
+@pytest.mark.parametrize("shape", ["landscape", "portrait"])
 @pytest.mark.parametrize("protocol_id", protocol_ids())
-def test_timeline_session(request, protocol_id):
+def test_timeline_session(request, protocol_id, shape):
     from explainer.figures.timeline import session_curve
 
     data = {}
     for mode in (PATIENT, TRAINEE):
-        data[f"{mode}/70kg/static"] = render_session_static(protocol_id, 70.0, mode)
+        data[f"{mode}/70kg/static"] = render_session_static(protocol_id, 70.0, mode, shape)
         for t in session_cursor_positions(protocol_id):
-            data[f"{mode}/70kg/{t:g}min"] = render_session_cursor(protocol_id, 70.0, t, mode)
+            data[f"{mode}/70kg/{t:g}min"] = render_session_cursor(protocol_id, 70.0, t, mode,
+                                                                  shape)
     for weight in TRAINEE_WEIGHTS_KG:
         t = session_curve(protocol_id, weight).layout.default_cursor_min
         data[f"trainee/{weight:g}kg/static"] = render_session_static(protocol_id, weight,
-                                                                      TRAINEE)
+                                                                      TRAINEE, shape)
         data[f"trainee/{weight:g}kg/{t:g}min"] = render_session_cursor(protocol_id, weight, t,
-                                                                       TRAINEE)
-    check_golden(request, f"timeline_session_{protocol_id}", data)
+                                                                       TRAINEE, shape)
+    check_golden(request, _golden_name(f"timeline_session_{protocol_id}", shape), data)
 
 
-def test_timeline_course(request):
-    data = {f"{pid}/{mode}": render_course(pid, mode)
+@pytest.mark.parametrize("shape", ["landscape", "portrait"])
+def test_timeline_course(request, shape):
+    data = {f"{pid}/{mode}": render_course(pid, mode, shape)
             for pid in protocol_ids() for mode in (PATIENT, TRAINEE)}
-    check_golden(request, "timeline_course", data)
+    check_golden(request, _golden_name("timeline_course", shape), data)
 
 
 def test_timeline_routes(request):

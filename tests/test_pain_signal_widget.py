@@ -17,6 +17,7 @@ import traitlets
 import yaml
 
 from explainer.figures import pain_signal as fig
+from explainer.figures.geometry import PHONE_FIGURE_PX, PORTRAIT_BELOW_PX, SHAPES
 from explainer.models import nmda
 from explainer.models.bands import BANDS
 from explainer.widgets import pain_signal as ps
@@ -108,30 +109,34 @@ def test_background_is_drawn_once_per_process(monkeypatch):
     assert (scene.width_px, scene.height_px) == (fig.DIAGRAM_W, fig.DIAGRAM_H)
 
 
-def _text_boxes():
-    scene = fig.diagram_scene()
+def _text_boxes(shape="landscape"):
+    scene = fig.diagram_scene(shape)
     renderer = scene.fig.canvas.get_renderer()
     ax = scene.fig.axes[0]
     return [(t.get_text(), t.get_window_extent(renderer), t.get_fontsize())
             for t in ax.texts if t.get_text()]
 
 
-def test_every_word_on_the_background_is_there_and_big_enough():
-    words = {text for text, _, _ in _text_boxes()}
-    for needed in ("pain nerve", "glutamate", "AMPA", "NMDA", "spinal cord nerve cell",
-                   "to the brain", "BODY", "BRAIN"):
+@pytest.mark.parametrize("shape", SHAPES)
+def test_every_word_on_the_background_is_there_and_big_enough(shape):
+    words = {text for text, _, _ in _text_boxes(shape)}
+    for needed in ("pain nerve", "AMPA", "NMDA", "spinal cord nerve cell",
+                   "to the brain", "BODY", "BRAIN", "glutamate"):
         assert needed in words
-    # At 768 px the figure is shown about 730 px wide: words must stay >= 13 px there.
-    shown = 720 / fig.DIAGRAM_W
-    for text, _, size_pt in _text_boxes():
-        if len(text) > 2:  # "Mg" and "K" are symbols inside shapes, explained by the key
-            assert size_pt * 100 / 72 * shown >= 13, text
+    # Each layout is shown no narrower than the width it is chosen for: the landscape from
+    # PORTRAIT_BELOW_PX up, the portrait from a 390 px phone's figure (358 px) up. Every word,
+    # the symbols' letters too, must be 12 CSS px or more there.
+    g = fig.GEOMETRIES[shape]
+    shown = (PORTRAIT_BELOW_PX if shape == "landscape" else PHONE_FIGURE_PX) / g.width
+    for text, _, size_pt in _text_boxes(shape):
+        assert size_pt * 100 / 72 * shown >= 12, text
 
 
-def test_words_sit_inside_their_panels_without_overlapping():
-    g = fig.GEOMETRY
+@pytest.mark.parametrize("shape", SHAPES)
+def test_words_sit_inside_their_panels_without_overlapping(shape):
+    g = fig.GEOMETRIES[shape]
     panels = [g.body, g.key, g.spinal, g.brain]
-    boxes = _text_boxes()
+    boxes = _text_boxes(shape)
     for text, bb, _ in boxes:
         assert any(x <= bb.x0 and bb.x1 <= x + w and y <= bb.y0 and bb.y1 <= y + h
                    for x, y, w, h in panels), f"{text!r} leaves its panel"

@@ -17,6 +17,7 @@ from explainer import content
 from explainer.figures import course as course_fig
 from explainer.figures import routes as routes_fig
 from explainer.figures import timeline as fig
+from explainer.figures.course_layout import COURSE_W
 from explainer.models import pk
 from explainer.models.bands import BANDS
 from explainer.widgets import timeline as tl
@@ -549,4 +550,4 @@ def test_cursor_slider_has_the_benchmark_class(widget):
     assert stack.children[1] is widget.cursor_layer
     assert "kx-figure-overlay" in widget.cursor_layer._dom_classes
     assert widget.session_view.children[1] is widget.cursor
-    assert course_fig.course_scene().width_px == course_fig.COURSE_W
+    assert course_fig.course_scene().width_px == COURSE_W

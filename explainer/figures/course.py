@@ -11,7 +11,7 @@ this protocol, and the "not a prediction" line.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import textwrap
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -20,6 +20,18 @@ import numpy as np
 from explainer.content.protocols import Protocol
 from explainer.figures import palette as pal
 from explainer.figures import svg
+from explainer.figures.course_layout import (
+    BAND_H,
+    CALENDAR_DAYS,
+    CANVASES,
+    LINE_PX,
+    WEEK_TICKS,
+    CourseCanvas,
+    day_x,
+    row_boxes,
+    rows_bottom,
+    week_x,
+)
 from explainer.figures.geometry import (
     LABEL_PX,
     STRIP_PX,
@@ -34,40 +46,7 @@ from explainer.figures.scene import Scene
 from explainer.figures.timeline_words import protocols, strings, strings_key
 from explainer.models.protocol import MINUTES_PER_DAY
 
-__all__ = ["COURSE_W", "COURSE_H", "CALENDAR_DAYS", "WEEKS", "CourseFrame", "course_frame",
-           "course_overlay", "course_scene", "row_boxes"]
-
-COURSE_W, COURSE_H = 1040, 1000
-CALENDAR_DAYS = 14
-WEEKS = 13
-LEFT, RIGHT = 190, 1020
-CELL = (RIGHT - LEFT) / CALENDAR_DAYS
-CAL_TOP, CAL_H = 56, 60
-ROWS_TOP = 206
-ROW_H = 106
-BAND_H = 20
-WEEK_TICKS = (0, 1, 2, 4, 8, 12)
-
-
-def week_x(days: float) -> float:
-    """Days from the first session to x on the weeks axis."""
-    return LEFT + (days / 7) / WEEKS * (RIGHT - LEFT)
-
-
-def day_x(days: float) -> float:
-    """Days from the first session to x on the calendar (day 1 is the first cell)."""
-    return LEFT + days * CELL
-
-
-def row_boxes() -> Mapping[str, tuple[float, float]]:
-    """Row key -> (top, bottom) in overlay px."""
-    rows = strings()["course"]["rows"]
-    return {r["key"]: (ROWS_TOP + i * ROW_H, ROWS_TOP + (i + 1) * ROW_H)
-            for i, r in enumerate(rows)}
-
-
-def _rows_bottom() -> float:
-    return ROWS_TOP + len(strings()["course"]["rows"]) * ROW_H
+__all__ = ["CourseFrame", "course_frame", "course_overlay", "course_scene"]
 
 
 def _person(paper, x: float, y: float, colour: str) -> None:
@@ -79,53 +58,64 @@ def _person(paper, x: float, y: float, colour: str) -> None:
     paper.add_patch(Circle((x, y - 7), 5, facecolor=colour, edgecolor=pal.INK, lw=1))
 
 
-def _draw_course(fig) -> None:
+def _draw_course(fig, c: CourseCanvas) -> None:
     from matplotlib.patches import Polygon, Rectangle
 
     course_words = strings()["course"]
     source_label = strings()["formats"]["source_label"]
-    paper = paper_axes(fig, COURSE_W, COURSE_H)
+    paper = paper_axes(fig, c.width, c.height)
     bold = {"fontsize": pt(STRIP_PX), "fontweight": "bold", "color": pal.MUTED_INK,
             "ha": "right", "va": "center"}
+    left_bold = {**bold, "ha": "left"}
+    cal_top, cal_h, cell = c.cal_top, c.cal_h, c.cell
 
     # the calendar: 14 day cells
-    paper.text(LEFT - 12, CAL_TOP + CAL_H / 2, course_words["sessions_title"], **bold)
+    if c.titles_above:
+        paper.text(16, cal_top - 22, course_words["sessions_title"], **left_bold)
+    else:
+        paper.text(c.cal_left - 12, cal_top + cal_h / 2, course_words["sessions_title"], **bold)
     for i in range(CALENDAR_DAYS):
-        x = day_x(i)
-        paper.add_patch(Rectangle((x + 2, CAL_TOP), CELL - 4, CAL_H, facecolor="#ffffff",
+        x = day_x(i, c)
+        paper.add_patch(Rectangle((x + 2, cal_top), cell - 4, cal_h, facecolor="#ffffff",
                                   edgecolor=pal.GRID, lw=1.5))
-        paper.text(x + CELL / 2, CAL_TOP + CAL_H + 14, f"{i + 1}", ha="center", va="center",
+        paper.text(x + cell / 2, cal_top + cal_h + 14, f"{i + 1}", ha="center", va="center",
                    fontsize=pt(TICK_PX), color=pal.INK)
-    paper.text(LEFT - 12, CAL_TOP + CAL_H + 14, course_words["days_label"], ha="right", va="center",
-               fontsize=pt(TICK_PX), color=pal.MUTED_INK)
+    paper.text(c.cal_left - 12, cal_top + cal_h + 14, course_words["days_label"], ha="right",
+               va="center", fontsize=pt(TICK_PX), color=pal.MUTED_INK)
 
     # zoom: those 14 days are the first 2 weeks of the axis below
-    y0, y1 = CAL_TOP + CAL_H + 28, ROWS_TOP - 34
-    paper.add_patch(Polygon([(LEFT, y0), (RIGHT, y0), (week_x(14), y1), (LEFT, y1)],
+    y0, y1 = cal_top + cal_h + 28, c.rows_top - 34
+    paper.add_patch(Polygon([(c.cal_left, y0), (c.right, y0), (week_x(14, c), y1),
+                             (c.left, y1)],
                             closed=True, facecolor=pal.PANEL, edgecolor=pal.GRID, lw=1))
-    paper.text(16, ROWS_TOP - 18, course_words["findings_title"], **{**bold, "ha": "left"})
+    paper.text(16, c.rows_top - 18, course_words["findings_title"], **left_bold)
 
     # rows of findings on a weeks axis
-    bottom = _rows_bottom()
+    bottom = rows_bottom(c)
     for tick in WEEK_TICKS:
-        x = week_x(7 * tick)
-        paper.plot([x, x], [ROWS_TOP - 6, bottom], color=pal.GRID, lw=1, zorder=0.5)
+        x = week_x(7 * tick, c)
+        paper.plot([x, x], [c.rows_top - 6, bottom], color=pal.GRID, lw=1, zorder=0.5)
         paper.text(x, bottom + 16, f"{tick}", ha="center", va="center", fontsize=pt(TICK_PX),
                    color=pal.INK)
-    paper.plot([LEFT, RIGHT], [bottom, bottom], color=pal.MUTED_INK, lw=1.2)
-    paper.text((LEFT + RIGHT) / 2, bottom + 42, course_words["weeks_label"], ha="center",
+    paper.plot([c.left, c.right], [bottom, bottom], color=pal.MUTED_INK, lw=1.2)
+    paper.text((c.left + c.right) / 2, bottom + 42, course_words["weeks_label"], ha="center",
                va="center",
                fontsize=pt(LABEL_PX), color=pal.INK)
     fill, edge = pal.BAND_FILLS["relief"], pal.BAND_EDGES["relief"]
     for i, row in enumerate(course_words["rows"]):
-        top = ROWS_TOP + i * ROW_H
+        top = c.rows_top + i * c.row_h
         if i % 2 == 0:
-            paper.add_patch(Rectangle((10, top), RIGHT - 10 + 10, ROW_H, facecolor=pal.PANEL,
-                                      edgecolor="none", zorder=0))
-        band_y = top + 8
-        paper.text(LEFT - 12, band_y + BAND_H / 2, row["short"], **{**bold, "color": pal.INK})
+            paper.add_patch(Rectangle((10, top), c.right - 10 + 10, c.row_h,
+                                      facecolor=pal.PANEL, edgecolor="none", zorder=0))
+        band_y = top + c.band_dy
+        if c.titles_above:
+            paper.text(c.left, top + 18, row["short"], **{**left_bold, "color": pal.INK})
+        else:
+            paper.text(c.left - 12, band_y + BAND_H / 2, row["short"],
+                       **{**bold, "color": pal.INK})
         if row["from_days"] is not None:
-            x0, x1 = week_x(row["from_days"]), max(week_x(row["to_days"]), week_x(0) + 10)
+            x0 = week_x(row["from_days"], c)
+            x1 = max(week_x(row["to_days"], c), week_x(0, c) + 10)
             if row["fade"]:
                 solid = x0 + 0.4 * (x1 - x0)
                 paper.add_patch(Rectangle((x0, band_y), solid - x0, BAND_H, facecolor=fill,
@@ -144,26 +134,37 @@ def _draw_course(fig) -> None:
         elif row.get("people"):  # k of n people, drawn as n figures with k of them empty
             k, n = row["people"]
             for j in range(n):
-                _person(paper, LEFT + 12 + j * 24, band_y + BAND_H / 2 + 2,
+                _person(paper, c.left + 12 + j * 24, band_y + BAND_H / 2 + 2,
                         "#ffffff" if j >= n - k else fill)
-        paper.text(LEFT, top + 60, row["text"], ha="left", va="center", fontsize=pt(STRIP_PX),
-                   color=pal.INK, linespacing=1.15)
+        lines = c.text_lines(row["text"])
+        if c.wrap:
+            text_top = band_y + BAND_H + 16 + LINE_PX / 2
+            for j, line in enumerate(lines):
+                paper.text(c.left, text_top + j * LINE_PX, line, ha="left", va="center",
+                           fontsize=pt(STRIP_PX), color=pal.INK)
+            source_y = top + c.row_h - 20
+        else:
+            paper.text(c.left, top + 60, row["text"], ha="left", va="center",
+                       fontsize=pt(STRIP_PX), color=pal.INK, linespacing=1.15)
+            source_y = top + 95
         source = source_label.format(label=course_words["source_label"], source=row["source"])
-        paper.text(LEFT, top + 95, source, ha="left", va="center", fontsize=pt(STRIP_PX - 3),
+        paper.text(c.left, source_y, source, ha="left", va="center", fontsize=pt(STRIP_PX - 2),
                    color=pal.MUTED_INK)
 
 
-@lru_cache(maxsize=1)
-def course_scene() -> Scene:
-    """The course view's still parts: from the cache, or drawn and rendered to PNG once per
-    process."""
+@lru_cache(maxsize=2)
+def course_scene(shape: str = "landscape") -> Scene:
+    """The course view's still parts in one layout (`CANVASES`): from the cache, or drawn and
+    rendered to PNG once per process."""
+    c = CANVASES[shape]
 
     def draw():
-        fig = new_figure(COURSE_W, COURSE_H)
-        _draw_course(fig)
+        fig = new_figure(c.width, c.height)
+        _draw_course(fig, c)
         return fig
 
-    scene = Scene(draw, (COURSE_W, COURSE_H), strings_key("course"))
+    name = "course" if shape == "landscape" else f"course-{shape}"
+    scene = Scene(draw, (c.width, c.height), strings_key(name))
     scene.background_png()
     return scene
 
@@ -187,14 +188,15 @@ def course_frame(protocol_id: str, mode: str) -> CourseFrame:
     return CourseFrame(protocol_id, mode, closest, p.route == "intravenous")
 
 
-def _session_blocks(p: Protocol) -> list[str]:
+def _session_blocks(p: Protocol, c: CourseCanvas) -> list[str]:
     course_words = strings()["course"]
     out: list[str] = []
-    top, h = CAL_TOP + 8, CAL_H - 16
+    top, h = c.cal_top + 8, c.cal_h - 16
     if p.route == "intravenous" and p.session_length_min > MINUTES_PER_DAY:
         for day in p.session_days:
-            x0 = day_x(day) + 4
-            x1 = min(day_x(day + p.session_length_min / MINUTES_PER_DAY), day_x(CALENDAR_DAYS))
+            x0 = day_x(day, c) + 4
+            x1 = min(day_x(day + p.session_length_min / MINUTES_PER_DAY, c),
+                     day_x(CALENDAR_DAYS, c))
             out.append(svg.rect(x0, top, x1 - x0, h, rx=8, fill=pal.CURVE,
                                 class_="kx-course-session"))
             words = course_words["session_block"]["continuous"]
@@ -204,67 +206,84 @@ def _session_blocks(p: Protocol) -> list[str]:
                                         font_weight="bold"))
         return out
     n_doses = len(p.doses)
+    pad = 7 if c.cell > 40 else 3
     for day in p.session_days:
         if day >= CALENDAR_DAYS:
             continue
-        x0 = day_x(day) + 7
-        w = CELL - 14
+        x0 = day_x(day, c) + pad
+        w = c.cell - 2 * pad
         if p.route == "intravenous":
             out.append(svg.rect(x0, top, w, h, rx=8, fill=pal.CURVE, class_="kx-course-session"))
             hours = p.session_length_min / 60
             words = course_words["session_block"]["hours"].format(
                 h=f"{hours:.0f}" if hours == round(hours) else f"{hours:.1f}")
-            out.append(overlay_text(x0 + w / 2, top + h / 2, words, size=STRIP_PX,
-                                    text_anchor="middle", fill="#ffffff", font_weight="bold"))
+            if text_width(words, STRIP_PX) * 1.06 <= w or c.shape == "landscape":
+                out.append(overlay_text(x0 + w / 2, top + h / 2, words, size=STRIP_PX,
+                                        text_anchor="middle", fill="#ffffff",
+                                        font_weight="bold"))   # (else the describer says it)
         else:
             cols = 2 if n_doses > 1 else 1
             rows = -(-n_doses // cols)
+            gap = 16 if c.cell > 40 else 13
             dots = []
             for k in range(n_doses):
                 r, col = divmod(k, cols)
-                cx = x0 + w / 2 + (col - (cols - 1) / 2) * 16
-                cy = top + h / 2 + (r - (rows - 1) / 2) * 16
-                dots.append(svg.circle(cx, cy, 6.5, fill=pal.CURVE, stroke=pal.INK,
-                                       stroke_width=1))
+                cx = x0 + w / 2 + (col - (cols - 1) / 2) * gap
+                cy = top + h / 2 + (r - (rows - 1) / 2) * gap
+                dots.append(svg.circle(cx, cy, 6 if c.cell < 40 else 6.5, fill=pal.CURVE,
+                                       stroke=pal.INK, stroke_width=1))
             out.append(svg.group(dots, class_="kx-course-session"))
     if any(d >= CALENDAR_DAYS for d in p.session_days):
-        out.append(overlay_text(RIGHT, CAL_TOP - 12, course_words["more_not_shown"], size=TICK_PX,
-                                text_anchor="end", fill=pal.MUTED_INK))
+        out.append(overlay_text(c.right, c.cal_top - 12, course_words["more_not_shown"],
+                                size=TICK_PX, text_anchor="end", fill=pal.MUTED_INK))
     return out
 
 
-def course_overlay(frame: CourseFrame) -> list[str]:
-    """The overlay for one protocol: title, session blocks, the closest finding, the caveat."""
+def course_overlay(frame: CourseFrame, shape: str = "landscape") -> list[str]:
+    """The overlay for one protocol in one layout: title, session blocks, the closest finding,
+    the caveat."""
+    c = CANVASES[shape]
     words = strings()
     course_words = words["course"]
     p = protocols()[frame.protocol_id]
-    out = [overlay_text(16, 24, p.name, size=LABEL_PX + 1, font_weight="bold",
-                        class_="kx-course-title")]
+    title = textwrap.wrap(p.name, c.title_chars) if c.title_chars else [p.name]
+    out = [overlay_text(16, 24 + i * (LABEL_PX + 7), line, size=LABEL_PX + 1,
+                        font_weight="bold", class_="kx-course-title")
+           for i, line in enumerate(title)]
     if p.example:
-        out.append(overlay_text(COURSE_W - 12, 24, words["example_tag"], size=STRIP_PX - 1,
+        y = 24 if not c.title_chars else 24 + len(title) * (LABEL_PX + 7)
+        out.append(overlay_text(c.width - 12, y, words["example_tag"], size=STRIP_PX - 1,
                                 text_anchor="end", fill=pal.MUTED_INK, font_style="italic"))
-    out += _session_blocks(p)
-    boxes = row_boxes()
+    out += _session_blocks(p, c)
+    boxes = row_boxes(shape)
     for key in frame.closest:
         top, bottom = boxes[key]
-        out.append(svg.rect(6, top + 2, COURSE_W - 12, bottom - top - 4, rx=10, fill="none",
+        out.append(svg.rect(6, top + 2, c.width - 12, bottom - top - 4, rx=10, fill="none",
                             stroke=pal.INK, stroke_width=3, class_="kx-course-closest"))
-        out += boxed_text(RIGHT, top + 95, course_words["highlight"], size=STRIP_PX - 2,
-                          anchor="end",
-                          bold=True)
-    bottom = _rows_bottom()
+        # a tab on the outline's top edge, clear of the row's source line
+        out += boxed_text(c.right, top + 2, course_words["highlight"], size=STRIP_PX - 2,
+                          anchor="end", bold=True)
+    bottom = rows_bottom(c)
     y = bottom + 112
     if not frame.iv:
         lines = [x if x.endswith(".") else x + "." for x in
                  course_words["non_iv_note"]["text"].split(". ")]
-        for i, line in enumerate(lines[:2]):
-            out.append(overlay_text(COURSE_W / 2, y - 44 + 22 * i, line, size=STRIP_PX - 1,
+        if c.wrap:
+            lines = textwrap.wrap(" ".join(lines), c.wrap + 2)
+        for i, line in enumerate(lines[:2] if not c.wrap else lines):
+            out.append(overlay_text(c.width / 2, y - 44 + 22 * i, line, size=STRIP_PX - 1,
                                     fill=pal.INK, font_style="italic", text_anchor="middle",
                                     class_="kx-course-note"))
+        if c.wrap:
+            y += 22 * max(len(lines) - 2, 0)
     words = course_words["not_prediction"][frame.mode]
-    w = text_width(words, LABEL_PX) + 28
-    out.append(svg.rect(COURSE_W / 2 - w / 2, y - 4, w, 36, rx=8, fill="#ffffff", stroke=pal.INK,
+    lines = textwrap.wrap(words, c.wrap) if c.wrap else [words]
+    w = max(text_width(line, LABEL_PX) for line in lines) + 28
+    h = 36 + (len(lines) - 1) * (LABEL_PX + 6)
+    out.append(svg.rect(c.width / 2 - w / 2, y - 4, w, h, rx=8, fill="#ffffff", stroke=pal.INK,
                         stroke_width=2))
-    out.append(overlay_text(COURSE_W / 2, y + 14, words, size=LABEL_PX, text_anchor="middle",
-                            font_weight="bold", class_="kx-course-caveat"))
+    for i, line in enumerate(lines):
+        out.append(overlay_text(c.width / 2, y + 14 + i * (LABEL_PX + 6), line, size=LABEL_PX,
+                                text_anchor="middle", font_weight="bold",
+                                class_="kx-course-caveat"))
     return out

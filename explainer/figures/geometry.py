@@ -20,6 +20,19 @@ Y_RANGE = (1.0, 3000.0)
 """The fixed log-scale y axis (ng/mL): from oral levels of a few ng/mL to the top of the
 anaesthesia band (2,400), for every protocol, weight and route."""
 
+SHAPES = ("landscape", "portrait")
+"""Each figure's layouts: landscape (wide screens) and portrait (phones, drawn narrower with the
+same words at the same sizes, so they read at 12 CSS px or more on a 390 px phone)."""
+PORTRAIT_BELOW_PX = 700
+"""A figure shown narrower than this (CSS px) takes its portrait layout: the landscape figures
+(1040 layout px wide, no word under 18 layout px) keep their words at 12 CSS px or more from
+here up. The page measures its own width and asks for the layout (`explainer.widgets.browser`).
+"""
+PHONE_FIGURE_PX = 355
+"""How wide a figure is shown on a 390 px phone (the page's margins take the rest; the browser
+test `tests/test_browser_figures.py` measures it): the portrait layouts are drawn so their
+smallest word is 12 CSS px or more at this width."""
+
 LABEL_PX = 21
 """Words on the figures, in layout px (about 15 px on a tablet, where the figure is ~730 px)."""
 STRIP_PX = 20

@@ -26,9 +26,11 @@ if TYPE_CHECKING:
 
 
 def draw_level_axes(fig: Figure, paper, box: Box, lo_min: float, hi_min: float, unit_min: float,
-                    ticks: Sequence[float], x_label: str):
+                    ticks: Sequence[float], x_label: str, key_top: float | None = None):
     """The log-scale level axes with the overlapping bands (fill, hatch AND words), gridlines and
-    axis words; the tick labels of y are left to the overlay (words or numbers by audience)."""
+    axis words; the tick labels of y are left to the overlay (words or numbers by audience).
+    The bands are named beside the axes, or (`key_top`: a narrow figure) in a key from there
+    down, one row each."""
     session_words = strings()["session"]
     ax = fig.add_axes(box.frac(fig.bbox.width, fig.bbox.height))
     ax.set_yscale("log")
@@ -57,7 +59,10 @@ def draw_level_axes(fig: Figure, paper, box: Box, lo_min: float, hi_min: float, 
     fig.text(14 / fig.bbox.width, 1 - (box.top + box.height / 2) / fig.bbox.height,
              session_words["y_label"], rotation=90, va="center", ha="left", fontsize=pt(LABEL_PX),
              color=pal.INK)
-    _band_labels(paper, box)
+    if key_top is None:
+        _band_labels(paper, box)
+    else:
+        _band_key(paper, box, key_top)
     return ax
 
 
@@ -102,7 +107,30 @@ def _band_labels(paper, box: Box) -> None:
                va="center", linespacing=1.05, **text)
 
 
-def y_axis_overlay(box: Box, mode: str) -> list[str]:
+KEY_ROW_PX = 32
+"""One row of the narrow figures' band key."""
+
+
+def _band_key(paper, box: Box, top: float) -> None:
+    """The bands' names as a key under a narrow figure: a swatch in each band's colour and
+    hatch, and its name on one line."""
+    from matplotlib.patches import Rectangle
+
+    band_names = strings()["session"]["bands"]
+    for i, key in enumerate(BAND_ORDER):
+        y = top + i * KEY_ROW_PX
+        paper.add_patch(Rectangle((box.left, y - 10), 22, 20, facecolor=pal.BAND_FILLS[key],
+                                  edgecolor=pal.BAND_EDGES[key], hatch=pal.BAND_HATCHES[key],
+                                  linewidth=1.2))
+        name = " ".join(band_names[key].split())
+        if key == "anaesthesia":
+            name = strings()["formats"]["band_with_note"].format(
+                name=name, note=band_names["anaesthesia_note"]).replace("\n", " ")
+        paper.text(box.left + 32, y, name, va="center", ha="left", fontsize=pt(LABEL_PX - 1),
+                   color=pal.INK)
+
+
+def y_axis_overlay(box: Box, mode: str, unit_y: float | None = None) -> list[str]:
     """Words (patient: 'low', 'higher') or numbers with the unit (trainee) beside the y axis."""
     session_words, forms = strings()["session"], strings()["formats"]
     amap = AxisMap(box, 0, 1)
@@ -114,7 +142,8 @@ def y_axis_overlay(box: Box, mode: str) -> list[str]:
                                     text_anchor="end"))
         unit = forms["unit_scale"].format(unit=session_words["y_unit"],
                                           note=session_words["y_scale_note"])
-        out.append(overlay_text(20, box.top - 12, unit, size=TICK_PX - 1, fill=pal.MUTED_INK,
+        out.append(overlay_text(20, box.top - 12 if unit_y is None else unit_y, unit,
+                                size=TICK_PX - 1, fill=pal.MUTED_INK,
                                 class_="kx-tl-unit"))
     else:
         out.append(overlay_text(x, float(amap.y(2.0)), session_words["y_low"], size=TICK_PX,

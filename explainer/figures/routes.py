@@ -66,6 +66,11 @@ def routes_scene() -> tuple[Scene, AxisMap]:
     return scene, AxisMap(PLOT, 0, HORIZON_MIN)
 
 
+_HALO = {"stroke": "#ffffff", "stroke_width": 5, "stroke_linejoin": "round",
+         "paint_order": "stroke"}
+"""A white outline drawn under a word's letters: readable over bands and hatches."""
+
+
 def _style(key: str) -> Mapping[str, str]:
     return pal.ROUTE_STYLES[key]
 
@@ -115,8 +120,9 @@ def _curve(curve: RouteCurve, amap: AxisMap, chosen: bool) -> str:
 
 def _labels(curves: Mapping[str, RouteCurve], order, highlight: str,
             amap: AxisMap) -> list[str]:
-    """Direct labels on a white card in the upper right, each with a leader to its curve's peak
-    and a sample of its line (colour AND dash)."""
+    """Direct labels in the upper right, each with a leader to its curve's peak and a sample of
+    its line (colour AND dash). The card is an outline only, so the bands show through it; the
+    words carry a white halo to stay readable over them."""
     route_words = strings()["routes"]
     out: list[str] = []
     left = float(amap.x(132))
@@ -124,7 +130,7 @@ def _labels(curves: Mapping[str, RouteCurve], order, highlight: str,
     top = PLOT.top + 12
     gap = 36
     height = gap * len(order) + 30
-    out.append(svg.rect(left, top, right - left, height, rx=10, fill="#ffffff", stroke=pal.GRID,
+    out.append(svg.rect(left, top, right - left, height, rx=10, fill="none", stroke=pal.GRID,
                         stroke_width=1.5, class_="kx-routes-card"))
     y = top + 24
     x = left + 14
@@ -138,11 +144,11 @@ def _labels(curves: Mapping[str, RouteCurve], order, highlight: str,
         out.append(svg.line(x, y, x + 48, y, stroke=st["color"], stroke_width=5 if chosen else 4,
                             stroke_dasharray=st["dash"] or None))
         out.append(overlay_text(x + 60, y, route_words["names"][key], size=LABEL_PX,
-                                font_weight="bold" if chosen else None,
+                                font_weight="bold" if chosen else None, **_HALO,
                                 class_=f"kx-routes-label kx-routes-label-{key}"))
         if key == "intranasal":
             y += 26
-            out.append(overlay_text(x + 60, y, route_words["band_label"], size=STRIP_PX - 3,
-                                    fill=pal.MUTED_INK, font_style="italic"))
+            out.append(overlay_text(x + 60, y, route_words["band_label"], size=STRIP_PX - 2,
+                                    fill=pal.MUTED_INK, font_style="italic", **_HALO))
         y += gap
     return out

@@ -1,5 +1,5 @@
-"""The session figure's still parts, drawn once per layout (`session_scene`): the level axes and
-the empty lanes of the strip beneath them.
+"""The session figure's still parts, drawn once per time axis and layout (`session_scene`): the
+level axes and the empty lanes of the strip beneath them.
 """
 
 from __future__ import annotations
@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING
 
 from explainer.figures import palette as pal
 from explainer.figures.geometry import (
-    PLOT,
     STRIP_PX,
     AxisMap,
     new_figure,
@@ -19,13 +18,11 @@ from explainer.figures.geometry import (
 from explainer.figures.level_axes import draw_level_axes
 from explainer.figures.scene import Scene
 from explainer.figures.session_layout import (
+    CANVASES,
     LANE_H,
     LANES,
     LAYOUTS,
-    SESSION_H,
-    SESSION_W,
-    STRIP,
-    STRIP_RIGHT,
+    Canvas,
     Layout,
 )
 from explainer.figures.timeline_words import (
@@ -37,53 +34,55 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
 
-def _draw_strip(paper, layout: Layout, amap: AxisMap) -> None:
+def _draw_strip(paper, layout: Layout, amap: AxisMap, canvas: Canvas) -> None:
     from matplotlib.patches import Rectangle
 
+    strip, strip_right = canvas.strip, canvas.strip_right
     lane_names = strings()["session"]["lanes"]
     for i, lane in enumerate(LANES):
-        top = STRIP.top + i * LANE_H
-        paper.add_patch(Rectangle((STRIP.left, top), STRIP_RIGHT - STRIP.left, LANE_H,
+        top = strip.top + i * LANE_H
+        paper.add_patch(Rectangle((strip.left, top), strip_right - strip.left, LANE_H,
                                   facecolor=pal.PANEL if i % 2 == 0 else "#ffffff",
                                   edgecolor="none", zorder=0))
         words = lane_names[lane].split(" ")
         label = lane_names[lane] if len(lane_names[lane]) <= 9 else "\n".join(
             [" ".join(words[:-1]), words[-1]] if len(words) > 1 else words)
-        paper.text(STRIP.left - 10, top + LANE_H / 2, label, ha="right", va="center",
+        paper.text(strip.left - 10, top + LANE_H / 2, label, ha="right", va="center",
                    fontsize=pt(STRIP_PX - 1), fontweight="bold", color=pal.MUTED_INK,
                    linespacing=1.0)
-    paper.plot([STRIP.left, STRIP_RIGHT], [STRIP.top, STRIP.top], color=pal.GRID, lw=1)
-    paper.plot([STRIP.left, STRIP_RIGHT], [STRIP.bottom, STRIP.bottom], color=pal.GRID, lw=1)
+    paper.plot([strip.left, strip_right], [strip.top, strip.top], color=pal.GRID, lw=1)
+    paper.plot([strip.left, strip_right], [strip.bottom, strip.bottom], color=pal.GRID, lw=1)
     for tick in layout.ticks:
         x = float(amap.x(tick * layout.unit_min))
-        paper.plot([x, x], [STRIP.top, STRIP.bottom], color=pal.GRID, lw=0.9, zorder=0.5)
+        paper.plot([x, x], [strip.top, strip.bottom], color=pal.GRID, lw=0.9, zorder=0.5)
     if layout.lo_min < 0:
         x = float(amap.x(0))
-        paper.plot([x, x], [STRIP.top, STRIP.bottom], color=pal.MUTED_INK, lw=1.6,
+        paper.plot([x, x], [strip.top, strip.bottom], color=pal.MUTED_INK, lw=1.6,
                    ls=(0, (5, 3)), zorder=0.6)
 
 
-def _draw_session(fig: Figure, layout: Layout) -> AxisMap:
-    paper = paper_axes(fig, SESSION_W, SESSION_H)
+def _draw_session(fig: Figure, layout: Layout, canvas: Canvas) -> AxisMap:
+    paper = paper_axes(fig, canvas.width, canvas.height)
     x_label = strings()["session"]["layouts"][layout.key]
-    draw_level_axes(fig, paper, PLOT, layout.lo_min, layout.hi_min, layout.unit_min,
-                    layout.ticks, x_label)
-    amap = AxisMap(PLOT, layout.lo_min, layout.hi_min)
-    _draw_strip(paper, layout, amap)
+    draw_level_axes(fig, paper, canvas.plot, layout.lo_min, layout.hi_min, layout.unit_min,
+                    layout.ticks, x_label, key_top=canvas.band_key_top)
+    amap = AxisMap(canvas.plot, layout.lo_min, layout.hi_min)
+    _draw_strip(paper, layout, amap, canvas)
     return amap
 
 
-@lru_cache(maxsize=len(LAYOUTS))
-def session_scene(layout_key: str) -> tuple[Scene, AxisMap]:
-    """The session view's still parts for one layout: from the cache, or drawn and rendered
-    once per process."""
-    layout = LAYOUTS[layout_key]
+@lru_cache(maxsize=len(LAYOUTS) * len(CANVASES))
+def session_scene(layout_key: str, shape: str = "landscape") -> tuple[Scene, AxisMap]:
+    """The session view's still parts for one time axis in one layout (`CANVASES`): from the
+    cache, or drawn and rendered once per process."""
+    layout, canvas = LAYOUTS[layout_key], CANVASES[shape]
 
     def draw() -> Figure:
-        fig = new_figure(SESSION_W, SESSION_H)
-        _draw_session(fig, layout)
+        fig = new_figure(canvas.width, canvas.height)
+        _draw_session(fig, layout, canvas)
         return fig
 
-    scene = Scene(draw, (SESSION_W, SESSION_H), strings_key(f"session-{layout_key}"))
+    name = f"session-{layout_key}" if shape == "landscape" else f"session-{shape}-{layout_key}"
+    scene = Scene(draw, (canvas.width, canvas.height), strings_key(name))
     scene.background_png()
-    return scene, AxisMap(PLOT, layout.lo_min, layout.hi_min)
+    return scene, AxisMap(canvas.plot, layout.lo_min, layout.hi_min)

@@ -60,6 +60,46 @@ STRIP_RIGHT = SESSION_W - 8
 """A phase that runs to the end of the axis ("home") continues to here: the rest of the day."""
 
 
+@dataclass(frozen=True)
+class Canvas:
+    """Where the session figure's parts sit in one of its layouts (`CANVASES`).
+
+    Landscape: the band names beside the plot. Portrait (phones): 520 px wide, the title on up
+    to two lines, the example tag, the cursor's label and the unit each on their own row above
+    the plot, and the band names in a key under the strip,
+    every word at the landscape's sizes (so 12 CSS px or more on a 390 px phone)."""
+
+    shape: str
+    width: float
+    height: float
+    plot: Box
+    strip: Box
+    strip_right: float
+    label_right: float           # the cursor's label keeps left of this
+    label_y: float | None = None  # the cursor label's row (None: in the plot, near its top)
+    title_chars: int = 0         # wrap the title at this many characters (0: one line)
+    tag_y: float | None = None   # the example tag's row (None: just above the plot)
+    unit_y: float | None = None  # the trainee's unit's row (None: just above the plot)
+    band_key_top: float | None = None   # the band names' key (None: beside the plot)
+
+
+def _portrait() -> Canvas:
+    plot = Box(PLOT.left, 150, 504, 500)
+    top = 576
+    return Canvas("portrait", 520, 850, plot, Box(plot.left, top, plot.right,
+                                                  top + LANE_H * len(LANES)),
+                  strip_right=512, label_right=512, label_y=114, title_chars=34, tag_y=80,
+                  unit_y=140, band_key_top=top + LANE_H * len(LANES) + 30)
+
+
+CANVASES: Mapping[str, Canvas] = {
+    "landscape": Canvas("landscape", SESSION_W, SESSION_H, PLOT, STRIP, STRIP_RIGHT,
+                        label_right=PLOT.right + 36),   # clear of the band names
+    "portrait": _portrait(),
+}
+"""The session figure's layouts, by name (`explainer.figures.geometry.SHAPES`)."""
+
+
 def layout_for(protocol: Protocol) -> Layout:
     """The fixed layout that holds one session of `protocol`."""
     length = protocol.session_length_min

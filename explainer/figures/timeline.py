@@ -20,7 +20,8 @@ This module only gathers the names from where they live, so existing imports kee
 
 - `explainer.figures.geometry`: `Box`, `AxisMap`, `PLOT`, `Y_RANGE`, font sizes, `new_figure`,
   `paper_axes`, `plot_indices`;
-- `explainer.figures.session_layout`: `Layout`, `LAYOUTS`, the strip, `layout_for`, `pattern_for`;
+- `explainer.figures.session_layout`: `Layout`, `LAYOUTS`, the strip, `layout_for`, `pattern_for`,
+  and `Canvas`, `CANVASES` (where the parts sit in the landscape and portrait layouts);
 - `explainer.figures.timeline_words`: `strings`, `protocols`, `short_time`, `duration_words`;
 - `explainer.figures.level_axes`: `draw_level_axes`, `y_axis_overlay`;
 - `explainer.figures.overlay`: `overlay_text`, `boxed_text`, `hatch_defs`;
@@ -52,6 +53,7 @@ from explainer.figures.overlay import boxed_text, hatch_defs, overlay_text
 from explainer.figures.session_background import session_scene
 from explainer.figures.session_curve import Phase, SessionCurve, session_curve
 from explainer.figures.session_layout import (
+    CANVASES,
     LANE_H,
     LANES,
     LAYOUTS,
@@ -60,11 +62,18 @@ from explainer.figures.session_layout import (
     STRIP,
     STRIP_RIGHT,
     STRIP_TOP,
+    Canvas,
     Layout,
     layout_for,
     pattern_for,
 )
-from explainer.figures.session_overlay import layer_document, session_cursor, session_static
+from explainer.figures.session_overlay import (
+    cursor_segments,
+    layer_document,
+    session_cursor,
+    session_static,
+    strip_text_boxes,
+)
 from explainer.figures.timeline_words import (
     STRINGS_TABLE,
     duration_short,
@@ -87,6 +96,8 @@ __all__ = [
     "AxisMap",
     "BAND_ORDER",
     "Box",
+    "CANVASES",
+    "Canvas",
     "FLOATY",
     "LABEL_PX",
     "LANES",
@@ -108,6 +119,7 @@ __all__ = [
     "Y_RANGE",
     "band_key",
     "boxed_text",
+    "cursor_segments",
     "draw_level_axes",
     "duration_short",
     "duration_words",
@@ -129,6 +141,7 @@ __all__ = [
     "short_time",
     "strings",
     "strings_key",
+    "strip_text_boxes",
     "text_width",
     "y_axis_overlay",
 ]

@@ -288,6 +288,13 @@ def clock(moment: datetime) -> str:
     return moment.strftime("%H:%M")
 
 
+def clock_label(plan: Plan, minutes_from_start: float, with_day: bool = False) -> str:
+    """``09:30``, or ``Tue 09:30`` on a chart of several days: a moment of the chart in clock
+    time (the time cursor's readout when the chart shows clock times)."""
+    moment = plan.clock_at(minutes_from_start)
+    return f"{moment.strftime('%a')} {clock(moment)}" if with_day else clock(moment)
+
+
 def day_words(moment: datetime | date, year: bool = True) -> str:
     """``Monday 2 March 2026`` (or ``Monday 2 March``)."""
     return f"{moment.strftime('%A')} {moment.day} {moment.strftime('%B %Y' if year else '%B')}"

@@ -62,11 +62,15 @@ def plan_html(plan: Plan | None, protocol_id: str, invalid: bool = False) -> str
 # --- Clock times on the session chart ------------------------------------------------------------
 
 
-def clock_axis_layer(plan: Plan | None, layout: timeline_fig.Layout) -> str:
-    """An overlay layer writing clock times over the session chart's hour ticks ('' if none)."""
+def clock_axis_layer(plan: Plan | None, layout: timeline_fig.Layout,
+                     shape: str = "landscape") -> str:
+    """An overlay layer writing clock times over the session chart's hour ticks ('' if none),
+    in the chart's layout `shape`."""
     if plan is None:
         return ""
-    return timeline_fig.layer_document(clock_axis(plan, layout, clock_axis_word(layout)))
+    canvas = timeline_fig.CANVASES[shape]
+    return timeline_fig.layer_document(clock_axis(plan, layout, clock_axis_word(layout), canvas),
+                                       canvas.width, canvas.height)
 
 
 def clock_axis_word(layout: timeline_fig.Layout) -> str:
@@ -187,7 +191,8 @@ class PlanWidget(widgets.VBox):
                      f'{escape(plan_strings()["weight_used"].format(weight=fmt.plain(state.weight_kg)))}</p>')
         if html != self.times.value:
             self.times.value = html
-        layer = (clock_axis_layer(state.plan, self.timeline.state.layout)
+        layer = (clock_axis_layer(state.plan, self.timeline.state.layout, self.timeline.shape)
                  if self.clock_toggle.value else "")
         if layer != self.clock_layer.value:
             self.clock_layer.value = layer
+        self.timeline.set_clock(state.plan if self.clock_toggle.value else None)

@@ -47,6 +47,7 @@ from explainer.figures.pain_signal.frame import (
 from explainer.figures.pain_signal.geometry import (
     DIAGRAM_H,
     DIAGRAM_W,
+    GEOMETRIES,
     GEOMETRY,
     LABEL_PT,
     N_CHANNELS,
@@ -69,6 +70,7 @@ __all__ = [
     "DIAGRAM_W",
     "DiagramFrame",
     "FONT",
+    "GEOMETRIES",
     "GEOMETRY",
     "Geometry",
     "LABEL_PT",

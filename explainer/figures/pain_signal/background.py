@@ -12,10 +12,10 @@ import numpy as np
 from explainer.figures import palette as pal
 from explainer.figures.geometry import new_figure
 from explainer.figures.pain_signal.geometry import (
-    DIAGRAM_H,
-    DIAGRAM_W,
+    GEOMETRIES,
     GEOMETRY,
     LABEL_PT,
+    Geometry,
     strings,
     strings_file,
     tube_y,
@@ -38,11 +38,10 @@ def _panel(ax, box, title: str | None, title_x: float | None = None) -> None:
                 fontweight="bold", color=pal.MUTED_INK, va="center", ha="left")
 
 
-def _channel(ax, cx: float, colour: str, edge: str, housing: str) -> None:
+def _channel(ax, g: Geometry, cx: float, colour: str, edge: str, housing: str) -> None:
     """A receptor channel: two subunits round a pore, in a pale housing that groups them."""
     from matplotlib.patches import FancyBboxPatch
 
-    g = GEOMETRY
     y0, y1 = g.receptor_y
     half = g.pore_w / 2 + g.subunit_w
     ax.add_patch(FancyBboxPatch((cx - half - 3, y0 - 3), 2 * half + 6, y1 - y0 + 6,
@@ -74,37 +73,37 @@ def _brain(ax, cx: float, cy: float) -> None:
                 color=edge, lw=1.6, zorder=4, solid_capstyle="round")
 
 
-def _draw_diagram(fig: Figure) -> None:
+def _draw_diagram(fig: Figure, g: Geometry = GEOMETRY) -> None:
     from matplotlib.patches import Circle, FancyBboxPatch, Polygon, Rectangle
 
     words = strings()["figure"]
-    g = GEOMETRY
     ax = fig.add_axes((0, 0, 1, 1))
-    ax.set_xlim(0, DIAGRAM_W)
-    ax.set_ylim(0, DIAGRAM_H)
+    ax.set_xlim(0, g.width)
+    ax.set_ylim(0, g.height)
     ax.axis("off")
     text = {"fontsize": LABEL_PT, "color": pal.INK, "va": "center"}
 
     _panel(ax, g.body, words["regions"]["body"])
     _panel(ax, g.key, words["regions"]["key"])
     _panel(ax, g.spinal, words["regions"]["spinal_cord"])
-    _panel(ax, g.brain, words["regions"]["brain"])
+    _panel(ax, g.brain, words["regions"]["brain"], g.brain_title_x)
 
     # BODY: a patch of skin, a pinch, and the pain nerve leaving it.
-    sx = g.skin_x
-    ax.add_patch(FancyBboxPatch((sx - 62, g.nerve_y - 20), 124, 38,
+    sx, sy = g.skin
+    ax.add_patch(FancyBboxPatch((sx - 62, sy - 20), 124, 38,
                                 boxstyle="round,pad=0,rounding_size=16",
                                 facecolor=pal.BAND_FILLS["dissociation"],
                                 edgecolor=pal.BAND_EDGES["dissociation"], linewidth=1.5))
     for side in (-1, 1):
-        ax.annotate("", xy=(sx + side * 9, g.nerve_y + 22), xytext=(sx + side * 40, g.nerve_y + 50),
+        ax.annotate("", xy=(sx + side * 9, sy + 22), xytext=(sx + side * 40, sy + 50),
                     arrowprops={"arrowstyle": "-|>,head_length=0.6,head_width=0.35",
                                 "color": pal.INK, "lw": 2.5})
     # the nerve: from the skin to the nerve ending in the spinal cord
-    ax.plot([sx, g.terminal[0] + 12], [g.nerve_y, g.nerve_y], color=pal.NERVE, lw=5,
-            solid_capstyle="round", zorder=2)
-    ax.text((g.spinal[0] + g.terminal[0]) / 2 + 6, g.nerve_y - 28, words["pain_nerve"],
-            ha="center", **text)
+    ex, ey = g.nerve_end
+    ax.plot([sx, ex], [sy, ey], color=pal.NERVE, lw=5, solid_capstyle="round", zorder=2)
+    lx, ly, ha = g.nerve_label_at or ((g.spinal[0] + g.terminal[0]) / 2 + 6, g.nerve_y - 28,
+                                      "center")
+    ax.text(lx, ly, words["pain_nerve"], ha=ha, **text)
 
     # SPINAL CORD: the nerve ending with its vesicles of glutamate
     tx, ty, tw, th = g.terminal
@@ -120,9 +119,10 @@ def _draw_diagram(fig: Figure) -> None:
                                 edgecolor="none", zorder=5))
     # the gap, named where the glutamate appears
     gap_mid = sum(g.gap) / 2
-    ax.text(g.cell[0] + 36, gap_mid, words["glutamate"], ha="right", **text)
-    ax.annotate("", xy=(g.cell[0] + 62, gap_mid), xytext=(g.cell[0] + 40, gap_mid),
-                arrowprops={"arrowstyle": "-|>", "color": pal.INK, "lw": 2})
+    if g.glutamate_label:
+        ax.text(g.cell[0] + 36, gap_mid, words["glutamate"], ha="right", **text)
+        ax.annotate("", xy=(g.cell[0] + 62, gap_mid), xytext=(g.cell[0] + 40, gap_mid),
+                    arrowprops={"arrowstyle": "-|>", "color": pal.INK, "lw": 2})
 
     # the spinal cord nerve cell: its membrane faces the gap
     cx0, cy0, cw, ch = g.cell
@@ -135,9 +135,9 @@ def _draw_diagram(fig: Figure) -> None:
     ax.text(cx0 + cw / 2, cy0 + 52, words["spinal_cell"], ha="center", **text)
 
     # AMPA (always lets its current through) and the NMDA channels
-    _channel(ax, g.ampa_x, pal.AMPA, "#1f5f86", "#e6f4fc")
+    _channel(ax, g, g.ampa_x, pal.AMPA, "#1f5f86", "#e6f4fc")
     for cx in g.nmda_centres():
-        _channel(ax, cx, pal.NMDA, "#003f63", pal.BAND_FILLS["relief"])
+        _channel(ax, g, cx, pal.NMDA, "#003f63", pal.BAND_FILLS["relief"])
     label_y = g.receptor_y[0] - 30
     ax.text(g.ampa_x, label_y, words["ampa"], ha="center", fontweight="bold", **text)
     centres = g.nmda_centres()
@@ -150,8 +150,9 @@ def _draw_diagram(fig: Figure) -> None:
 
     # the axon leaving the cell towards the brain
     bx, by, bw, bh = g.tube
-    ax.plot([cx0 + cw - 2, bx + 2], [by + 14, by + 14], color=pal.MUTED_INK, lw=5,
-            solid_capstyle="butt", zorder=3)
+    axon = g.axon or ((cx0 + cw - 2, by + 14), (bx + 2, by + 14))
+    ax.plot([p[0] for p in axon], [p[1] for p in axon], color=pal.MUTED_INK, lw=5,
+            solid_capstyle="butt", solid_joinstyle="round", zorder=3)
 
     # BRAIN: a simple brain, and a bar that fills towards it
     bcx, bcy = g.brain_centre
@@ -162,48 +163,50 @@ def _draw_diagram(fig: Figure) -> None:
     ax.add_patch(Polygon([(bx - 10, by + bh + 4), (bx + bw + 10, by + bh + 4),
                           (bx + bw / 2, tip - 2)], closed=True, facecolor=pal.MUTED_INK,
                          edgecolor="none"))
-    ax.text(bx + bw + 16, by + bh + 14, words["to_brain"], ha="left", **text)
+    ax.text(*(g.to_brain_at or (bx + bw + 16, by + bh + 14)), words["to_brain"], ha="left",
+            **text)
     for cut in strings()["strength"]["cutoffs"]:
-        yy = tube_y(cut)
+        yy = tube_y(cut, g)
         ax.plot([bx + bw, bx + bw + 7], [yy, yy], color=pal.MUTED_INK, lw=1.5)
-    for word, yy in zip(strings()["strength"]["words"], word_centres(), strict=True):
+    for word, yy in zip(strings()["strength"]["words"], word_centres(g), strict=True):
         ax.text(bx + bw + 14, yy, word, ha="left", fontsize=LABEL_PT, color=pal.MUTED_INK,
                 va="center")
 
     # KEY: what the moving parts are
     kx, ky = g.key[0] + 24, g.key[1] + g.key[3] - 70
-    ax.add_patch(Circle((kx, ky), 14, facecolor=pal.MAGNESIUM, edgecolor=pal.INK, lw=1.2))
-    ax.text(kx, ky, words["mg_symbol"], ha="center", va="center", fontsize=10, fontweight="bold",
-            color=pal.INK)
-    ax.text(kx + 18, ky, words["magnesium"], ha="left", **text)
+    gap = max(18, g.mg_r + 6)   # from a symbol's centre to its word
+    ax.add_patch(Circle((kx, ky), g.mg_r, facecolor=pal.MAGNESIUM, edgecolor=pal.INK,
+                        lw=1.2))
+    ax.text(kx, ky, words["mg_symbol"], ha="center", va="center", fontsize=g.symbol_pt[0],
+            fontweight="bold", color=pal.INK)
+    ax.text(kx + gap, ky, words["magnesium"], ha="left", **text)
     ky -= 52
     k = g.k_size
     ax.add_patch(FancyBboxPatch((kx - k / 2, ky - k / 2), k, k,
                                 boxstyle="round,pad=0,rounding_size=4",
                                 facecolor=pal.KETAMINE, edgecolor=pal.INK, lw=1.2))
-    ax.text(kx, ky, words["ketamine_symbol"], ha="center", va="center", fontsize=11,
-            fontweight="bold", color=pal.INK)
-    ax.text(kx + 18, ky, words["ketamine"], ha="left", **text)
+    ax.text(kx, ky, words["ketamine_symbol"], ha="center", va="center",
+            fontsize=g.symbol_pt[1], fontweight="bold", color=pal.INK)
+    ax.text(kx + gap, ky, words["ketamine"], ha="left", **text)
     ky -= 52
     for dx, dy in ((-6, -3), (5, -5), (0, 6)):
         ax.add_patch(Circle((kx + dx, ky + dy), 4.5, facecolor=pal.GLUTAMATE,
                             edgecolor=pal.INK, lw=0.8))
-    ax.text(kx + 18, ky, words["glutamate"], ha="left", **text)
-
-
-def _diagram_figure() -> Figure:
-    fig = new_figure(DIAGRAM_W, DIAGRAM_H)
-    _draw_diagram(fig)
-    return fig
+    ax.text(kx + gap, ky, words["glutamate"], ha="left", **text)
 
 
 @lru_cache(maxsize=4)
-def diagram_scene(width_px: int = DIAGRAM_W, height_px: int = DIAGRAM_H) -> Scene:
-    """The diagram's still parts as a `Scene`: from the cache, or drawn and rendered to PNG
-    once per process."""
-    if (width_px, height_px) != (DIAGRAM_W, DIAGRAM_H):
-        raise ValueError(f"the diagram is laid out for {DIAGRAM_W} × {DIAGRAM_H} px")
-    scene = Scene(_diagram_figure, (DIAGRAM_W, DIAGRAM_H),
-                  background_key("pain-diagram", strings_file()))
+def diagram_scene(shape: str = "landscape") -> Scene:
+    """The diagram's still parts in one layout (`GEOMETRIES`) as a `Scene`: from the cache, or
+    drawn and rendered to PNG once per process and layout."""
+    g = GEOMETRIES[shape]
+
+    def draw() -> Figure:
+        fig = new_figure(g.width, g.height)
+        _draw_diagram(fig, g)
+        return fig
+
+    name = "pain-diagram" if shape == "landscape" else f"pain-diagram-{shape}"
+    scene = Scene(draw, (g.width, g.height), background_key(name, strings_file()))
     scene.background_png()
     return scene

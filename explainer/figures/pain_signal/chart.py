@@ -51,42 +51,66 @@ CHART_AXES = (0.15, 0.17, 0.82, 0.64)
 """The chart axes' rectangle in figure fractions (left, bottom, width, height)."""
 
 
-def _chart_figure() -> Figure:
+@dataclass(frozen=True)
+class ChartLayout:
+    """The chart's size, its axes (figure fractions) and where its legend starts (overlay px),
+    in one layout: landscape, or portrait for a phone (narrower, the legend under the title,
+    so every word reads at 12 CSS px or more on a 390 px phone)."""
+
+    width: float
+    height: float
+    axes: tuple[float, float, float, float]
+    legend: tuple[float, float]
+
+
+CHART_LAYOUTS = {
+    "landscape": ChartLayout(RESPONSE_CHART_W, RESPONSE_CHART_H, CHART_AXES,
+                             (RESPONSE_CHART_W - 270, 16)),
+    "portrait": ChartLayout(420, 450, (0.2, 0.14, 0.76, 0.6), (16, 64)),
+}
+"""The chart's layouts, by name (`explainer.figures.geometry.SHAPES`)."""
+
+
+def _chart_figure(shape: str = "landscape") -> Figure:
     words = strings()["chart"]
-    fig = new_figure(RESPONSE_CHART_W, RESPONSE_CHART_H)
-    ax = fig.add_axes(CHART_AXES)
+    c = CHART_LAYOUTS[shape]
+    fig = new_figure(c.width, c.height)
+    ax = fig.add_axes(c.axes)
     ax.set_xlim(*CHART["x_lim"])
     ax.set_ylim(*CHART["y_lim"])
     ax.set_xticks([1, 4, 8, 12, 16])
     ax.set_yticks([0, 1, 2, 3])
     ax.set_xlabel(words["x_label"])
     ax.set_ylabel(words["y_label"], fontsize=13)
-    fig.text(0.015, 1 - 24 / RESPONSE_CHART_H, words["title"], fontsize=17, fontweight="bold",
-             va="center")
+    fig.text(0.015 * RESPONSE_CHART_W / c.width, 1 - 24 / c.height, words["title"], fontsize=17,
+             fontweight="bold", va="center")
     ax.axhline(1.0, color=pal.MUTED_INK, lw=1, ls=":")
     return fig
 
 
-def chart_geometry() -> ChartGeometry:
+def chart_geometry(shape: str = "landscape") -> ChartGeometry:
     """The chart's data-to-overlay-pixel map, from the numbers its axes are placed with."""
-    left, bottom, width, height = CHART_AXES
+    c = CHART_LAYOUTS[shape]
+    left, bottom, width, height = c.axes
     (x_lo, x_hi), (y_lo, y_hi) = CHART["x_lim"], CHART["y_lim"]
-    x_scale = width * RESPONSE_CHART_W / (x_hi - x_lo)
-    y_scale = -height * RESPONSE_CHART_H / (y_hi - y_lo)
-    return ChartGeometry(x0=left * RESPONSE_CHART_W - x_lo * x_scale, x_scale=x_scale,
-                         y0=RESPONSE_CHART_H - bottom * RESPONSE_CHART_H - y_lo * y_scale,
+    x_scale = width * c.width / (x_hi - x_lo)
+    y_scale = -height * c.height / (y_hi - y_lo)
+    return ChartGeometry(x0=left * c.width - x_lo * x_scale, x_scale=x_scale,
+                         y0=c.height - bottom * c.height - y_lo * y_scale,
                          y_scale=y_scale,
                          x_lim=CHART["x_lim"], y_lim=CHART["y_lim"])
 
 
 @lru_cache(maxsize=2)
-def chart_scene() -> tuple[Scene, ChartGeometry]:
-    """The chart's axes (from the cache, or drawn once per process) and the map from data to
-    overlay pixels."""
-    scene = Scene(_chart_figure, (RESPONSE_CHART_W, RESPONSE_CHART_H),
-                  background_key("pain-chart", strings_file()))
+def chart_scene(shape: str = "landscape") -> tuple[Scene, ChartGeometry]:
+    """The chart's axes in one layout (from the cache, or drawn once per process) and the map
+    from data to overlay pixels."""
+    c = CHART_LAYOUTS[shape]
+    name = "pain-chart" if shape == "landscape" else f"pain-chart-{shape}"
+    scene = Scene(lambda: _chart_figure(shape), (c.width, c.height),
+                  background_key(name, strings_file()))
     scene.background_png()
-    return scene, chart_geometry()
+    return scene, chart_geometry(shape)
 
 
 @dataclass(frozen=True)
@@ -110,7 +134,7 @@ def _square(x: float, y: float, r: float, **attrs) -> str:
     return svg.rect(x - r, y - r, 2 * r, 2 * r, **attrs)
 
 
-def chart_overlay(frame: ChartFrame, geo: ChartGeometry) -> list[str]:
+def chart_overlay(frame: ChartFrame, geo: ChartGeometry, shape: str = "landscape") -> list[str]:
     """Solid line with round markers = no ketamine; dashed with squares = the chosen level."""
     words = strings()["chart"]
     out: list[str] = []
@@ -141,7 +165,7 @@ def chart_overlay(frame: ChartFrame, geo: ChartGeometry) -> list[str]:
                             words["cursor"].format(k=frame.impulse), size=15, text_anchor=anchor,
                             dominant_baseline="central"))
     # legend in words (top right, above the axes), with each curve's line style and marker
-    lx, ly = RESPONSE_CHART_W - 270, 16
+    lx, ly = CHART_LAYOUTS[shape].legend
     for i, (label, colour, dash, marker) in enumerate((
         (words["legend_none"], pal.CURVE, None, "circle"),
         (words["legend_level"].format(conc=frame.conc_text), pal.KETAMINE, "8,5", "square"),

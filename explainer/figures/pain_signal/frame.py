@@ -37,18 +37,34 @@ class DiagramFrame:
     animate: bool = False
 
 
+_ALMOST_ALL, _VERY_FEW = 0.97, 0.07
+"""Shares blocked from which the words say "almost all", and below which "very few"."""
 _SHARES = ((1, 10), (1, 5), (1, 4), (1, 3), (1, 2), (3, 5), (2, 3), (3, 4), (4, 5), (9, 10))
 
 
 def share_phrase(fraction: float) -> str:
     """'about 1 in 2', 'almost all', 'very few' — the share of channels blocked, in words."""
     words = strings()["shares"]
-    if fraction >= 0.97:
+    if fraction >= _ALMOST_ALL:
         return words["almost_all"]
-    if fraction < 0.07:
+    if fraction < _VERY_FEW:
         return words["very_few"]
     n, d = min(_SHARES, key=lambda nd: abs(nd[0] / nd[1] - fraction))
     return words["about"].format(n=n, d=d)
+
+
+def drawn_blocked(fraction: float) -> int:
+    """How many of the drawn channels hold ketamine, so the picture says what the words say:
+    all of them only when the words say "almost all", none only when they say "very few" (and a
+    share so small that no marker would show), and otherwise the nearest count that is neither
+    all nor none ("about 9 in 10" of 6 is 5, not 6)."""
+    if fraction >= _ALMOST_ALL:
+        return N_CHANNELS
+    if fraction <= 0.02:
+        return 0
+    if fraction < _VERY_FEW:
+        return 1
+    return min(max(int(round(N_CHANNELS * fraction)), 1), N_CHANNELS - 1)
 
 
 def _mg_out(mg_unblocked: float) -> float:
@@ -87,9 +103,7 @@ def diagram_frame(result: SynapseResult, impulse: int, mode: str = "patient",
         text = blocked["trainee"].format(percent=f"{100 * f:.0f}")
     else:
         text = blocked["patient"].format(share=share_phrase(f))
-    n_k = int(round(N_CHANNELS * f)) if ketamine else 0
-    if ketamine and f > 0.02:
-        n_k = max(n_k, 1)
+    n_k = drawn_blocked(f) if ketamine else 0
     return DiagramFrame(mode=mode, impulse=k, n_impulses=n, response=response,
                         strength=strength, mg_out=_mg_out(unblocked), fraction_blocked=f,
                         n_ketamine=n_k, ketamine=ketamine, blocked_text=text, animate=animate)

@@ -35,7 +35,8 @@ def strings_file() -> Path:
 
 
 DIAGRAM_W, DIAGRAM_H = 1040, 500
-"""Figure size in layout pixels (10.4 × 5 inches at 100 dpi); the PNG is twice that."""
+"""The landscape figure's size in layout pixels (10.4 × 5 inches at 100 dpi); the PNG is twice
+that. The portrait figure (`GEOMETRIES["portrait"]`) is 520 px wide."""
 LABEL_PT = 14
 """On-figure words: 14 pt = 19.4 layout px, about 13.6 px when the figure is 730 px wide."""
 OVERLAY_PX = 19
@@ -48,8 +49,16 @@ N_CHANNELS = 6
 
 @dataclass(frozen=True)
 class Geometry:
-    """Where the parts sit, in layout pixels with y pointing UP (matplotlib's way)."""
+    """Where the parts sit, in layout pixels with y pointing UP (matplotlib's way), for one
+    layout of the figure (`GEOMETRIES`: landscape, and portrait for narrow screens).
 
+    The landscape figure runs left to right (body, spinal cord, brain); the portrait one runs top
+    to bottom (body, spinal cord, then the brain beside the key), with the same parts and words,
+    its symbols' letters larger so every word reads at 12 CSS px on a 390 px phone."""
+
+    shape: str = "landscape"
+    width: float = DIAGRAM_W
+    height: float = DIAGRAM_H
     body: tuple[float, float, float, float] = (8, 250, 160, 242)      # x, y, w, h
     key: tuple[float, float, float, float] = (8, 8, 160, 234)
     spinal: tuple[float, float, float, float] = (176, 8, 644, 484)
@@ -66,28 +75,75 @@ class Geometry:
     channel_step: float = 66
     subunit_w: float = 15
     pore_w: float = 26
-    mg_r: float = 12
+    mg_r: float = 15
     k_size: float = 26
     mg_rest_y: float = 305                                            # plug centre in the mouth
     mg_out_dy: float = 40                                             # how far it moves out
     k_y: float = 279                                                  # ketamine in the pore
     tube: tuple[float, float, float, float] = (846, 96, 28, 244)      # signal bar x, y, w, h
     brain_centre: tuple[float, float] = (944, 414)
+    skin_y: float | None = None                                       # None: on the nerve's line
+    counter_x: float | None = None                                    # None: the body's middle
+    down: bool = False                   # the nerve runs down from the skin into the ending
+    axon: tuple[tuple[float, float], ...] | None = None               # None: straight across
+    brain_title_x: float | None = None                                # None: the panel's left
+    to_brain_at: tuple[float, float] | None = None                    # None: beside the bar top
+    glutamate_label: bool = True         # named in the gap (portrait: by the key only)
+    nerve_label_at: tuple[float, float, str] | None = None            # x, y, ha
+    symbol_pt: tuple[float, float] = (13, 13)                         # Mg, K in the key (pt)
+    symbol_px: tuple[float, float] = (18, 18)                         # Mg, K in the pores (px)
 
     def nmda_centres(self) -> list[float]:
         return [self.nmda_x0 + i * self.channel_step for i in range(N_CHANNELS)]
 
     @property
+    def skin(self) -> tuple[float, float]:
+        """Where the pinch is (the nerve starts there)."""
+        return (self.skin_x, self.nerve_y if self.skin_y is None else self.skin_y)
+
+    @property
     def pulse_end(self) -> tuple[float, float]:
+        if self.down:
+            return (self.skin_x, self.terminal[1] + self.terminal[3] + 4)
         return (self.terminal[0] - 4, self.nerve_y)
+
+    @property
+    def nerve_end(self) -> tuple[float, float]:
+        """The nerve's end, under the nerve ending's edge."""
+        if self.down:
+            return (self.skin_x, self.terminal[1] + self.terminal[3] - 12)
+        return (self.terminal[0] + 12, self.nerve_y)
+
+    def overlay_y(self, y: float) -> float:
+        """Background y (up) to overlay y (down)."""
+        return self.height - y
 
 
 GEOMETRY = Geometry()
+"""The landscape layout (the figure as wide screens show it)."""
+
+_DOWN = 368   # the portrait's spinal cord panel sits this much higher than the landscape's
+
+GEOMETRIES: Mapping[str, Geometry] = {
+    "landscape": GEOMETRY,
+    "portrait": Geometry(
+        shape="portrait", width=520, height=1074,
+        body=(8, 866, 504, 200), key=(316, 8, 196, 360), spinal=(8, 376, 504, 482),
+        brain=(8, 8, 300, 360), skin_x=330, skin_y=960, counter_x=88, nerve_y=960,
+        terminal=(40, 360 + _DOWN, 440, 84), gap=(320 + _DOWN, 360 + _DOWN),
+        membrane=(272 + _DOWN, 292 + _DOWN), cell=(20, 36 + _DOWN, 480, 256),
+        receptor_y=(262 + _DOWN, 318 + _DOWN), ampa_x=76, nmda_x0=150, channel_step=60,
+        subunit_w=14, pore_w=26, k_size=30, mg_rest_y=305 + _DOWN, k_y=279 + _DOWN,
+        tube=(70, 24, 28, 212), brain_centre=(132, 300), down=True,
+        axon=((44, 36 + _DOWN + 2), (44, 38), (72, 38)), brain_title_x=230,
+        to_brain_at=(190, 236), glutamate_label=False, nerve_label_at=(344, 838, "left")),
+}
+"""Every layout of the diagram, by name (`explainer.figures.geometry.SHAPES`)."""
 
 
 def overlay_y(y: float) -> float:
-    """Background y (up) to overlay y (down)."""
-    return DIAGRAM_H - y
+    """Background y (up) to overlay y (down), in the landscape layout."""
+    return GEOMETRY.overlay_y(y)
 
 
 def strength_index(response: float) -> int:
@@ -95,14 +151,13 @@ def strength_index(response: float) -> int:
     return int(np.searchsorted(strings()["strength"]["cutoffs"], response, side="right"))
 
 
-def tube_y(response: float) -> float:
+def tube_y(response: float, g: Geometry = GEOMETRY) -> float:
     """Height (background y) of the signal bar for a relative response."""
-    g = GEOMETRY
     full = strings()["strength"]["full_scale"]
     return g.tube[1] + g.tube[3] * min(max(response, 0.0) / full, 1.0)
 
 
-def word_centres() -> list[float]:
+def word_centres(g: Geometry = GEOMETRY) -> list[float]:
     """Background y of each strength word beside the bar (the middle of its stretch)."""
     cut = [0.0, *strings()["strength"]["cutoffs"], strings()["strength"]["full_scale"]]
-    return [tube_y((a + b) / 2) for a, b in zip(cut[:-1], cut[1:], strict=True)]
+    return [tube_y((a + b) / 2, g) for a, b in zip(cut[:-1], cut[1:], strict=True)]

@@ -13,7 +13,7 @@ from explainer.figures.pain_signal.geometry import (
     GEOMETRY,
     OVERLAY_PX,
     WORD_BOX_W,
-    overlay_y,
+    Geometry,
     strings,
     tube_y,
     word_centres,
@@ -26,11 +26,12 @@ if TYPE_CHECKING:
 _K_ORDER = (1, 4, 2, 5, 0, 3)
 """Which channels take ketamine first, so a few markers spread across the row."""
 _GLUTAMATE = (
-    (372, 333), (398, 348), (425, 328), (455, 345), (482, 331), (510, 350), (538, 328),
-    (566, 344), (594, 333), (622, 351), (650, 327), (678, 342), (706, 330), (734, 348),
-    (762, 335), (786, 346), (440, 352), (580, 352),
+    (20, 13), (46, 28), (73, 8), (103, 25), (130, 11), (158, 30), (186, 8),
+    (214, 24), (242, 13), (270, 31), (298, 7), (326, 22), (354, 10), (382, 28),
+    (410, 15), (434, 26), (88, 32), (228, 32),
 )
-"""Glutamate dots in the gap (background coordinates), fixed so frames are reproducible."""
+"""Glutamate dots in the gap (from the nerve ending's left edge and the gap's floor, in
+background px), fixed so frames are reproducible."""
 
 
 FONT = "DejaVu Sans, Arial, sans-serif"
@@ -42,18 +43,18 @@ def _text(x, y, content, size=OVERLAY_PX, **attrs) -> str:
                     fill=attrs.pop("fill", None), **attrs)
 
 
-def diagram_overlay(frame: DiagramFrame) -> list[str]:
-    """The SVG elements of one frame, in overlay pixels (about 3–4 KB in all).
+def diagram_overlay(frame: DiagramFrame, g: Geometry = GEOMETRY) -> list[str]:
+    """The SVG elements of one frame in the layout `g`, in overlay pixels (about 3–4 KB in all).
 
     Shared presentation attributes sit on groups, so each dot or label carries only its place.
     """
     words = strings()["figure"]
-    g = GEOMETRY
+    overlay_y = g.overlay_y
     out: list[str] = []
     k, n = frame.impulse, frame.n_impulses
 
     # the impulse counter and the row of pinches (filled = arrived)
-    cx = g.body[0] + g.body[2] / 2
+    cx = g.body[0] + g.body[2] / 2 if g.counter_x is None else g.counter_x
     lines = ([words["counter_title"], words["counter"].format(k=k, n=n)] if k
              else words["counter_none"])
     out.append(_text(cx, overlay_y(g.body[1] + 128), lines[0], text_anchor="middle"))
@@ -71,12 +72,15 @@ def diagram_overlay(frame: DiagramFrame) -> list[str]:
     if k:
         # the pulse that has just travelled along the nerve, and the glutamate it released
         px, py = g.pulse_end
-        travel = px - g.skin_x
-        anim = {"class_": "kx-pulse kx-anim-pulse", "style": f"--kx-travel:{-travel:.0f}px"} \
+        travel = f"--kx-travel:{g.skin[0] - px:.0f}px"
+        if g.down:   # the pulse comes down the nerve (overlay y runs down)
+            travel += f";--kx-travel-y:{py - g.skin[1]:.0f}px"
+        anim = {"class_": "kx-pulse kx-anim-pulse", "style": travel} \
             if frame.animate else {"class_": "kx-pulse"}
         out.append(svg.circle(px, overlay_y(py), 10, fill=pal.NERVE, stroke="#ffffff",
                               stroke_width=3, **anim))
-        dots = [svg.circle(x, overlay_y(y), 5) for x, y in _GLUTAMATE]
+        x0, y0 = g.terminal[0], g.gap[0]
+        dots = [svg.circle(x0 + x, overlay_y(y0 + y), 5) for x, y in _GLUTAMATE]
         out.append(svg.group(dots, fill=pal.GLUTAMATE, stroke=pal.INK, stroke_width=0.8,
                              class_="kx-glutamate kx-anim-release" if frame.animate
                              else "kx-glutamate"))
@@ -88,7 +92,8 @@ def diagram_overlay(frame: DiagramFrame) -> list[str]:
     out.append(svg.group([
         svg.group([svg.circle(x, y, g.mg_r) for x in centres], fill=pal.MAGNESIUM,
                   stroke=pal.INK, stroke_width=1.2),
-        svg.group([_text(x, y + 0.5, words["mg_symbol"], size=11) for x in centres],
+        svg.group([_text(x, y + 0.5, words["mg_symbol"], size=g.symbol_px[0])
+                   for x in centres],
                   text_anchor="middle", font_weight="bold"),
     ], class_="kx-mg", opacity=f"{opacity:.2f}"))
 
@@ -99,7 +104,8 @@ def diagram_overlay(frame: DiagramFrame) -> list[str]:
     out.append(svg.group([
         svg.group([svg.rect(x - half, ky - half, g.k_size, g.k_size, rx=5) for x in xs],
                   fill=pal.KETAMINE, stroke=pal.INK, stroke_width=1.5),
-        svg.group([_text(x, ky + 1, words["ketamine_symbol"], size=17) for x in xs],
+        svg.group([_text(x, ky + 1, words["ketamine_symbol"], size=g.symbol_px[1])
+                   for x in xs],
                   text_anchor="middle", font_weight="bold"),
     ], class_="kx-ketamine"))
     out.append(_text((centres[0] + centres[-1]) / 2, overlay_y(g.receptor_y[0] - 64),
@@ -108,11 +114,11 @@ def diagram_overlay(frame: DiagramFrame) -> list[str]:
     # the signal bar towards the brain, and its word
     bx, by, bw, bh = g.tube
     if k:
-        top = tube_y(frame.response)
+        top = tube_y(frame.response, g)
         out.append(svg.rect(bx + 3, overlay_y(top), bw - 6, top - by - 3, rx=3, fill=pal.SIGNAL,
                             class_="kx-signal"))
         word = strings()["strength"]["words"][frame.strength]
-        wy = overlay_y(word_centres()[frame.strength])
+        wy = overlay_y(word_centres(g)[frame.strength])
         out.append(svg.rect(bx + bw + 8, wy - 16, WORD_BOX_W, 32, rx=6, fill="#ffffff",
                             stroke=pal.INK, stroke_width=2))
         out.append(_text(bx + bw + 15, wy, word, font_weight="bold", class_="kx-strength"))

@@ -3,6 +3,10 @@
     widget.browser = BrowserDiagram(widget)      # in PainSignalWidget.__init__
     timeline.browser = BrowserCursor(timeline)   # in TimelineWidget.__init__
 
+Each also carries the page's choice of layout (`shape`: portrait when the figure is shown
+narrower than `PORTRAIT_BELOW_PX`, measured in the page) to the widget's `set_shape`, which
+swaps in that layout's background and overlay; the pack follows here.
+
 Each adds its overlay on top of the figure's stack (`.kx-browser-overlay`), links the controls
 to it in the page (`jsdlink`: a move changes the picture with no kernel round trip), and keeps
 it in step with the state when the kernel is the one that moves it (a timeline setting the
@@ -58,6 +62,7 @@ class BrowserDiagram:
         self.widget = widget
         st = widget.state
         self._mode = None
+        self._shape = None
         self._count = 0
         self.overlay = DiagramOverlay(
             button_level=widget.level_buttons.index, slider_level=widget.level_slider.index,
@@ -73,6 +78,7 @@ class BrowserDiagram:
         ]
         safe = CallbackGuard(widget.error)
         st.observe(safe(lambda change: self.sync()), names=["conc_ng_ml", "mode"])
+        self.overlay.observe(safe(self._on_shape), names="shape")
         self.overlay.observe(safe(self._on_impulse), names="impulse")
         self.overlay.observe(safe(self._on_playing), names="playing")
         widget.reset_button.on_click(safe(self._on_reset))
@@ -87,9 +93,10 @@ class BrowserDiagram:
         grid (or the way back to it)."""
         st = self.widget.state
         with self.overlay.hold_sync():
-            if st.mode != self._mode:
-                self.overlay.pack = diagram_pack(st.mode, self.widget.view.label)
-                self._mode = st.mode
+            shape = self.widget.shape
+            if (st.mode, shape) != (self._mode, self._shape):
+                self.overlay.pack = diagram_pack(st.mode, self.widget.view.label, shape)
+                self._mode, self._shape = st.mode, shape
             levels = self.overlay.pack["levels"]
             level = levels.index(st.conc_ng_ml) if st.conc_ng_ml in levels else -1
             if level < 0 or self._off_grid or self._count == 0:
@@ -100,7 +107,11 @@ class BrowserDiagram:
                     self.overlay.impulse = st.impulse
             self._off_grid = level < 0
 
-    # page -> kernel: Play's steps and its end
+    # page -> kernel: the layout that fits, Play's steps and its end
+    def _on_shape(self, change) -> None:
+        self.widget.set_shape(change["new"])
+        self.sync()
+
     def _on_impulse(self, change) -> None:
         st = self.widget.state
         if PATTERN_ORDER[self.overlay.pattern] == st.pattern and st.impulse != change["new"]:
@@ -127,9 +138,15 @@ class BrowserCursor:
         self._link = None
         self.sync()
         _insert_layer(timeline, timeline.session_view, self.overlay, timeline.cursor_layer)
-        timeline.state.observe(CallbackGuard(timeline.error)(lambda change: self.sync()),
+        safe = CallbackGuard(timeline.error)
+        timeline.state.observe(safe(lambda change: self.sync()),
                                names=["protocol", "weight_kg", "mode", "model",
                                       "personal_weight_kg"])
+        self.overlay.observe(safe(self._on_shape), names="shape")
+
+    def _on_shape(self, change) -> None:
+        self.timeline.set_shape(change["new"])
+        self.sync()
 
     def sync(self) -> None:
         """State -> overlay when the session changes (a new pack, and where the cursor is on
@@ -138,7 +155,7 @@ class BrowserCursor:
         tl = self.timeline
         st = tl.state
         curve = st.curve()
-        pack = cursor_pack(curve, st.mode)
+        pack = cursor_pack(curve, st.mode, tl.shape, tl.clock_plan)
         if pack.get("id") != self.overlay.pack.get("id"):
             with self.overlay.hold_sync():
                 self.overlay.pack = pack

@@ -146,6 +146,23 @@ function render({ model, el }) {
     clock = requestAnimationFrame(tick);
   }
 
+  // The figure's layout follows the width it is shown at (a phone, a rotation, a resize):
+  // below `portrait_below` CSS px the kernel sends the portrait drawing. Measured on the
+  // nearest box that is shown (a hidden view measures 0: its page's box then stands in).
+  function measure() {
+    let node = el;
+    while (node && node.clientWidth === 0) node = node.parentElement;
+    if (!node || leaving) return;
+    const shape = node.clientWidth < model.get("portrait_below") ? "portrait" : "landscape";
+    if (shape !== model.get("shape")) {
+      model.set("shape", shape);
+      model.save_changes();
+    }
+  }
+  const resized = new ResizeObserver(() => measure());
+  resized.observe(el);
+  window.addEventListener("resize", measure);
+
   const redraw = () => draw();
   model.on("change:pack", onPack);
   model.on("change:kernel_level", () => {
@@ -166,7 +183,12 @@ function render({ model, el }) {
     model.set("live", true);
     model.save_changes();
   }
-  return () => stop();
+  measure();
+  return () => {
+    stop();
+    resized.disconnect();
+    window.removeEventListener("resize", measure);
+  };
 }
 
 let leaving = false;

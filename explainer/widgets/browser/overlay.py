@@ -17,6 +17,7 @@ from pathlib import Path
 
 import traitlets
 
+from explainer.figures.geometry import PORTRAIT_BELOW_PX, SHAPES
 from explainer.widgets.browser.model import BrowserModel
 
 __all__ = ["CursorOverlay", "DiagramOverlay"]
@@ -36,6 +37,10 @@ class _Overlay(BrowserModel):
     pack = traitlets.Dict().tag(sync=True)
     live = traitlets.Bool(False, help="Set by the page once it draws (else the kernel's "
                                       "layer shows)").tag(sync=True)
+    shape = traitlets.Enum(SHAPES, "landscape", help="The figure's layout, set by the page "
+                           "from its width (portrait below `portrait_below` CSS px); the "
+                           "kernel sends that layout's background and frames").tag(sync=True)
+    portrait_below = traitlets.Int(PORTRAIT_BELOW_PX).tag(sync=True)
 
     def _axis_size(self, axis: str) -> int:
         """How many values `axis` takes in the pack (the longest row, for ragged axes)."""
@@ -54,7 +59,7 @@ class _Overlay(BrowserModel):
     @property
     def _kx_inbound(self) -> dict:
         """The keys the page may send, and what each may hold (read by the inbound gate)."""
-        return {"live": lambda w, v: isinstance(v, bool)}
+        return {"live": lambda w, v: isinstance(v, bool), "shape": lambda w, v: v in SHAPES}
 
 
 class DiagramOverlay(_Overlay):

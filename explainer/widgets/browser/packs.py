@@ -2,12 +2,14 @@
 
     pack = diagram_pack("patient", label)     # every level x pattern x impulse of the diagram
     pack = cursor_pack(curve, "patient")      # every time-cursor position of one session
+    pack = diagram_pack("patient", label, "portrait")   # the same, in the narrow layout
 
 Each is a `FramePack` (explainer.figures.frames) plus `axes` (the overlay traits that pick a
 state, in order) and `table` (nested lists: axis values -> state index). The diagram also has
 `maps` (a level button's or the slider's index -> the level axis) and `animated` (the parts
 that carry the pulse animation, swapped in when an impulse follows the last one). Built once per
-process and mode (cached; the diagram's also on disk between kernels): the diagram is about
+process, mode and layout (landscape, or portrait for a narrow page: built and sent only when a
+page asks for it; cached; the diagram's also on disk between kernels): the diagram is about
 500 overlay documents, 0.3 s of kernel time and 35-80 KB of JSON; a session's cursor positions
 about 100, 15 ms and 15 KB. A level off the grid (a timeline's cursor sets any level) is not
 packed: the kernel's layer shows it.
@@ -26,6 +28,7 @@ from explainer.figures import pain_signal as pain_fig
 from explainer.figures import timeline as timeline_fig
 from explainer.figures.frames import FramePack, split_parts
 from explainer.figures.scene import background_key, cache_dir
+from explainer.models.plan import Plan, clock_label
 from explainer.widgets import pain_signal as pain
 from explainer.widgets import timeline as timeline
 from explainer.widgets.pain_signal import state as pain_state
@@ -39,26 +42,30 @@ _ids = itertools.count(1)
 
 
 def _diagram_document(conc: float, pattern: str, impulse: int, mode: str, label: str,
-                      animate: bool = False) -> str:
+                      shape: str = "landscape", animate: bool = False) -> str:
     frame = pain_fig.diagram_frame(simulate(float(conc), pattern), impulse, mode,
                                    animate=animate)
-    return pain_fig.diagram_scene().svg(pain_fig.diagram_overlay(frame), label)
+    return pain_fig.diagram_scene(shape).svg(
+        pain_fig.diagram_overlay(frame, pain_fig.GEOMETRIES[shape]), label)
 
 
-def _level_table(pack: FramePack, conc: float, mode: str, label: str) -> list[list[int]]:
+def _level_table(pack: FramePack, conc: float, mode: str, label: str,
+                 shape: str) -> list[list[int]]:
     """[pattern][impulse] -> state, for one level."""
     table = []
     for pattern in PATTERN_ORDER:
         n = simulate(float(conc), pattern).n_impulses
-        table.append([pack.add(_diagram_document(conc, pattern, k, mode, label))
+        table.append([pack.add(_diagram_document(conc, pattern, k, mode, label, shape))
                       for k in range(n + 1)])
     return table
 
 
-def _animated(pack: FramePack, conc: float, mode: str, label: str) -> dict[str, int]:
+def _animated(pack: FramePack, conc: float, mode: str, label: str,
+              shape: str) -> dict[str, int]:
     """Part id -> its animated form (only the pulse and the glutamate differ)."""
-    still = split_parts(_diagram_document(conc, "repeated", 1, mode, label))
-    moving = split_parts(_diagram_document(conc, "repeated", 1, mode, label, animate=True))
+    still = split_parts(_diagram_document(conc, "repeated", 1, mode, label, shape))
+    moving = split_parts(_diagram_document(conc, "repeated", 1, mode, label, shape,
+                                           animate=True))
     swap = {}
     for a, b in zip(still, moving, strict=True):
         if a != b:
@@ -88,29 +95,31 @@ def _from_disk(name: str, build, *inputs) -> dict:
             json.dump(data, tmp, separators=(",", ":"))
         os.replace(tmp.name, path)
         for stale in path.parent.glob(f"{name}-*.json"):   # older versions of these frames
-            if stale != path:
+            if stale != path and stale.stem.rsplit("-", 1)[0] == name:
                 stale.unlink(missing_ok=True)
     except OSError:
         pass  # a read-only home: build once per process instead
     return data
 
 
-@lru_cache(maxsize=4)
-def diagram_pack(mode: str, label: str) -> dict:
-    """Every state the diagram's controls can reach: levels of the trainee slider (which hold
-    the named levels) x patterns x impulses. Kept on disk between kernels (`_from_disk`)."""
-    data = _from_disk(f"frames-diagram-{mode}", lambda: _diagram_pack(mode, label),
+@lru_cache(maxsize=8)
+def diagram_pack(mode: str, label: str, shape: str = "landscape") -> dict:
+    """Every state the diagram's controls can reach in one layout: levels of the trainee
+    slider (which hold the named levels) x patterns x impulses. Kept on disk between kernels
+    (`_from_disk`)."""
+    name = f"frames-diagram-{mode}" if shape == "landscape" else f"frames-{shape}-{mode}"
+    data = _from_disk(name, lambda: _diagram_pack(mode, label, shape),
                       pain_fig.strings_file(), label)
     return {**data, "id": next(_ids)}   # ids tell one page's packs apart, never kernels'
 
 
-def _diagram_pack(mode: str, label: str) -> dict:
+def _diagram_pack(mode: str, label: str, shape: str = "landscape") -> dict:
     pack = FramePack()
     grid = [float(c) for c in pain.SLIDER_GRID_NG_ML]
-    per_level = [_level_table(pack, c, mode, label) for c in grid]
+    per_level = [_level_table(pack, c, mode, label, shape) for c in grid]
     table = [[per_level[i][p] for i in range(len(grid))] for p in range(len(PATTERN_ORDER))]
     buttons = [grid.index(pain.level_concs()[lv["key"]]) for lv in pain.strings()["levels"]]
-    animated = _animated(pack, grid[-1], mode, label)
+    animated = _animated(pack, grid[-1], mode, label, shape)
     # One control moves the level in the page: the buttons for patients, the slider for
     # trainees. The other one follows the kernel (which sets it to match), and a value it
     # receives from the kernel mid-drag would be stale, so the page does not draw from it.
@@ -122,10 +131,16 @@ def _diagram_pack(mode: str, label: str) -> dict:
 
 
 @lru_cache(maxsize=32)
-def cursor_pack(curve: timeline_fig.SessionCurve, mode: str) -> dict:
-    """The session view's cursor layer at every position of the time slider."""
+def cursor_pack(curve: timeline_fig.SessionCurve, mode: str, shape: str = "landscape",
+                clock_plan: Plan | None = None) -> dict:
+    """The session view's cursor layer at every position of the time slider, in one layout,
+    its readout in clock times when `clock_plan` is given (the chart shows clock times)."""
     pack = FramePack()
     positions = curve.layout.cursor_positions
+    canvas = timeline_fig.CANVASES[shape]
+    days = curve.layout.key == "days"
     table = [pack.add(timeline_fig.layer_document(timeline_fig.session_cursor(
-        curve, t, mode, timeline.cursor_label(curve, t, mode)))) for t in positions]
+        curve, t, mode, timeline.cursor_label(curve, t, mode), shape,
+        None if clock_plan is None else clock_label(clock_plan, t, days)),
+        canvas.width, canvas.height)) for t in positions]
     return _finish(pack, axes=["cursor"], table=table, positions=list(positions))

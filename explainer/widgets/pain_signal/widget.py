@@ -48,6 +48,8 @@ class PainSignalWidget(StateWidget):
     `state` holds what is shown; `mode` is linked to `state.mode`. Named controls, for tests and
     benchmarks: level_buttons, level_slider, pattern_buttons, play, play_button, reset_button,
     view (the diagram's FigureView), chart (created on first trainee view), numbers, error.
+    `shape` is the diagram's layout ("landscape", or "portrait" once the page says it is
+    narrow: `set_shape`).
     """
 
     state_class = PainSignalState
@@ -111,6 +113,7 @@ class PainSignalWidget(StateWidget):
             _group(self.pattern_buttons, buttons, cls="kx-control-group"),
             cls="kx-controls", box=widgets.Box)
 
+        self.shape = "landscape"
         self.view = FigureView(pain_fig.diagram_scene(), all_strings["figure"]["label"])
         self.chart: FigureView | None = None
         self.numbers = widgets.HTML("")
@@ -160,6 +163,16 @@ class PainSignalWidget(StateWidget):
         self.play.playing = False
         self.state.impulse = 0
 
+    def set_shape(self, shape: str) -> None:
+        """Show the diagram (and the trainee's chart) in the layout `shape` (the page chose it
+        from its width)."""
+        if shape == self.shape:
+            return
+        self.shape = shape
+        self.view.set_scene(pain_fig.diagram_scene(shape))
+        self._last_key = None
+        self._render()
+
     # state -> view
     def _sync_controls(self) -> None:
         state = self.state
@@ -197,7 +210,7 @@ class PainSignalWidget(StateWidget):
                    and key[2] == previous[2] + 1)
         result = state.result()
         frame = pain_fig.diagram_frame(result, state.impulse, state.mode, animate=animate)
-        self.view.show(pain_fig.diagram_overlay(frame),
+        self.view.show(pain_fig.diagram_overlay(frame, pain_fig.GEOMETRIES[self.shape]),
                        describer_html(state.conc_ng_ml, state.pattern, state.impulse, state.mode))
         self._sync_controls()
         if state.mode == TRAINEE:
@@ -205,14 +218,15 @@ class PainSignalWidget(StateWidget):
 
     def _render_trainee(self, result: nmda.SynapseResult) -> None:
         state = self.state
+        scene, geo = pain_fig.chart_scene(self.shape)
         if self.chart is None:
-            scene, self._chart_geo = pain_fig.chart_scene()
             self.chart = FigureView(scene, strings()["chart"]["label"])
             self.chart.add_class("kx-pain-chart")
             self.trainee_box.children = (self.chart, self.numbers)
+        self.chart.set_scene(scene)
         frame = pain_fig.chart_frame(state.baseline(), result, state.impulse,
                                      fmt.conc_text(state.conc_ng_ml))
-        self.chart.show(pain_fig.chart_overlay(frame, self._chart_geo), chart_description(state))
+        self.chart.show(pain_fig.chart_overlay(frame, geo, self.shape), chart_description(state))
         html = numbers_html(state.conc_ng_ml, state.pattern, state.impulse)
         if html != self.numbers.value:
             self.numbers.value = html

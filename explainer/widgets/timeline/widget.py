@@ -27,6 +27,7 @@ from explainer.widgets.syncing import syncing
 from explainer.widgets.timeline.describe_course import describe_course
 from explainer.widgets.timeline.describe_routes import describe_routes
 from explainer.widgets.timeline.describe_session import cursor_label, session_html
+from explainer.widgets.timeline.readout import ChartReadout
 from explainer.widgets.timeline.state import VIEWS, TimelineState, strings
 from explainer.widgets.timeline.trainee_notes import routes_table_html, trainee_html
 
@@ -44,7 +45,7 @@ def _shown(on: bool) -> str | None:
     return None if on else "none"
 
 
-class TimelineWidget(StateWidget):
+class TimelineWidget(ChartReadout, StateWidget):
     """Controls + the three views. `state` holds what is shown; `mode` is linked to `state.mode`.
 
     Named parts, for tests and benchmarks: view_buttons, protocol_select, example_tag,
@@ -52,6 +53,8 @@ class TimelineWidget(StateWidget):
     for each time axis), cursor_layer (the session chart's cursor, an overlay layer above the
     curve), route_buttons, session_view / course_view / routes_view (FigureViews; the last two
     are built the first time they are shown), routes_table, trainee_box, plan, error.
+    `shape` and `clock_plan` (the chart's layout and its readout) and their setters come from
+    `ChartReadout`.
     """
 
     state_class = TimelineState
@@ -132,7 +135,7 @@ class TimelineWidget(StateWidget):
         """A new time slider for `layout` under the session chart: the browser's slider does
         not always take a new number of steps once it has been used (its range stays)."""
         slider = widgets.SelectionSlider(
-            options=[(timeline_fig.short_time(t, layout), t) for t in layout.cursor_positions],
+            options=[(self._time_text(t, layout), t) for t in layout.cursor_positions],
             value=int(layout.clamp(self.state.cursor_min)),
             description=strings()["controls"]["cursor"], continuous_update=True,
             style=_INITIAL, layout=widgets.Layout(width="100%"))
@@ -230,14 +233,16 @@ class TimelineWidget(StateWidget):
         if key == self._shown["session"]:
             return
         view = self.session_view
-        scene = timeline_fig.session_scene(curve.layout.key)[0]
+        scene = timeline_fig.session_scene(curve.layout.key, self.shape)[0]
         view.set_scene(scene)
         if (curve, state.mode) != self._static_key:
-            view.show_overlay(scene.svg(list(timeline_fig.session_static(curve, state.mode)),
-                                        view.label))
+            view.show_overlay(scene.svg(
+                list(timeline_fig.session_static(curve, state.mode, self.shape)), view.label))
             self._static_key = (curve, state.mode)
+        when = None if self.clock_plan is None else self._time_text(t, curve.layout)
         layer = timeline_fig.layer_document(timeline_fig.session_cursor(
-            curve, t, state.mode, cursor_label(curve, t, state.mode)))
+            curve, t, state.mode, cursor_label(curve, t, state.mode), self.shape, when),
+            scene.width_px, scene.height_px)
         if layer != self.cursor_layer.value:
             self.cursor_layer.value = layer
         view.show_description(session_html(curve, t, state.mode))
@@ -245,16 +250,18 @@ class TimelineWidget(StateWidget):
 
     def _render_course(self) -> None:
         state = self.state
-        key = (state.protocol, state.mode)
+        key = (state.protocol, state.mode, self.shape)
         if key == self._shown["course"]:
             return
+        scene = course_fig.course_scene(self.shape)
         if self.course_view is None:
-            self.course_view = FigureView(course_fig.course_scene(), strings()["course"]["label"])
+            self.course_view = FigureView(scene, strings()["course"]["label"])
             self.course_view.add_class("kx-timeline-course")
             self.course_box.children = (self.course_view,)
+        self.course_view.set_scene(scene)
         frame = course_fig.course_frame(state.protocol, state.mode)
         html = f"<p>{escape(describe_course(state.protocol, state.mode))}</p>"
-        self.course_view.show(course_fig.course_overlay(frame), html)
+        self.course_view.show(course_fig.course_overlay(frame, self.shape), html)
         self._shown["course"] = key
 
     def _render_routes(self) -> None:
