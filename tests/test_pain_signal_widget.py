@@ -20,7 +20,13 @@ from explainer.figures import pain_signal as fig
 from explainer.models import nmda
 from explainer.models.bands import BANDS
 from explainer.widgets import pain_signal as ps
-from explainer.widgets.audience import PATIENT, TRAINEE, link_mode, mode_switch
+from explainer.widgets.audience import (
+    PATIENT,
+    TRAINEE,
+    link_mode,
+    mode_switch,
+    shown_in_mode,
+)
 from explainer.widgets.safety import FRIENDLY_ERROR
 
 REPO = Path(__file__).resolve().parents[1]
@@ -349,16 +355,18 @@ def test_mode_switches_in_place(widget):
     link_mode(switch, widget)
     children = widget.children
     widget.level_buttons.value = "relief"
-    assert widget.level_slider.layout.display == "none"
+    assert not shown_in_mode(widget, widget.level_slider)
+    assert not shown_in_mode(widget, widget.trainee_box)
     switch.value = TRAINEE
     assert widget.state.mode == TRAINEE and widget.children == children
-    assert widget.level_slider.layout.display is None
-    assert widget.trainee_box.layout.display is None
+    assert shown_in_mode(widget, widget.level_slider)
+    assert shown_in_mode(widget, widget.trainee_box)
     assert widget.chart is not None and "<polyline" in widget.chart.overlay.value
     assert "µM" in widget.numbers.value and "Model:" in describer(widget)
     assert "% of channels blocked" in overlay(widget)
     switch.value = PATIENT
-    assert widget.trainee_box.layout.display == "none"
+    assert not shown_in_mode(widget, widget.trainee_box)
+    assert not shown_in_mode(widget, widget.level_slider)
     assert "Model:" not in describer(widget) and "gates blocked" in overlay(widget)
 
 
