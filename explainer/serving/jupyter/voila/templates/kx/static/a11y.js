@@ -18,7 +18,10 @@
 //   "Make a handout" downloads the PDF in one click (explainer/widgets/handout.py).
 (function () {
   "use strict";
-  function text(el) { return (el && el.textContent || "").replace(/\s+/g, " ").trim(); }
+  // (ipywidgets writes a zero-width space into an empty label: that is no name)
+  function text(el) {
+    return (el && el.textContent || "").replace(/\u200b/g, "").replace(/\s+/g, " ").trim();
+  }
 
   function patch(root) {
     root.querySelectorAll(".kx-describer:not(.kx-describer-quiet) .widget-html-content:not([aria-live])")
