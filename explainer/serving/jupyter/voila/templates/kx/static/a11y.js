@@ -9,6 +9,9 @@
 // - a table or box that scrolls sideways (wide tables at phone width) can take keyboard focus,
 //   so keyboard users can scroll it too (axe "scrollable-region-focusable"); it is named by
 //   its caption, and gives the focus up again when the window is wide enough.
+// - a study page's table (markdown or study.table) can reflow into stacked rows on a phone
+//   (explainer.css, class kx-reflow): each cell carries its column's header as data-kx-label,
+//   and the table keeps its table roles (ARIA) when the stylesheet lays it out as blocks;
 // - self-check answer groups are named after their question.
 // - a slider's readout ("1 h 30 min") is words, not a text box: it is not a tab stop, and the
 //   slider's handle speaks the same words (aria-valuetext), not its index;
@@ -83,6 +86,7 @@
         }
       });
     });
+    reflowables(root);
     scrollables(root);
     landStep();
   }
@@ -117,6 +121,27 @@
       heading.scrollIntoView({ block: "start" });
     }
     if (stepMove.landed) { window.setTimeout(schedule, 100); }  // keep it there a moment
+  }
+
+  function reflowables(root) {
+    root.querySelectorAll("#rendered_cells .jp-RenderedMarkdown table:not(.kx-reflow), " +
+                          "#rendered_cells table.kx-study-table:not(.kx-reflow)").forEach(function (table) {
+      var heads = Array.prototype.map.call(table.querySelectorAll("thead th"), text);
+      table.classList.add("kx-reflow");
+      table.setAttribute("role", "table");
+      table.querySelectorAll("thead, tbody").forEach(function (g) { g.setAttribute("role", "rowgroup"); });
+      table.querySelectorAll("tr").forEach(function (tr) {
+        tr.setAttribute("role", "row");
+        Array.prototype.forEach.call(tr.children, function (cell, i) {
+          var head = cell.tagName === "TH";
+          var scope = cell.getAttribute("scope");
+          cell.setAttribute("role", !head ? "cell" : (scope === "row" ? "rowheader" : "columnheader"));
+          if (tr.parentElement.tagName !== "THEAD" && heads[i]) {
+            cell.setAttribute("data-kx-label", heads[i]);
+          }
+        });
+      });
+    });
   }
 
   function scrollables(root) {
