@@ -1,5 +1,7 @@
-"""Citations in study-notebook markdown: written ``[@key]`` or ``[@key1; @key2]``, whose keys are
-those of ``assets/references.yaml``, and stored as numbered links ``[[1](#ref-key1), [2](#ref-key2)]``.
+"""Citations in study-notebook markdown: written ``[@key]``, stored as numbered links ``[[1](#ref-key)]``
+
+An author writes ``[@key]`` or ``[@key1; @key2]`` (keys of ``assets/references.yaml``); a
+notebook stores them as ``[[1](#ref-key1), [2](#ref-key2)]``.
 
     from explainer.content import citations
     citations.keys_in("Pain fell [@orhurhu2019; @niesters2014].")  # both keys, in order

@@ -1,6 +1,7 @@
 """The `ketamine-explainer` console command: `serve [--port N] [--host H] [--open]
 [--clinic FILE]`, `check-clinic FILE`, `review-export [--out DIR] [--format
-markdown|html]` (explainer.content.review_export) and `sync-citations [--check]` (explainer.study)."""
+markdown|html]` (explainer.content.review_export) and `sync-citations [--check]`
+(explainer.study)."""
 
 from __future__ import annotations
 
