@@ -1,4 +1,4 @@
-"""Citations in study-notebook markdown: written ``[@key]``, stored as numbered links ``[[1](#ref-key)]``
+"""Study-notebook citations: written ``[@key]``, stored as numbered links ``[[1](#ref-key)]``
 
 An author writes ``[@key]`` or ``[@key1; @key2]`` (keys of ``assets/references.yaml``); a
 notebook stores them as ``[[1](#ref-key1), [2](#ref-key2)]``.
