@@ -459,3 +459,25 @@ def test_demo_widget_for_benchmarks():
     before = overlay(w)
     w.level_slider.value = 115.0
     assert overlay(w) != before and w.state.conc_ng_ml == 115.0
+
+
+def test_play_is_announced_at_its_start_and_end_not_at_each_pinch():
+    """One live region speaks for the diagram: each change a person makes, and during Play only
+    'Playing 16 pinches' and then the state it ends in (the figures' descriptions are quiet)."""
+    w = ps.PainSignalWidget(ps.PainSignalState(conc_ng_ml=115.0))
+    said = []
+    w.announcer.observe(lambda change: said.append(change["new"]), names="value")
+    assert "kx-describer" in w.announcer._dom_classes
+    assert "kx-describer-quiet" in w.view.describer._dom_classes
+    w.browser.overlay.playing = True          # the page's Play starts (jslink from the button)
+    for k in range(0, 17):
+        w.browser.overlay.impulse = k         # each pinch arrives from the page
+    assert "Pinch" not in " ".join(said) and "Pinch 16 of 16" not in w.view.describer.value
+    assert "Pinch 15 of 16" in " ".join([w.view.describer.value]) or w.state.impulse == 16
+    w.browser.overlay.playing = False
+    assert len(said) == 2 and said[0] == "<p>Playing 16 pinches, one by one.</p>"
+    assert said[1] == w.view.describer.value and "build-up is smaller" in said[1]
+    w.level_buttons.value = "floaty"          # a change a person makes is said at once
+    assert len(said) == 3 and "floaty" in said[2]
+    w.mode = TRAINEE
+    assert "kx-describer-quiet" in w.chart.describer._dom_classes
