@@ -40,7 +40,9 @@ SHOWN = """([parts, words]) => {
   const seen = (el) => el.checkVisibility({opacityProperty: true, visibilityProperty: true})
     && el.getBoundingClientRect().width > 0 && !el.closest('.kx-visually-hidden, select');
   const shownParts = [...document.querySelectorAll(parts)].filter(seen)
-    .map(e => e.className.toString().slice(0, 80));
+    .map(e => e.className.toString().slice(0, 60) + ' in ' + (e.parentElement.closest(
+      '.kx-timeline-session, .kx-timeline-course, .kx-timeline-routes-view, .kx-pain-signal, '
+      + '.kx-wt-step-view') || {className: 'the page'}).className.toString().slice(-40));
   const texts = [];
   const walk = document.createTreeWalker(document.querySelector('#rendered_cells'),
                                          NodeFilter.SHOW_TEXT);
@@ -219,8 +221,8 @@ def _timeline_round_trip(page, size: str) -> None:
     _view(page, "course")
     _wait_patient_clean(page, "timeline course, patient")
     _switch(page, "trainee")
-    page.wait_for_function("() => document.querySelector('.kx-timeline-course .kx-describer')"
-                           " && document.querySelector('.kx-timeline-trainee')", timeout=TIMEOUT)
+    page.wait_for_function("() => { const t = document.querySelector('.kx-timeline-trainee');"
+                           " return t && t.checkVisibility(); }", timeout=TIMEOUT)
     _switch(page, "patient")
     _wait_patient_clean(page, "timeline course, back to patient")
     _view(page, "session")
@@ -231,10 +233,16 @@ BOXES = """() => [...document.querySelectorAll('.kx-timeline input, .kx-timeline
   .filter(e => e.checkVisibility() && e.type !== 'checkbox')
   .map(e => { const r = e.getBoundingClientRect(); const s = getComputedStyle(e);
     const p = getComputedStyle(e, '::placeholder');
+    let clipped = false;   // cut off by a box that hides what overflows it
+    for (let a = e.parentElement; a && a !== document.body; a = a.parentElement) {
+      const box = a.getBoundingClientRect();
+      if (getComputedStyle(a).overflowX !== 'visible'
+          && (r.right > box.right + 0.5 || r.left < box.left - 0.5)) clipped = true;
+    }
     return {name: e.getAttribute('aria-label'), left: r.left, right: r.right, width: r.width,
             height: r.height, border: s.borderTopColor, borderWidth: parseFloat(s.borderTopWidth),
             placeholder: e.placeholder || '', placeholderStyle: p.fontStyle,
-            placeholderColor: p.color}; })"""
+            placeholderColor: p.color, clipped}; })"""
 
 
 def test_plan_form_and_controls_for_fingers_and_eyes(browser, server, artifacts):
@@ -260,6 +268,7 @@ def _check_controls(page, size: str) -> None:
         assert any(n and n.startswith(label) for n in names), (label, names)
     for box in boxes:
         assert 0 <= box["left"] and box["right"] <= width, ("outside the window", box)
+        assert not box["clipped"], ("cut off by its box", box)
         assert box["height"] >= 44, ("too small to tap", box)
         if size == "phone":
             assert box["width"] >= 0.8 * (width - 40), ("not the column's width", box)
