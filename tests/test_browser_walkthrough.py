@@ -124,7 +124,8 @@ def _walk_forward(page, artifacts, mode: str) -> None:
         _wait_step(page, n)
         if n > 1:
             _landed(page)
-            _tab_to(page, IS_NEXT)
+        if 1 < n < 9:
+            _tab_to(page, IS_NEXT, limit=400)  # from the title, past the step's controls
         if n == 3:
             assert page.locator(".kx-wt-embed .kx-pain-signal").is_hidden()
             if mode == "patient":
@@ -156,7 +157,8 @@ def _walk_back(page, artifacts, mode: str) -> None:
         _wait_step(page, n)
         if n < 9:
             _landed(page)
-            _tab_to(page, IS_BACK)
+        if 1 < n < 9:
+            _tab_to(page, IS_BACK, limit=400)
         _check_step(page, n, mode)
         full_page_shot(page, artifacts / f"walkthrough-{mode}-step{n}-tablet.png", "tablet",
                        settle_ms=350)
