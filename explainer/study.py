@@ -8,15 +8,19 @@ description, the notebook's numbered references, and its self-check.
     study.references("receptor.ipynb")         # the sources cited in that notebook's markdown
     study.footer()
 
-Prose lives in the notebooks' markdown cells, with citations written ``[@key]``; see
+Prose lives in the notebooks' markdown cells, with citations written ``[@key]`` and stored as
+numbered links (`sync_citations`, the ``ketamine-explainer sync-citations`` build step); see
 `explainer.content.citations` for how they are rendered.
 """
 
 from __future__ import annotations
 
+import argparse
 import base64
 import io
+import sys
 from html import escape
+from pathlib import Path
 
 import nbformat
 
@@ -26,8 +30,9 @@ from explainer.content import quiz as quiz_data
 from explainer.pages import STUDY_DIR
 from explainer.paths import notebooks_dir
 
-__all__ = ["STUDY_DIR", "axes", "figure", "footer", "header", "legend_below", "references",
-           "self_check", "shade_bands", "study_notebook", "table"]
+__all__ = ["STUDY_DIR", "axes", "figure", "footer", "header", "legend_below",
+           "references", "run_sync", "self_check", "shade_bands", "study_notebook",
+           "sync_citations", "table"]
 
 _BAND_WORDS = {"relief": "linked with pain relief", "dissociation": 'feeling "floaty"',
                "anaesthesia": "anaesthesia"}
@@ -122,3 +127,39 @@ def self_check(topic: str | None = None):
     title = (words["topic_title"].format(topic=titles[topic].lower()) if topic
              else words["all_title"])
     return QuizView(quiz_data.questions(topic), title=title)
+
+
+# --- The build step that keeps the stored citations in step -------------------------------------
+
+
+def sync_citations(write: bool = True) -> list[Path]:
+    """Store every study notebook's citations as numbered markdown links, numbered in order of
+    first use (`citations.linked`), so JupyterLab shows them as Voilà does. Returns the
+    notebooks that were (with ``write=False``: would be) changed; outputs are left as they are
+    (the notebooks are committed without any)."""
+    changed = []
+    for path in sorted((notebooks_dir() / STUDY_DIR).glob("*.ipynb")):
+        nb = nbformat.read(path, as_version=4)
+        cells = [c for c in nb.cells if c.cell_type == "markdown"]
+        numbers = citations.numbering(c.source for c in cells)
+        dirty = False
+        for cell in cells:
+            new = citations.linked(cell.source, numbers)
+            if new != cell.source:
+                cell.source, dirty = new, True
+        if dirty:
+            changed.append(path)
+            if write:
+                nbformat.write(nb, path)
+    return changed
+
+
+def run_sync(args: argparse.Namespace) -> None:
+    """``ketamine-explainer sync-citations [--check]`` (its parser is the console command's, so
+    that ``serve`` need not import nbformat): rewrite (or check) the notebooks and say which
+    ones changed."""
+    changed = sync_citations(write=not args.check)
+    for path in changed:
+        print(f"{'out of step' if args.check else 'updated'}: {path}")
+    if args.check and changed:
+        sys.exit(1)

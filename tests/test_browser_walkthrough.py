@@ -51,6 +51,15 @@ def _wait_step(page, n: int) -> None:
         arg=content.step_title(n), timeout=TIMEOUT)
 
 
+IS_TITLE = "el.classList.contains('kx-wt-title')"
+
+
+def _landed(page) -> None:
+    """After Back or Next, focus is on the new step's title (the page moves it there)."""
+    page.wait_for_function(f"() => {{ const el = document.activeElement; return !!el && "
+                           f"({IS_TITLE}); }}", timeout=TIMEOUT)
+
+
 def _focused(page, js_test: str) -> bool:
     return page.evaluate(
         f"() => {{ const el = document.activeElement; return !!el && ({js_test}); }}")
@@ -113,6 +122,10 @@ def _walk_forward(page, artifacts, mode: str) -> None:
     keys = ["Enter", "Space"]
     for n in range(1, 10):
         _wait_step(page, n)
+        if n > 1:
+            _landed(page)
+        if 1 < n < 9:
+            _tab_to(page, IS_NEXT, limit=400)  # from the title, past the step's controls
         if n == 3:
             assert page.locator(".kx-wt-embed .kx-pain-signal").is_hidden()
             if mode == "patient":
@@ -142,6 +155,10 @@ def _walk_back(page, artifacts, mode: str) -> None:
     _tab_to(page, IS_BACK, reverse=True)
     for n in range(9, 0, -1):
         _wait_step(page, n)
+        if n < 9:
+            _landed(page)
+        if 1 < n < 9:
+            _tab_to(page, IS_BACK, limit=400)
         _check_step(page, n, mode)
         full_page_shot(page, artifacts / f"walkthrough-{mode}-step{n}-tablet.png", "tablet",
                        settle_ms=350)
@@ -175,6 +192,8 @@ def test_trainee_walk_by_keyboard_with_a_mode_switch_mid_way(browser, server, ar
     for n in (2, 3, 4):
         page.keyboard.press("Enter")
         _wait_step(page, n)
+        _landed(page)
+        _tab_to(page, IS_NEXT)
     _check_step(page, 4, "patient")
     patient_text = page.inner_text(".kx-wt-step")
     # Switch to the trainee view by keyboard: the step stays, the content grows.

@@ -491,3 +491,11 @@ def test_rendering_never_passes_raw_html(source):
     html = _markdown.to_html(source + "\n\n<script>alert(1)</script>")
     assert "<script>" not in html
     assert _markdown.has_raw_html(source + "\n\n<script>alert(1)</script>\n")
+
+
+def test_no_patient_facing_page_shows_a_command_line():
+    """Commands (the sign-off export, make, serve) belong in the docs, not on the pages a patient
+    may open: no code spans or code blocks in the pages' text."""
+    for page in sorted((Path(__file__).resolve().parents[1] / "assets" / "pages").glob("*.md")):
+        text = page.read_text(encoding="utf-8")
+        assert "`" not in text and "ketamine-explainer" not in text, page.name

@@ -21,7 +21,13 @@ from explainer.figures.geometry import PHONE_FIGURE_PX, PORTRAIT_BELOW_PX, SHAPE
 from explainer.models import nmda
 from explainer.models.bands import BANDS
 from explainer.widgets import pain_signal as ps
-from explainer.widgets.audience import PATIENT, TRAINEE, link_mode, mode_switch
+from explainer.widgets.audience import (
+    PATIENT,
+    TRAINEE,
+    link_mode,
+    mode_switch,
+    shown_in_mode,
+)
 from explainer.widgets.safety import FRIENDLY_ERROR
 
 REPO = Path(__file__).resolve().parents[1]
@@ -354,16 +360,18 @@ def test_mode_switches_in_place(widget):
     link_mode(switch, widget)
     children = widget.children
     widget.level_buttons.value = "relief"
-    assert widget.level_slider.layout.display == "none"
+    assert not shown_in_mode(widget, widget.level_slider)
+    assert not shown_in_mode(widget, widget.trainee_box)
     switch.value = TRAINEE
     assert widget.state.mode == TRAINEE and widget.children == children
-    assert widget.level_slider.layout.display is None
-    assert widget.trainee_box.layout.display is None
+    assert shown_in_mode(widget, widget.level_slider)
+    assert shown_in_mode(widget, widget.trainee_box)
     assert widget.chart is not None and "<polyline" in widget.chart.overlay.value
     assert "µM" in widget.numbers.value and "Model:" in describer(widget)
     assert "% of channels blocked" in overlay(widget)
     switch.value = PATIENT
-    assert widget.trainee_box.layout.display == "none"
+    assert not shown_in_mode(widget, widget.trainee_box)
+    assert not shown_in_mode(widget, widget.level_slider)
     assert "Model:" not in describer(widget) and "gates blocked" in overlay(widget)
 
 
@@ -456,3 +464,25 @@ def test_demo_widget_for_benchmarks():
     before = overlay(w)
     w.level_slider.value = 115.0
     assert overlay(w) != before and w.state.conc_ng_ml == 115.0
+
+
+def test_play_is_announced_at_its_start_and_end_not_at_each_pinch():
+    """One live region speaks for the diagram: each change a person makes, and during Play only
+    'Playing 16 pinches' and then the state it ends in (the figures' descriptions are quiet)."""
+    w = ps.PainSignalWidget(ps.PainSignalState(conc_ng_ml=115.0))
+    said = []
+    w.announcer.observe(lambda change: said.append(change["new"]), names="value")
+    assert "kx-describer" in w.announcer._dom_classes
+    assert "kx-describer-quiet" in w.view.describer._dom_classes
+    w.browser.overlay.playing = True          # the page's Play starts (jslink from the button)
+    for k in range(0, 17):
+        w.browser.overlay.impulse = k         # each pinch arrives from the page
+    assert "Pinch" not in " ".join(said) and "Pinch 16 of 16" not in w.view.describer.value
+    assert "Pinch 15 of 16" in " ".join([w.view.describer.value]) or w.state.impulse == 16
+    w.browser.overlay.playing = False
+    assert len(said) == 2 and said[0] == "<p>Playing 16 pinches, one by one.</p>"
+    assert said[1] == w.view.describer.value and "build-up is smaller" in said[1]
+    w.level_buttons.value = "floaty"          # a change a person makes is said at once
+    assert len(said) == 3 and "floaty" in said[2]
+    w.mode = TRAINEE
+    assert "kx-describer-quiet" in w.chart.describer._dom_classes

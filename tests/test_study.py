@@ -111,7 +111,7 @@ def test_widgets_are_embedded_where_they_teach():
 # --- citations ----------------------------------------------------------------------------------
 
 _STRIP = [re.compile(p, re.S) for p in (r"```.*?```", r"`[^`]*`", r"\]\([^)]*\)", r"<[^>]+>")]
-_EXEMPT_LINE = re.compile(r"^\s*(#|\d+\.\s|\*Study path:\*)")
+_EXEMPT_LINE = re.compile(r"^\s*(#|\d+\.\s|\[Study path\b)")  # headings, lists, the breadcrumb
 
 
 def _uncited_numbers(text: str) -> list[str]:
@@ -163,6 +163,52 @@ def test_citations_render_as_numbered_links_to_the_list():
                     {"cell_type": "markdown", "source": "Y [@ebert1997]."}]}
     out = (filtered or citations.cite_markdown)({"nb": nb}, "Y [@ebert1997].")
     assert 'href="#ref-ebert1997"' in out and ">2</a>" in out
+
+
+def test_stored_citations_are_numbered_links_in_step_with_the_keys():
+    """What JupyterLab shows: each notebook stores its citations as numbered markdown links, in
+    order of first use, exactly as `ketamine-explainer sync-citations` writes them."""
+    from markdown_it import MarkdownIt
+
+    from explainer import study
+
+    assert study.sync_citations(write=False) == [], "run: ketamine-explainer sync-citations"
+    cited = 0
+    for path in ALL:
+        prose = _markdown(path)
+        assert not any(citations.WRITTEN.search(text) for text in prose), path.name
+        numbers = citations.numbering(prose)
+        seen: list[str] = []
+        for text in prose:
+            for match in citations.LINKED.finditer(text):
+                for n, key in re.findall(r"\[(\d+)\]\(#ref-([\w-]+)\)", match.group(0)):
+                    assert numbers[key] == int(n), (path.name, key, n)
+                    seen += [key] if key not in seen else []
+            html = MarkdownIt("commonmark").enable("table").render(text)  # a plain renderer
+            assert "[@" not in html and "](#ref-" not in html, (path.name, text[:80])
+            cited += html.count('href="#ref-')
+        assert seen == list(numbers), f"{path.name}: numbers not in order of first use"
+    assert cited > 50
+
+
+def test_sync_writes_numbered_links_and_keeps_them(tmp_path, monkeypatch):
+    from explainer import study
+
+    folder = tmp_path / "study"
+    folder.mkdir()
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_markdown_cell("A [@jahr1990; @ebert1997]."),
+        nbformat.v4.new_code_cell("x = 1"),
+        nbformat.v4.new_markdown_cell("B [[7](#ref-ebert1997)] and [@zanos2018]."),
+    ])
+    nbformat.write(nb, folder / "x.ipynb")
+    monkeypatch.setattr(study, "notebooks_dir", lambda: tmp_path)
+    assert study.sync_citations(write=False) == [folder / "x.ipynb"]
+    assert study.sync_citations() == [folder / "x.ipynb"]
+    stored = [c.source for c in nbformat.read(folder / "x.ipynb", as_version=4).cells]
+    assert stored[0] == "A [[1](#ref-jahr1990), [2](#ref-ebert1997)]."
+    assert stored[2] == "B [[2](#ref-ebert1997)] and [[3](#ref-zanos2018)]."
+    assert stored[1] == "x = 1" and study.sync_citations() == []
 
 
 def test_the_page_template_links_citations():
@@ -312,3 +358,12 @@ def test_make_docs_builds_the_api_reference_without_warnings():
     assert (out / "explainer" / "models" / "nmda.html").exists()
     ignored = subprocess.run(["git", "check-ignore", "-q", "docs/api/index.html"], cwd=REPO)
     assert ignored.returncode == 0, "docs/api/ must be git-ignored"
+
+
+@pytest.mark.parametrize("path", [p for p in ALL if p.name != "index.ipynb"], ids=lambda p: p.name)
+def test_the_breadcrumb_names_each_place_once(path):
+    crumb = next(t for t in _markdown(path) if "](index.ipynb)" in t.splitlines()[0])
+    line = crumb.splitlines()[0]
+    places = [a or b for a, b in re.findall(r"\[([^]]+)\]\(|\*\*([^*]+)\*\*", line)]
+    assert places[0] == "Study path" and len(places) == len(set(places)) == 6, places
+    assert re.sub(r"\[([^]]+)\]\([^)]*\)|\*\*([^*]+)\*\*", "", line).strip(" ·") == "", line

@@ -21,7 +21,13 @@ from explainer.figures.course_layout import COURSE_W
 from explainer.models import pk
 from explainer.models.bands import BANDS
 from explainer.widgets import timeline as tl
-from explainer.widgets.audience import PATIENT, TRAINEE, link_mode, mode_switch
+from explainer.widgets.audience import (
+    PATIENT,
+    TRAINEE,
+    link_mode,
+    mode_switch,
+    shown_in_mode,
+)
 from explainer.widgets.safety import FRIENDLY_ERROR
 
 PROTOCOLS = list(fig.protocols())
@@ -348,6 +354,7 @@ def test_trainee_describer_adds_numbers(widget):
     assert "ng/mL" in svg_text(session_svg(widget))
     assert f"{level:.0f} ng/mL" in svg_text(widget.cursor_layer.value)
     assert widget.trainee_box.layout.display != "none"
+    assert shown_in_mode(widget, widget.trainee_box)
     assert "Schwartzman" in widget.trainee_box.value
 
 
@@ -520,9 +527,10 @@ def test_mode_switch_links(widget):
     switch = mode_switch()
     link_mode(switch, widget)
     switch.value = TRAINEE
-    assert widget.state.mode == TRAINEE and widget.weight_box.layout.display != "none"
+    assert widget.state.mode == TRAINEE and shown_in_mode(widget, widget.weight_box)
     switch.value = PATIENT
-    assert widget.weight_box.layout.display == "none"
+    for part in (widget.weight_box, widget.trainee_box, widget.routes_table):
+        assert not shown_in_mode(widget, part)
 
 
 # --- Failures ------------------------------------------------------------------------------------

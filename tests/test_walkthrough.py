@@ -650,3 +650,30 @@ def test_clear_cache_renders_afresh():
     walkthrough_text.clear_cache()
     assert step_html.cache_info().currsize == 0
     assert step_html(2, TRAINEE) == before
+
+
+def test_progress_counts_only_the_steps_a_clinic_shows(monkeypatch):
+    """A clinic that hides step 6 (examples/clinic-us.toml): the last step is "Step 8 of 8",
+    the strip has 8 dots, the step list is numbered 1–8, and Next skips the hidden step."""
+    from explainer.content import clinic, clinic_env
+
+    cfg = clinic.load_clinic(Path(__file__).resolve().parents[1] / "examples/clinic-us.toml")
+    shown = (1, 2, 3, 4, 5, 7, 8, 9)
+    assert tuple(cfg.steps) == shown
+    monkeypatch.setattr(clinic_env, "current", lambda: cfg)
+    w = Walkthrough(step=5)
+    assert "Step 5 of 8" in w.heading.value and 'tabindex="-1"' in w.heading.value
+    w.next_button.click()
+    assert w.state.step == 7 and "Step 6 of 8" in w.heading.value
+    assert f"Step 6 of 8: {content.step_title(7)}" in w.live.value
+    w.step_list.value = 9
+    assert "Step 8 of 8" in w.heading.value and w.heading.value.count("<span") == 8
+    labels = [label for label, _ in w.step_list.options]
+    assert [v for _, v in w.step_list.options] == list(shown)
+    assert labels[-1].startswith("8. ") and labels[5] == f"6. {content.step_title(7)}"
+
+
+def test_the_walkthrough_carries_its_mode_as_a_class(w):
+    assert "kx-mode-patient" in w._dom_classes
+    w.state.mode = TRAINEE
+    assert "kx-mode-trainee" in w._dom_classes and "kx-mode-patient" not in w._dom_classes

@@ -1,6 +1,7 @@
 """The `ketamine-explainer` console command: `serve [--port N] [--host H] [--open]
-[--clinic FILE]`, `check-clinic FILE`, and `review-export [--out DIR] [--format
-markdown|html]` (explainer.content.review_export)."""
+[--clinic FILE]`, `check-clinic FILE`, `review-export [--out DIR] [--format
+markdown|html]` (explainer.content.review_export) and `sync-citations [--check]`
+(explainer.study)."""
 
 from __future__ import annotations
 
@@ -66,6 +67,10 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--notebook-dir", type=Path, default=None, help=argparse.SUPPRESS)
     c = sub.add_parser("check-clinic", help="check a clinic configuration file and exit")
     c.add_argument("file", type=Path, help="the clinic file (TOML)")
+    y = sub.add_parser("sync-citations",
+                       help="store the study notebooks' [@key] citations as numbered links")
+    y.add_argument("--check", action="store_true",
+                   help="change nothing; exit 1 if a notebook is out of step")
     from explainer.content import review_export
 
     review_export.add_parser(sub)
@@ -172,6 +177,11 @@ def main(argv: list[str] | None = None) -> None:
         from explainer.content import review_export
 
         review_export.run(args)
+        return
+    if args.command == "sync-citations":
+        from explainer import study
+
+        study.run_sync(args)
         return
     options = _serve_options(args)
     if check_strings() != 0:  # every string table, before anything listens

@@ -1,8 +1,9 @@
 """`StateWidget`: the prologue every stateful widget shares, written once.
 
 A state object (traits, validated: the only thing controls write to), an audience `mode` linked
-to `state.mode`, one `CallbackGuard` with its message slot, and the `_syncing` flag that keeps
-copied values from flowing back. A subclass names its state class and fills in four steps:
+to `state.mode` (and carried as the widget's mode class, `audience.mode_classes`), one
+`CallbackGuard` with its message slot, and the `_syncing` flag that keeps copied values from
+flowing back. A subclass names its state class and fills in four steps:
 
     class MyWidget(StateWidget):
         state_class = MyState
@@ -21,7 +22,7 @@ from collections.abc import Sequence
 import ipywidgets as widgets
 import traitlets
 
-from explainer.widgets.audience import PATIENT, Mode
+from explainer.widgets.audience import PATIENT, Mode, mode_classes
 from explainer.widgets.safety import CallbackGuard, error_message
 
 
@@ -47,6 +48,7 @@ class StateWidget(widgets.VBox):
         if self.css_class:
             self.add_class(self.css_class)
         self.mode = self.state.mode
+        mode_classes(self)  # its trainee-only parts are hidden in patient mode
         self._mode_link = traitlets.link((self, "mode"), (self.state, "mode"))
         self._wire(self.guard)
         self.state.observe(self.guard(self._on_state), names=list(self.watched))

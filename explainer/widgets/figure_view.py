@@ -2,7 +2,9 @@
 
 The background is sent to the browser once; an update replaces only the small SVG overlay and
 the description text. The description is the figure's text alternative: the page template
-marks it as a polite live region so screen readers announce changes.
+marks it as a polite live region so screen readers announce changes, unless the view is made
+with ``live=False`` (class ``kx-describer-quiet``: a widget that announces for itself, such as
+the pain-signal diagram during Play).
 
     view = FigureView(scene, "The pain signal")
     view.show(overlay_elements, "<p>…</p>")     # the moving parts and their words
@@ -33,7 +35,7 @@ class FigureView(widgets.VBox):
     Named parts: background (Image), overlay (HTML), stack (the box holding them and any added
     layers), control (the widget set by `set_control`, or None), describer (HTML)."""
 
-    def __init__(self, scene: Scene, label: str, **kwargs):
+    def __init__(self, scene: Scene, label: str, *, live: bool = True, **kwargs):
         self.scene = scene
         self.background = widgets.Image(value=scene.background_png(), format="png")
         self.background.add_class("kx-figure-background")
@@ -42,6 +44,8 @@ class FigureView(widgets.VBox):
         self.stack.add_class("kx-figure")
         self.describer = widgets.HTML("")
         self.describer.add_class("kx-describer")
+        if not live:
+            self.describer.add_class("kx-describer-quiet")
         self.label = label
         self.control: widgets.Widget | None = None
         super().__init__([self.stack, self.describer], **kwargs)

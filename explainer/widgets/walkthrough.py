@@ -28,7 +28,7 @@ import ipywidgets as widgets
 import traitlets
 
 from explainer import content, pages
-from explainer.widgets.audience import PATIENT, Mode, mode_switch
+from explainer.widgets.audience import PATIENT, Mode, mode_classes, mode_switch
 from explainer.widgets.deeplink import DeepLink, parse_deep_link, preheated, read_query_string
 from explainer.widgets.kernel_loop import in_kernel_loop
 from explainer.widgets.safety import CallbackGuard, error_message
@@ -98,7 +98,7 @@ class Walkthrough(widgets.VBox):
         self.views: dict[int, StepView] = {}
 
         self.step_list = widgets.Dropdown(
-            options=[o for o in step_options() if o[1] in st.shown_steps], value=st.step,
+            options=step_options(st.shown_steps), value=st.step,
             description=content.ui("step_menu_title"),
             tooltip=ui_text("walkthrough.steps_tooltip"),
             style={"description_width": "initial"})
@@ -118,9 +118,9 @@ class Walkthrough(widgets.VBox):
         if not self.note.value:
             self.note.layout.display = "none"
 
-        self.heading = widgets.HTML(heading_html(st.step))
+        self.heading = widgets.HTML(heading_html(st.step, st.shown_steps))
         self.heading.add_class("kx-wt-heading-view")
-        self.live = widgets.HTML(f"<p>{escape(announce_text(st.step))}</p>")
+        self.live = widgets.HTML(f"<p>{escape(announce_text(st.step, st.shown_steps))}</p>")
         self.live.add_class("kx-describer")
         self.live.add_class("kx-visually-hidden")
         self.live.add_class("kx-wt-live")
@@ -154,6 +154,7 @@ class Walkthrough(widgets.VBox):
         self.add_class("kx-walkthrough")
 
         self.mode = st.mode
+        mode_classes(self)
         self._links = [
             traitlets.link((self.step_list, "value"), (st, "step")),
             traitlets.link((self.mode_buttons, "value"), (st, "mode")),
@@ -182,8 +183,8 @@ class Walkthrough(widgets.VBox):
     def _show_step(self) -> None:
         st = self.state
         self.step_box.children = (self.view(st.step),)
-        self.heading.value = heading_html(st.step)
-        self.live.value = f"<p>{escape(announce_text(st.step))}</p>"
+        self.heading.value = heading_html(st.step, st.shown_steps)
+        self.live.value = f"<p>{escape(announce_text(st.step, st.shown_steps))}</p>"
         self.back_button.disabled = st.is_first
         self.next_button.disabled = st.is_last
         self.back_button.tooltip = ("" if st.is_first else ui_text(

@@ -5,6 +5,7 @@ content files is already rendered to safe HTML there, and everything else is esc
 
     step_html(3, "trainee")        # the passages of step 3, each trainee passage with its sources
     heading_html(3)                # "Step 3 of 9", a progress strip and the step title
+    heading_html(9, (1, 2, 3, 4, 5, 6, 7, 9))   # "Step 8 of 8": only the steps shown count
     feedback_html(prediction, "b", "patient")   # right or not, the answer, the explanation
 """
 
@@ -43,33 +44,44 @@ def ui_text(key: str, **fields) -> str:
     return text.format(**fields) if fields else text
 
 
-def step_options() -> list[tuple[str, int]]:
-    """The step list's (label, step) pairs: "3. What ketamine does"."""
-    return [(ui_text("walkthrough.step_option", number=n, title=title), n)
-            for n, title in zip(content.STEPS, content.step_titles(), strict=True)]
+def step_options(shown: tuple[int, ...] = tuple(content.STEPS)) -> list[tuple[str, int]]:
+    """The step list's (label, step) pairs for the steps `shown`, numbered as they are shown:
+    "3. What ketamine does" (a clinic that hides a step numbers the rest 1, 2, 3, …)."""
+    return [(ui_text("walkthrough.step_option", number=position, title=content.step_title(n)), n)
+            for position, n in enumerate(_shown(shown), start=1)]
 
 
-def counter_text(step: int) -> str:
-    return ui_text("step_counter", current=step, total=TOTAL_STEPS)
+def _shown(shown: Iterable[int]) -> tuple[int, ...]:
+    return tuple(n for n in content.STEPS if n in set(shown))
 
 
-def announce_text(step: int) -> str:
+def counter_text(step: int, shown: tuple[int, ...] = tuple(content.STEPS)) -> str:
+    """"Step 3 of 9": where `step` is among the steps `shown` (a hidden step is not counted)."""
+    steps = _shown(shown)
+    return ui_text("step_counter", current=steps.index(step) + 1, total=len(steps))
+
+
+def announce_text(step: int, shown: tuple[int, ...] = tuple(content.STEPS)) -> str:
     """What a screen reader hears after a step change: "Step 3 of 9: What ketamine does"."""
-    return ui_text("walkthrough.announce", counter=counter_text(step),
+    return ui_text("walkthrough.announce", counter=counter_text(step, shown),
                    title=content.step_title(step))
 
 
-@lru_cache(maxsize=len(content.STEPS))
-def heading_html(step: int) -> str:
-    """The counter, a progress strip (decorative: the counter says it in words) and the title."""
+@lru_cache(maxsize=4 * len(content.STEPS))
+def heading_html(step: int, shown: tuple[int, ...] = tuple(content.STEPS)) -> str:
+    """The counter, a progress strip (decorative: the counter says it in words) and the title,
+    counting only the steps `shown`. The title can take focus from a script (tabindex -1): the
+    page moves focus to it after Back or Next (the template's ``a11y.js``)."""
+    steps = _shown(shown)
     dots = "".join(
         f'<span class="kx-wt-dot{" kx-wt-dot-done" if n < step else ""}'
         f'{" kx-wt-dot-current" if n == step else ""}"></span>'
-        for n in content.STEPS)
+        for n in steps)
     return (
-        f'<div class="kx-wt-heading"><p class="kx-wt-counter">{escape(counter_text(step))}</p>'
+        f'<div class="kx-wt-heading"><p class="kx-wt-counter">'
+        f'{escape(counter_text(step, steps))}</p>'
         f'<div class="kx-wt-progress" aria-hidden="true">{dots}</div>'
-        f'<h2 class="kx-wt-title">{escape(content.step_title(step))}</h2></div>'
+        f'<h2 class="kx-wt-title" tabindex="-1">{escape(content.step_title(step))}</h2></div>'
     )
 
 

@@ -5,9 +5,15 @@ Wiring only: the state is `state.py`, the words `describe.py`, the numbers table
 matplotlib: it looks up the cached model, builds the overlay SVG as a string and sets it once;
 texts and numbers are sent only when they change. One state change gives one overlay update
 (duplicates are dropped by a state key).
+
+What a screen reader hears is one polite live region, `announcer` (the figures' own
+descriptions are quiet): each change a person makes, and during Play only its start and the
+state it ends in, not every pinch.
 """
 
 from __future__ import annotations
+
+from html import escape
 
 import ipywidgets as widgets
 import traitlets
@@ -15,7 +21,7 @@ import traitlets
 from explainer import formatting as fmt
 from explainer.figures import pain_signal as pain_fig
 from explainer.models import nmda
-from explainer.widgets.audience import TRAINEE
+from explainer.widgets.audience import TRAINEE, trainee_only
 from explainer.widgets.base import StateWidget
 from explainer.widgets.figure_view import FigureView
 from explainer.widgets.pain_signal.describe import chart_description, describer_html
@@ -47,9 +53,9 @@ class PainSignalWidget(StateWidget):
 
     `state` holds what is shown; `mode` is linked to `state.mode`. Named controls, for tests and
     benchmarks: level_buttons, level_slider, pattern_buttons, play, play_button, reset_button,
-    view (the diagram's FigureView), chart (created on first trainee view), numbers, error.
-    `shape` is the diagram's layout ("landscape", or "portrait" once the page says it is
-    narrow: `set_shape`).
+    view (the diagram's FigureView), chart (created on first trainee view), numbers,
+    announcer (the live region), error. `shape` is the diagram's layout ("landscape", or
+    "portrait" once the page says it is narrow: `set_shape`).
     """
 
     state_class = PainSignalState
@@ -63,6 +69,28 @@ class PainSignalWidget(StateWidget):
         from explainer.widgets.browser.attach import BrowserDiagram  # (it imports this module)
 
         self.browser = BrowserDiagram(self)
+        # Play runs in the page (the overlay's `playing`) or, as a fallback, in the kernel's
+        # Play widget: either way, its start and end are announced, not each pinch.
+        for clock in (self.browser.overlay, self.play):
+            clock.observe(self.guard(self._on_clock), names="playing")
+
+    @property
+    def playing(self) -> bool:
+        """Whether Play is running (in the page or in the kernel)."""
+        overlay = getattr(getattr(self, "browser", None), "overlay", None)  # (built last)
+        return bool(self.play.playing or (overlay is not None and overlay.playing))
+
+    def _on_clock(self, change) -> None:
+        if change["new"]:
+            state = self.state
+            start = strings()["describer"]["patient"]["play_start"].format(n=state.n_impulses)
+            self._announce(f"<p>{escape(start)}</p>")
+        else:
+            self._announce(self.view.describer.value)
+
+    def _announce(self, html: str) -> None:
+        if html != self.announcer.value:
+            self.announcer.value = html
 
     def _build(self) -> list[widgets.Widget]:
         all_strings = strings()
@@ -84,7 +112,6 @@ class PainSignalWidget(StateWidget):
             description=labels["level_trainee"],
             continuous_update=True,
             style={"description_width": "initial"},
-            layout=widgets.Layout(display="none"),
         )
         self.level_slider.add_class("kx-level-slider")
         self.pattern_buttons = _stacked(widgets.ToggleButtons(
@@ -114,13 +141,18 @@ class PainSignalWidget(StateWidget):
             cls="kx-controls", box=widgets.Box)
 
         self.shape = "landscape"
-        self.view = FigureView(pain_fig.diagram_scene(), all_strings["figure"]["label"])
+        self.view = FigureView(pain_fig.diagram_scene(), all_strings["figure"]["label"],
+                               live=False)
+        self.announcer = widgets.HTML("")
+        for name in ("kx-describer", "kx-visually-hidden", "kx-pain-announcer"):
+            self.announcer.add_class(name)
         self.chart: FigureView | None = None
         self.numbers = widgets.HTML("")
         self.numbers.add_class("kx-pain-numbers")
-        self.trainee_box = widgets.Box([], layout=widgets.Layout(display="none"))
+        self.trainee_box = widgets.Box([])
         self.trainee_box.add_class("kx-pain-trainee")
-        return [self.view, self.error, controls, self.trainee_box]
+        trainee_only(self.level_slider, self.trainee_box)
+        return [self.view, self.announcer, self.error, controls, self.trainee_box]
 
     # controls -> state
     def _wire(self, guard) -> None:
@@ -184,9 +216,6 @@ class PainSignalWidget(StateWidget):
             if self.level_slider.value != grid:
                 self.level_slider.value = grid
             self._sync_play(state.n_impulses, state.impulse)
-            display = None if state.mode == TRAINEE else "none"
-            self.level_slider.layout.display = display
-            self.trainee_box.layout.display = display
 
     def _sync_play(self, n: int, impulse: int) -> None:
         """Move the clock to `impulse` of `n` (the order keeps value <= max at every step)."""
@@ -212,6 +241,8 @@ class PainSignalWidget(StateWidget):
         frame = pain_fig.diagram_frame(result, state.impulse, state.mode, animate=animate)
         self.view.show(pain_fig.diagram_overlay(frame, pain_fig.GEOMETRIES[self.shape]),
                        describer_html(state.conc_ng_ml, state.pattern, state.impulse, state.mode))
+        if not self.playing:
+            self._announce(self.view.describer.value)
         self._sync_controls()
         if state.mode == TRAINEE:
             self._render_trainee(result)
@@ -220,7 +251,7 @@ class PainSignalWidget(StateWidget):
         state = self.state
         scene, geo = pain_fig.chart_scene(self.shape)
         if self.chart is None:
-            self.chart = FigureView(scene, strings()["chart"]["label"])
+            self.chart = FigureView(scene, strings()["chart"]["label"], live=False)
             self.chart.add_class("kx-pain-chart")
             self.trainee_box.children = (self.chart, self.numbers)
         self.chart.set_scene(scene)

@@ -20,7 +20,7 @@ from explainer.figures import course as course_fig
 from explainer.figures import routes as routes_fig
 from explainer.figures import timeline as timeline_fig
 from explainer.models import pk
-from explainer.widgets.audience import TRAINEE
+from explainer.widgets.audience import TRAINEE, trainee_only
 from explainer.widgets.base import StateWidget
 from explainer.widgets.figure_view import FigureView, overlay_layer
 from explainer.widgets.syncing import syncing
@@ -125,6 +125,7 @@ class TimelineWidget(ChartReadout, StateWidget):
         self.routes_box = widgets.VBox([self.route_buttons])
         self.boxes = {"session": self.session_view, "course": self.course_box,
                       "routes": self.routes_box}
+        trainee_only(self.weight_box, self.routes_table, self.trainee_box)
         self.protocol_box = _with_classes(
             widgets.VBox([self.protocol_select, self.example_tag, self.about, self.weight_box]),
             "kx-timeline-controls")
@@ -207,11 +208,10 @@ class TimelineWidget(ChartReadout, StateWidget):
                 about += f'<p class="kx-muted">{escape(all_strings["weight_note"])}</p>'
             if self.about.value != about:
                 self.about.value = about
-            self.weight_box.layout.display = _shown(trainee)
             self.protocol_box.layout.display = _shown(state.view != "routes")
             for key, box in self.boxes.items():
                 box.layout.display = _shown(key == state.view)
-            self.trainee_box.layout.display = _shown(trainee and state.view != "routes")
+            self.trainee_box.layout.display = _shown(state.view != "routes")
             html = trainee_html(state.protocol) if trainee else ""
             if self.trainee_box.value != html:
                 self.trainee_box.value = html
