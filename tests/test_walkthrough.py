@@ -652,25 +652,30 @@ def test_clear_cache_renders_afresh():
     assert step_html(2, TRAINEE) == before
 
 
-def test_progress_counts_only_the_steps_a_clinic_shows(monkeypatch):
-    """A clinic that hides step 6 (examples/clinic-us.toml): the last step is "Step 8 of 8",
+def test_progress_counts_only_the_steps_a_clinic_shows(monkeypatch, tmp_path):
+    """A clinic that hides step 4 (a clinic that gives only drips may leave out the routes; the
+    evidence, risks, safety and summary steps cannot be hidden): the last step is "Step 8 of 8",
     the strip has 8 dots, the step list is numbered 1–8, and Next skips the hidden step."""
     from explainer.content import clinic, clinic_env
 
-    cfg = clinic.load_clinic(Path(__file__).resolve().parents[1] / "examples/clinic-us.toml")
-    shown = (1, 2, 3, 4, 5, 7, 8, 9)
+    shown = (1, 2, 3, 5, 6, 7, 8, 9)
+    source = (Path(__file__).resolve().parents[1] / "examples/clinic-us.toml").read_text()
+    path = tmp_path / "clinic-without-step-4.toml"
+    path.write_text(source.replace("steps = [1, 2, 3, 4, 5, 6, 7, 8, 9]",
+                                   "steps = [1, 2, 3, 5, 6, 7, 8, 9]"), encoding="utf-8")
+    cfg = clinic.load_clinic(path)
     assert tuple(cfg.steps) == shown
     monkeypatch.setattr(clinic_env, "current", lambda: cfg)
-    w = Walkthrough(step=5)
-    assert "Step 5 of 8" in w.heading.value and 'tabindex="-1"' in w.heading.value
+    w = Walkthrough(step=3)
+    assert "Step 3 of 8" in w.heading.value and 'tabindex="-1"' in w.heading.value
     w.next_button.click()
-    assert w.state.step == 7 and "Step 6 of 8" in w.heading.value
-    assert f"Step 6 of 8: {content.step_title(7)}" in w.live.value
+    assert w.state.step == 5 and "Step 4 of 8" in w.heading.value
+    assert f"Step 4 of 8: {content.step_title(5)}" in w.live.value
     w.step_list.value = 9
     assert "Step 8 of 8" in w.heading.value and w.heading.value.count("<span") == 8
     labels = [label for label, _ in w.step_list.options]
     assert [v for _, v in w.step_list.options] == list(shown)
-    assert labels[-1].startswith("8. ") and labels[5] == f"6. {content.step_title(7)}"
+    assert labels[-1].startswith("8. ") and labels[3] == f"4. {content.step_title(5)}"
 
 
 def test_the_walkthrough_carries_its_mode_as_a_class(w):
