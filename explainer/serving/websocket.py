@@ -14,6 +14,19 @@ Every viewer can open its page's kernel websocket, so every frame on it is treat
   dropped with a one-line server log entry.
 - **A rate limit per socket.** A token bucket drops what a viewer sends beyond a person's pace
   (`MESSAGES_PER_SECOND`, bursts up to `BURST`) and closes a socket that keeps flooding.
+- **Expensive requests rate-limited per kernel.** A page asks for every widget's state once
+  when it loads (`request_states`; half a megabyte on the timeline); more than
+  `STATE_REQUESTS_BURST` of those, across all the kernel's sockets, at more than one every
+  `STATE_REQUEST_SECONDS`, are dropped (one client asking 20 times a second grew the server
+  by 10 MB/s, and the replies to 8,000 such requests kept coming after it had gone).
+- **No widgets made from the browser.** A `comm_open` is refused unless its target is one a
+  real page opens (`ALLOWED_COMM_TARGETS`: ipywidgets 8's manager opens only
+  `jupyter.widget.control`, to ask for the states; `jupyter.widget` from the browser would
+  create any widget in the kernel, bypassing the inbound gate).
+- **A bounded outgoing buffer.** A socket whose reader has fallen `MAX_PENDING_BYTES` behind is
+  closed and what the kernel sends it is dropped, not queued.
+- **Caps on sockets** per kernel and per client (`explainer.serving.admission`), refused with
+  503 before the socket opens, so that the caps, not the system's file limit, refuse first.
 - **Nothing internal goes out.** On the iopub channel, `error` messages and `stderr` streams
   (where ipykernel and the comm layer write tracebacks, server paths and library versions when a
   widget message fails) are kept from the viewer and logged on the server instead, as one short
@@ -34,6 +47,12 @@ from jupyter_server.services.kernels.connection.channels import ZMQChannelsWebso
 from tornado import web
 from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
 
+from explainer.serving.admission import client_address
+
+ADMISSION_SETTING = "kx_admission"
+"""The tornado setting holding the server's `Admission` ledger."""
+TRUSTED_PROXIES_SETTING = "kx_trusted_proxies"
+
 V1_PROTOCOL = "v1.kernel.websocket.jupyter.org"
 MAX_PARTS = 64
 """At most this many parts in one frame (channel, header, parent header, metadata, content and
@@ -44,6 +63,28 @@ BURST = 200
 FLOOD_DROPS = 2000
 """A socket that has had this many messages dropped by the rate limit is closed."""
 _LOG_TEXT_CHARS = 300
+ALLOWED_COMM_TARGETS = frozenset({"jupyter.widget.control"})
+"""The comms a real page opens (ipywidgets 8's `ManagerBase._loadFromKernel`; anywidget's
+front end opens none of its own). Voilà's own widget manager is ipywidgets 8's."""
+STATE_REQUEST_SECONDS = 2.0
+STATE_REQUESTS_BURST = 4
+"""A page opens the control comm and asks for the states once as it loads (and again if it
+reconnects): two each time."""
+MAX_PENDING_BYTES = 4 * 1024 * 1024
+"""Most bytes a socket may have waiting to be written to its reader (the timeline's states are
+about 560 KB); past it the socket is closed."""
+KERNEL_ENDED = 4000
+"""The close code a page's socket gets when its kernel has ended (the page's connection.js
+then says so in words)."""
+
+WIDGET_STATE_REQUESTS_PER_SECOND = 5.0
+WIDGET_STATE_REQUESTS_BURST = 100
+"""`request_state` (one widget's state; what an older front end asks for each widget on load)
+across a kernel's sockets: a page has a few dozen widgets."""
+
+_state_buckets: dict[tuple[str, str], _TokenBucket] = {}
+_sockets: dict[str, set] = {}
+"""The open kernel websockets (handlers) by kernel id, to close them when the kernel ends."""
 
 
 def split_v1_frame(frame: bytes) -> tuple[str, list[bytes]] | None:
@@ -106,6 +147,44 @@ class _TokenBucket:
         return False
 
 
+def _content(parts: list[bytes]) -> dict:
+    """The message content (the fourth part) as a dict; {} if it is not a JSON object."""
+    try:
+        content = json.loads(parts[3])
+    except (IndexError, ValueError, UnicodeDecodeError):
+        return {}
+    return content if isinstance(content, dict) else {}
+
+
+def state_request_allowed(kernel_id: str, method: str = "request_states") -> bool:
+    """True while the kernel's sockets, together, keep to the state requests a page makes."""
+    bucket = _state_buckets.get((kernel_id, method))
+    if bucket is None:
+        rate, burst = ((1 / STATE_REQUEST_SECONDS, STATE_REQUESTS_BURST)
+                       if method == "request_states" else
+                       (WIDGET_STATE_REQUESTS_PER_SECOND, WIDGET_STATE_REQUESTS_BURST))
+        bucket = _state_buckets[(kernel_id, method)] = _TokenBucket(rate, burst)
+    return bucket.allow()
+
+
+def close_kernel_sockets(kernel_id: str, reason: str) -> int:
+    """Close every open websocket of a kernel that has ended (code `KERNEL_ENDED`); returns
+    how many were open. Also forgets the kernel's rate limit."""
+    for method in ("request_states", "request_state"):
+        _state_buckets.pop((kernel_id, method), None)
+    handlers = list(_sockets.pop(kernel_id, ()))
+    for handler in handlers:
+        handler.close(KERNEL_ENDED, reason)
+    return len(handlers)
+
+
+def forget_ended_kernels(live_kernel_ids) -> None:
+    """Drop the state-request budgets of kernels that have ended."""
+    live = set(live_kernel_ids)
+    for key in [key for key in _state_buckets if key[0] not in live]:
+        del _state_buckets[key]
+
+
 class GuardedChannelsConnection(ZMQChannelsWebsocketConnection):
     """The kernel connection behind each viewer's websocket (see the module docstring)."""
 
@@ -128,11 +207,33 @@ class GuardedChannelsConnection(ZMQChannelsWebsocketConnection):
         if split is None or header is None or not isinstance(header.get("msg_type"), str):
             self.log.warning("kernel %s: dropped a malformed websocket frame", self.kernel_id)
             return
+        if not self._allowed(header["msg_type"], split[1]):
+            return
         try:
             super().handle_incoming_message(incoming_msg)
         except Exception as exc:  # a frame the session cannot pack: drop it, keep the socket
             self.log.warning("kernel %s: dropped a websocket frame (%s)", self.kernel_id,
                              type(exc).__name__)
+
+    def _allowed(self, msg_type: str, parts: list[bytes]) -> bool:
+        """False for a widget creation or a state request over the kernel's rate."""
+        if msg_type == "comm_open":
+            target = _content(parts).get("target_name")
+            if target not in ALLOWED_COMM_TARGETS:
+                self.log.warning("kernel %s: refused a comm_open from the browser",
+                                 self.kernel_id)
+                return False
+            return state_request_allowed(self.kernel_id)  # it asks for the states at once
+        if msg_type != "comm_msg":
+            return True
+        method = (_content(parts).get("data") or {}).get("method") if parts else None
+        if method in ("request_states", "request_state"):
+            return state_request_allowed(self.kernel_id, method)
+        if method in ("update", "custom"):  # something a person did
+            admission = self.websocket_handler.settings.get(ADMISSION_SETTING)
+            if admission is not None:
+                admission.interacted(self.kernel_id)
+        return True
 
     # kernel -> viewer
     def handle_outgoing_message(self, stream: Any, outgoing_msg: list[Any]) -> None:
@@ -188,14 +289,52 @@ class GuardedChannelsConnection(ZMQChannelsWebsocketConnection):
         return True
 
 
+def request_client(handler: web.RequestHandler) -> str:
+    """The client a request counts against (`admission.client_address`)."""
+    return client_address(handler.request.remote_ip or "",
+                          handler.request.headers.get("X-Forwarded-For"),
+                          handler.settings.get(TRUSTED_PROXIES_SETTING, ()))
+
+
 class GuardedKernelWebsocketHandler(VoilaKernelWebsocketHandler):
     """Voilà's kernel websocket, refusing the legacy protocol and reading frames boundedly."""
+
+    _counted = False
 
     async def get(self, *args, **kwargs):
         offered = self.request.headers.get("Sec-WebSocket-Protocol", "")
         if V1_PROTOCOL not in (p.strip() for p in offered.split(",")):
             raise web.HTTPError(400, f"this server speaks only the {V1_PROTOCOL} protocol")
-        return await super().get(*args, **kwargs)
+        admission = self.settings.get(ADMISSION_SETTING)
+        kernel_id = kwargs.get("kernel_id") or (args[0] if args else "")
+        self._client = request_client(self)
+        if admission is not None:
+            if not admission.open_socket(kernel_id, self._client):
+                raise web.HTTPError(503, "too many connections")
+            self._counted, self._counted_kernel = True, kernel_id
+        try:
+            # Tornado returns from get() once the socket has closed (or was refused).
+            return await super().get(*args, **kwargs)
+        finally:
+            self._uncount()
+
+    def open(self, *args, **kwargs):
+        _sockets.setdefault(self.kernel_id, set()).add(self)
+        return super().open(*args, **kwargs)
+
+    def on_close(self):
+        self._uncount()
+        return super().on_close()
+
+    def _uncount(self) -> None:
+        kernel_id = getattr(self, "kernel_id", None)
+        if kernel_id in _sockets:
+            _sockets[kernel_id].discard(self)
+            if not _sockets[kernel_id]:
+                del _sockets[kernel_id]
+        if self._counted:
+            self._counted = False
+            self.settings[ADMISSION_SETTING].close_socket(self._counted_kernel, self._client)
 
     def select_subprotocol(self, subprotocols):
         return V1_PROTOCOL if V1_PROTOCOL in subprotocols else None
@@ -206,4 +345,15 @@ class GuardedKernelWebsocketHandler(VoilaKernelWebsocketHandler):
         if isinstance(message, bytes | bytearray) and split_v1_frame(message) is None:
             self.log.warning("dropped a malformed outgoing websocket frame")
             return None
+        if self._pending_bytes() > MAX_PENDING_BYTES:
+            self.log.warning("kernel %s: closing a websocket whose reader fell behind",
+                             getattr(self, "kernel_id", "?"))
+            self.close(1008, "reading too slowly")
+            return None
         return super(VoilaKernelWebsocketHandler, self).write_message(message, binary)
+
+    def _pending_bytes(self) -> int:
+        """Bytes written to this socket that its reader has not taken yet."""
+        stream = getattr(self.ws_connection, "stream", None)
+        buffer = getattr(stream, "_write_buffer", None)  # tornado's IOStream keeps a length
+        return len(buffer) if buffer is not None else 0
