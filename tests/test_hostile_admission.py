@@ -168,3 +168,20 @@ def test_a_dropped_request_leaves_no_kernel(capped):
     assert "its viewer left before the page was sent" in capped.log()
     status, _, _, _ = get(f"{capped.url}/voila/render/about.ipynb", "10.7.7.7")
     assert status == 200  # the client's reservations were all given back
+
+
+def test_an_unusable_cache_folder_is_reported_once_and_a_private_one_used(tmp_path, monkeypatch,
+                                                                          capsys):
+    from explainer import paths
+    from explainer.serving.cli import cache_environment
+
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a folder")
+    monkeypatch.setenv(paths.CACHE_ENV_VAR, str(blocked / "cache"))
+    folder = cache_environment()
+    err = capsys.readouterr().err
+    assert err.count("WARNING") == 1 and str(blocked / "cache") in err
+    assert folder.is_dir() and folder != blocked / "cache"
+    assert paths.cache_dir() == folder  # the kernels inherit it
+    assert oct(folder.stat().st_mode & 0o777) == "0o700"  # private
+    assert cache_environment() == folder and capsys.readouterr().err == ""

@@ -143,6 +143,27 @@ def kernel_environment() -> None:
     os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
 
 
+def cache_environment() -> Path:
+    """Make sure the server and its kernels have a cache folder they can write (`paths.
+    cache_dir`): without one every kernel renders every figure again, doubling its memory.
+    An unusable folder is reported once, here, and a private temporary folder used instead
+    (inherited by every kernel through `$KETAMINE_EXPLAINER_CACHE`). Returns the folder."""
+    import tempfile
+
+    folder = paths.cache_dir()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=folder):
+            pass
+        return folder
+    except OSError as err:
+        private = Path(tempfile.mkdtemp(prefix="ketamine-explainer-cache-"))
+        print(f"WARNING: the cache folder {folder} is not usable ({type(err).__name__}); "
+              f"using {private} for this run", file=sys.stderr)
+        os.environ[paths.CACHE_ENV_VAR] = str(private)
+        return private
+
+
 def clinic_environment(clinic_file: Path | None) -> None:
     """Name the clinic file for the server's kernels (or make sure none is inherited)."""
     from explainer.content.clinic_env import CLINIC_ENV_VAR
@@ -207,6 +228,7 @@ def main(argv: list[str] | None = None) -> None:
             file=sys.stderr,
         )
     kernel_environment()
+    cache_environment()
     clinic_environment(options.clinic_file)
     from explainer.serving.app import ExplainerVoila
 
