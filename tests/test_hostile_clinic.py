@@ -25,3 +25,4 @@ def test_control_and_direction_characters_are_refused(tmp_path, char, table, lin
 def test_ordinary_accents_and_scripts_are_kept(tmp_path):
     text = _set(MINIMAL, "clinic", 'name = "Clínica São João — مركز"')
     assert load_clinic(_write(tmp_path, text)).clinic.name == "Clínica São João — مركز"
+

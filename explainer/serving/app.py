@@ -32,6 +32,7 @@ from explainer.serving.admission import (
     Reservation,
     default_max_kernels,
 )
+from explainer.serving.budgets import forget_ended_kernels
 from explainer.serving.config import START_PAGE
 from explainer.serving.templates import share_compiled_templates
 from explainer.serving.websocket import (
@@ -39,7 +40,6 @@ from explainer.serving.websocket import (
     TRUSTED_PROXIES_SETTING,
     GuardedKernelWebsocketHandler,
     close_kernel_sockets,
-    forget_ended_kernels,
     request_client,
 )
 

@@ -14,15 +14,8 @@ Every viewer can open its page's kernel websocket, so every frame on it is treat
   dropped with a one-line server log entry.
 - **A rate limit per socket.** A token bucket drops what a viewer sends beyond a person's pace
   (`MESSAGES_PER_SECOND`, bursts up to `BURST`) and closes a socket that keeps flooding.
-- **Expensive requests rate-limited per kernel.** A page asks for every widget's state once
-  when it loads (`request_states`; half a megabyte on the timeline); more than
-  `STATE_REQUESTS_BURST` of those, across all the kernel's sockets, at more than one every
-  `STATE_REQUEST_SECONDS`, are dropped (one client asking 20 times a second grew the server
-  by 10 MB/s, and the replies to 8,000 such requests kept coming after it had gone).
-- **No widgets made from the browser.** A `comm_open` is refused unless its target is one a
-  real page opens (`ALLOWED_COMM_TARGETS`: ipywidgets 8's manager opens only
-  `jupyter.widget.control`, to ask for the states; `jupyter.widget` from the browser would
-  create any widget in the kernel, bypassing the inbound gate).
+- **Expensive requests rate-limited per kernel, no widgets made from the browser**
+  (`explainer.serving.budgets`).
 - **A bounded outgoing buffer.** A socket whose reader has fallen `MAX_PENDING_BYTES` behind is
   closed and what the kernel sends it is dropped, not queued.
 - **Caps on sockets** per kernel and per client (`explainer.serving.admission`), refused with
@@ -39,7 +32,6 @@ Every viewer can open its page's kernel websocket, so every frame on it is treat
 from __future__ import annotations
 
 import json
-import time
 from typing import Any
 
 from jupyter_client.session import DELIM
@@ -48,6 +40,13 @@ from tornado import web
 from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
 
 from explainer.serving.admission import client_address
+from explainer.serving.budgets import (
+    ALLOWED_COMM_TARGETS,
+    TokenBucket,
+    content_of,
+    forget_kernel,
+    state_request_allowed,
+)
 
 ADMISSION_SETTING = "kx_admission"
 """The tornado setting holding the server's `Admission` ledger."""
@@ -57,19 +56,9 @@ V1_PROTOCOL = "v1.kernel.websocket.jupyter.org"
 MAX_PARTS = 64
 """At most this many parts in one frame (channel, header, parent header, metadata, content and
 the buffers); widget messages have a handful."""
-MESSAGES_PER_SECOND = 100.0
-BURST = 200
-"""A dragged slider sends at most one message per animation frame (~60 a second)."""
 FLOOD_DROPS = 2000
 """A socket that has had this many messages dropped by the rate limit is closed."""
 _LOG_TEXT_CHARS = 300
-ALLOWED_COMM_TARGETS = frozenset({"jupyter.widget.control"})
-"""The comms a real page opens (ipywidgets 8's `ManagerBase._loadFromKernel`; anywidget's
-front end opens none of its own). Voilà's own widget manager is ipywidgets 8's."""
-STATE_REQUEST_SECONDS = 2.0
-STATE_REQUESTS_BURST = 4
-"""A page opens the control comm and asks for the states once as it loads (and again if it
-reconnects): two each time."""
 MAX_PENDING_BYTES = 4 * 1024 * 1024
 """Most bytes a socket may have waiting to be written to its reader (the timeline's states are
 about 560 KB); past it the socket is closed."""
@@ -77,12 +66,6 @@ KERNEL_ENDED = 4000
 """The close code a page's socket gets when its kernel has ended (the page's connection.js
 then says so in words)."""
 
-WIDGET_STATE_REQUESTS_PER_SECOND = 5.0
-WIDGET_STATE_REQUESTS_BURST = 100
-"""`request_state` (one widget's state; what an older front end asks for each widget on load)
-across a kernel's sockets: a page has a few dozen widgets."""
-
-_state_buckets: dict[tuple[str, str], _TokenBucket] = {}
 _sockets: dict[str, set] = {}
 """The open kernel websockets (handlers) by kernel id, to close them when the kernel ends."""
 
@@ -127,62 +110,14 @@ def _header(parts: list[bytes]) -> dict | None:
     return header if isinstance(header, dict) else None
 
 
-class _TokenBucket:
-    """`allow()` is True while the sender keeps to `rate` a second on average, `burst` at once."""
-
-    def __init__(self, rate: float = MESSAGES_PER_SECOND, burst: int = BURST):
-        self.rate, self.burst = rate, burst
-        self.tokens = float(burst)
-        self.stamp = time.monotonic()
-        self.dropped = 0
-
-    def allow(self) -> bool:
-        now = time.monotonic()
-        self.tokens = min(self.burst, self.tokens + (now - self.stamp) * self.rate)
-        self.stamp = now
-        if self.tokens >= 1:
-            self.tokens -= 1
-            return True
-        self.dropped += 1
-        return False
-
-
-def _content(parts: list[bytes]) -> dict:
-    """The message content (the fourth part) as a dict; {} if it is not a JSON object."""
-    try:
-        content = json.loads(parts[3])
-    except (IndexError, ValueError, UnicodeDecodeError):
-        return {}
-    return content if isinstance(content, dict) else {}
-
-
-def state_request_allowed(kernel_id: str, method: str = "request_states") -> bool:
-    """True while the kernel's sockets, together, keep to the state requests a page makes."""
-    bucket = _state_buckets.get((kernel_id, method))
-    if bucket is None:
-        rate, burst = ((1 / STATE_REQUEST_SECONDS, STATE_REQUESTS_BURST)
-                       if method == "request_states" else
-                       (WIDGET_STATE_REQUESTS_PER_SECOND, WIDGET_STATE_REQUESTS_BURST))
-        bucket = _state_buckets[(kernel_id, method)] = _TokenBucket(rate, burst)
-    return bucket.allow()
-
-
 def close_kernel_sockets(kernel_id: str, reason: str) -> int:
     """Close every open websocket of a kernel that has ended (code `KERNEL_ENDED`); returns
     how many were open. Also forgets the kernel's rate limit."""
-    for method in ("request_states", "request_state"):
-        _state_buckets.pop((kernel_id, method), None)
+    forget_kernel(kernel_id)
     handlers = list(_sockets.pop(kernel_id, ()))
     for handler in handlers:
         handler.close(KERNEL_ENDED, reason)
     return len(handlers)
-
-
-def forget_ended_kernels(live_kernel_ids) -> None:
-    """Drop the state-request budgets of kernels that have ended."""
-    live = set(live_kernel_ids)
-    for key in [key for key in _state_buckets if key[0] not in live]:
-        del _state_buckets[key]
 
 
 class GuardedChannelsConnection(ZMQChannelsWebsocketConnection):
@@ -190,7 +125,7 @@ class GuardedChannelsConnection(ZMQChannelsWebsocketConnection):
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
-        self._bucket = _TokenBucket()
+        self._bucket = TokenBucket()
 
     # viewer -> kernel
     def handle_incoming_message(self, incoming_msg: Any) -> None:
@@ -218,7 +153,7 @@ class GuardedChannelsConnection(ZMQChannelsWebsocketConnection):
     def _allowed(self, msg_type: str, parts: list[bytes]) -> bool:
         """False for a widget creation or a state request over the kernel's rate."""
         if msg_type == "comm_open":
-            target = _content(parts).get("target_name")
+            target = content_of(parts).get("target_name")
             if target not in ALLOWED_COMM_TARGETS:
                 self.log.warning("kernel %s: refused a comm_open from the browser",
                                  self.kernel_id)
@@ -226,7 +161,7 @@ class GuardedChannelsConnection(ZMQChannelsWebsocketConnection):
             return state_request_allowed(self.kernel_id)  # it asks for the states at once
         if msg_type != "comm_msg":
             return True
-        method = (_content(parts).get("data") or {}).get("method") if parts else None
+        method = (content_of(parts).get("data") or {}).get("method") if parts else None
         if method in ("request_states", "request_state"):
             return state_request_allowed(self.kernel_id, method)
         if method in ("update", "custom"):  # something a person did
