@@ -82,6 +82,13 @@ def test_sockets_are_capped_per_kernel_and_per_client():
     assert ledger.open_socket("k", "a")
 
 
+def test_loopback_viewers_share_one_address_so_only_the_global_cap_counts_them():
+    ledger = Admission(max_kernels=3, max_per_client=1, sockets_per_client=1)
+    assert ledger.admit("127.0.0.1") and ledger.admit("127.0.0.1") and ledger.admit("::1")
+    assert ledger.admit("127.0.0.1") is None  # the global cap
+    assert ledger.open_socket("k1", "127.0.0.1") and ledger.open_socket("k2", "127.0.0.1")
+
+
 def test_the_global_cap_is_sized_from_memory_and_cores():
     gib = 1024**3
     assert default_max_kernels(memory_bytes=8 * gib, cores=2) == 40  # cores bind

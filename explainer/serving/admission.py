@@ -16,6 +16,10 @@ the request arrives**, not once the kernel is up, so no burst gets past a cap:
   socket is open (an idle socket used to hold a kernel for ever);
 - caps on **websockets** per kernel and per client.
 
+The per-client caps apply to every address but loopback: on loopback every viewer shares one
+address (a clinician's own machine, or a proxy not named with `--trusted-proxy`), so only the
+global and per-kernel caps can tell them apart.
+
 The ledger is pure bookkeeping (no tornado, no kernels): `explainer.serving.app` asks it and
 acts on its answers, and `tests/test_hostile_admission.py` tests it apart from the server.
 """
@@ -76,6 +80,14 @@ def client_address(peer: str, forwarded_for: str | None, trusted_proxies: Iterab
     return peer
 
 
+def _per_client(client: str) -> bool:
+    """False for a loopback address (see the module docstring)."""
+    try:
+        return not ipaddress.ip_address(client).is_loopback
+    except ValueError:
+        return True
+
+
 @dataclass
 class Reservation:
     """One viewer's kernel, from the request's arrival until the kernel has ended."""
@@ -112,7 +124,8 @@ class Admission:
         if len(self._held) >= self.max_kernels:
             self.refused["kernels"] += 1
             return None
-        if sum(1 for r in self._held if r.client == client) >= self.max_per_client:
+        if _per_client(client) and sum(
+                1 for r in self._held if r.client == client) >= self.max_per_client:
             self.refused["kernels_per_client"] += 1
             return None
         reservation = Reservation(client=client, arrived=self.clock())
@@ -174,7 +187,7 @@ class Admission:
         if reservation is not None and reservation.sockets >= self.sockets_per_kernel:
             self.refused["sockets_per_kernel"] += 1
             return False
-        if self._client_sockets[client] >= self.sockets_per_client:
+        if _per_client(client) and self._client_sockets[client] >= self.sockets_per_client:
             self.refused["sockets_per_client"] += 1
             return False
         self._client_sockets[client] += 1
