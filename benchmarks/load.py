@@ -115,7 +115,7 @@ class Plan:
 
 QUICK = Plan(burst_sizes=(2,), burst_pages=(), burst20_pages=("start.ipynb",),
              viewer_counts=(2,), latency_controls=("label", "timeline"), duration_s=3.0,
-             hostile_runs=(("timeline", 2, 1),), attack_runs=("none", "flood"),
+             hostile_runs=(("timeline", 2, 1),), attack_runs=("none", "widgets"),
              attack_viewers=2,
              pace_s=1.0, soak_cycles=4, soak_concurrency=2, memory_pages=(EMPTY,),
              memory_settle_s=0.5, timeout_s=120.0)

@@ -170,3 +170,41 @@ def test_a_socket_that_never_reads_cannot_grow_the_server(srv):
     grown = (max(peak, server.memory_info().rss) - before) / 2**20
     assert grown < 30, f"the server grew by {grown:.0f} MB"
     assert fetch(f"{srv.url}/voila/render/start.ipynb")[0] == 200
+
+
+def test_log_lines_are_truncated_and_rate_limited():
+    import logging
+
+    from explainer.serving import edges
+
+    bounded = edges._BoundedLog()
+    passed = []
+    for i in range(5000):
+        record = logging.LogRecord("t", logging.WARNING, "", 0, "x" * 10_000 + "%d", (i,), None)
+        if bounded.filter(record):
+            passed.append(record.getMessage())
+    assert len(passed) <= edges.LOG_BURST + 5
+    assert max(len(m) for m in passed) <= edges.LOG_LINE_CHARS + 60
+
+
+def test_a_client_cannot_fill_the_log(srv):
+    """600 requests for long missing paths: the log grows by a bounded amount."""
+    before = srv.log_path.stat().st_size
+    long_path = "/missing/" + "a" * 8000
+    for _ in range(600):
+        fetch(srv.url + long_path)
+    grown = srv.log_path.stat().st_size - before
+    assert grown < 200_000, f"the log grew by {grown} bytes"
+
+
+def test_no_route_answers_500(srv):
+    gets = ["/logout", "/login", "/voila/render/nope.ipynb", "/voila/render/../x.ipynb",
+            "/voila/files/nope.png", "/voila/static/../../x", "/api/kernels",
+            "/api/kernels/abc", "/api/kernels/abc/channels", "/voila/query/abc",
+            "/voila/execution/abc", "/voila/api/shutdown/abc", "/voila/templates/kx/../x",
+            "/voila/render/start.ipynb?template=lab&theme=dark", "/%00", "/voila/tree/..%2f"]
+    for path in gets:
+        status = fetch(srv.url + path)[0]
+        assert status < 500, (path, status)
+    for path in ("/voila/api/shutdown/abc", "/logout", "/api/kernels"):
+        assert fetch(srv.url + path, method="POST")[0] < 500, path

@@ -8,6 +8,9 @@ the request arrives**, not once the kernel is up, so no burst gets past a cap:
 - a **global cap** (`default_max_kernels`: sized from the machine's memory and cores), and a
   **per-client cap** (by address; behind the project's nginx, the address that proxy put in
   `X-Forwarded-For`, trusted only from the proxy's own address);
+- a **start rate per client**: at most `STARTS_PER_MINUTE` new kernels a minute after a burst
+  of `max_per_client` (a client that drops its requests at once frees its kernels, and could
+  otherwise keep the machine busy starting new ones);
 - a **reservation**: a page's kernel whose page never opens its websocket is shut down
   `RESERVATION_SECONDS` after the page was sent, and a request dropped before its page was
   sent leaves nothing (its kernel is shut down at once);
@@ -47,6 +50,8 @@ MAX_KERNELS_PER_CLIENT = 10
 MAX_SOCKETS_PER_KERNEL = 4
 """A page opens one kernel websocket (and reconnects it when it drops)."""
 MAX_SOCKETS_PER_CLIENT = 2 * MAX_KERNELS_PER_CLIENT + 4
+STARTS_PER_MINUTE = 12.0
+"""A person opens a page every few seconds at most, after the first few at once."""
 RESERVATION_SECONDS = 60.0
 IDLE_LIFETIME_SECONDS = 30 * 60.0
 """A page nobody has touched for half an hour gives its kernel back (its page then says so)."""
@@ -111,10 +116,13 @@ class Admission:
     sockets_per_client: int = MAX_SOCKETS_PER_CLIENT
     reservation_seconds: float = RESERVATION_SECONDS
     idle_lifetime_seconds: float = IDLE_LIFETIME_SECONDS
+    starts_per_minute: float = STARTS_PER_MINUTE
     clock: Callable[[], float] = time.monotonic
     _held: list[Reservation] = field(default_factory=list)
     _by_kernel: dict[str, Reservation] = field(default_factory=dict)
     _client_sockets: Counter = field(default_factory=Counter)
+    _starts: dict[str, tuple[float, float]] = field(default_factory=dict)
+    """client -> (start tokens, when last counted)."""
     refused: Counter = field(default_factory=Counter)
     """How many requests each cap refused (for the log and the load harness)."""
 
@@ -128,9 +136,27 @@ class Admission:
                 1 for r in self._held if r.client == client) >= self.max_per_client:
             self.refused["kernels_per_client"] += 1
             return None
+        if _per_client(client) and not self._may_start(client):
+            self.refused["starts_per_client"] += 1
+            return None
         reservation = Reservation(client=client, arrived=self.clock())
         self._held.append(reservation)
         return reservation
+
+    def _may_start(self, client: str) -> bool:
+        """Take one start from the client's budget (`starts_per_minute`, bursts of
+        `max_per_client`); False when it is spent."""
+        now, burst = self.clock(), float(self.max_per_client)
+        tokens, stamp = self._starts.get(client, (burst, now))
+        tokens = min(burst, tokens + (now - stamp) * self.starts_per_minute / 60)
+        if len(self._starts) > 10_000:  # forget the clients whose budget is full again
+            full = 60 * burst / self.starts_per_minute
+            self._starts = {c: v for c, v in self._starts.items() if now - v[1] < full}
+        if tokens < 1:
+            self._starts[client] = (tokens, now)
+            return False
+        self._starts[client] = (tokens - 1, now)
+        return True
 
     def bind(self, reservation: Reservation, kernel_id: str) -> None:
         """The kernel Voilà gave this page (started for it or taken from a warm pool)."""

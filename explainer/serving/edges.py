@@ -180,7 +180,11 @@ _FILTER = _BoundedLog()
 
 def bound_logging(*loggers: logging.Logger) -> None:
     """Put the bounded-log filter on every handler of the root logger, tornado's loggers and
-    `loggers` (idempotent)."""
+    `loggers` (idempotent). The root logger gets a handler of its own if it has none: tornado's
+    access log (a line per request) would otherwise go to `logging.lastResort`, unfiltered."""
+    root = logging.getLogger()
+    if not root.handlers:
+        root.addHandler(logging.StreamHandler())
     names = ("", "tornado", "tornado.access", "tornado.application", "tornado.general")
     for logger in (*(logging.getLogger(n) for n in names), *loggers):
         for handler in logger.handlers:
