@@ -144,7 +144,7 @@ class Hostile(Viewer):
         """A socket that never reads, asking for every widget's state 20 times a second."""
         stats = {"state_requests": 0, "closed_by_server": 0}
         ws = await self.http.ws_connect(self.channels_url(), protocols=[SUBPROTOCOL],
-                                        heartbeat=None, read_bufsize=4096)
+                                        heartbeat=None)
         control = uuid.uuid4().hex
         frames = lambda m, c: serialize_msg_to_ws_v1(  # noqa: E731
             [json.dumps(x).encode() for x in (m["header"], {}, {}, c)], "shell")
