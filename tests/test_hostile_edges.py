@@ -208,3 +208,27 @@ def test_no_route_answers_500(srv):
         assert status < 500, (path, status)
     for path in ("/voila/api/shutdown/abc", "/logout", "/api/kernels"):
         assert fetch(srv.url + path, method="POST")[0] < 500, path
+
+
+def test_what_is_kept_for_a_gone_socket_is_bounded():
+    from collections import defaultdict
+
+    from explainer.serving.budgets import BoundedBuffer, bound_offline_buffers
+
+    class Manager:  # jupyter_server's start_buffering, as far as it matters here
+        def __init__(self):
+            self._kernel_buffers = defaultdict(dict)
+
+        def start_buffering(self, kernel_id, session_key, channels):
+            self._kernel_buffers[kernel_id]["buffer"] = []
+
+    manager = Manager()
+    bound_offline_buffers(manager)
+    manager.start_buffering("k", "s", {})
+    buffer = manager._kernel_buffers["k"]["buffer"]
+    assert isinstance(buffer, BoundedBuffer)
+    reply = [b"x" * 558_000]  # one reply with the timeline's states
+    for _ in range(8000):
+        buffer.append(("iopub", reply))
+    assert buffer.size <= buffer.limit and len(buffer) == buffer.limit // 558_000
+    assert buffer.dropped == 8000 - len(buffer)

@@ -32,7 +32,7 @@ from explainer.serving.admission import (
     Reservation,
     default_max_kernels,
 )
-from explainer.serving.budgets import forget_ended_kernels
+from explainer.serving.budgets import bound_offline_buffers, forget_ended_kernels
 from explainer.serving.config import START_PAGE
 from explainer.serving.templates import share_compiled_templates
 from explainer.serving.websocket import (
@@ -202,6 +202,7 @@ class ExplainerVoila(Voila):
                       self.admission.max_kernels, self.admission.max_per_client)
         # ZeroMQ's default of 1023 sockets (four per kernel websocket) was what refused first.
         self.kernel_manager.context.set(zmq.MAX_SOCKETS, edges.zmq_socket_cap())
+        bound_offline_buffers(self.kernel_manager)
         settings[ADMISSION_SETTING] = self.admission
         settings[TRUSTED_PROXIES_SETTING] = tuple(self.trusted_proxies)
         return settings
