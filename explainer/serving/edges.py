@@ -219,9 +219,11 @@ def busy_page() -> str:
         '<!DOCTYPE html>\n<html lang="en-GB">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{escape(words['busy_title'])}</title>\n<style>{css}</style>\n</head>\n"
-        '<body>\n<main class="kx-page kx-busy">\n'
+        '<body>\n<main id="rendered_cells">\n'
+        '<div class="jp-RenderedHTMLCommon kx-busy" style="padding: 32px 16px">\n'
         f"<h1>{escape(words['busy_title'])}</h1>\n<p>{escape(words['busy_text'])}</p>\n"
-        f'<p><a href="">{escape(words["busy_retry"])}</a></p>\n</main>\n</body>\n</html>\n'
+        f'<p><a href="">{escape(words["busy_retry"])}</a></p>\n</div>\n</main>\n</body>\n'
+        "</html>\n"
     )
 
 
