@@ -412,7 +412,10 @@ async def latency(url: str, server: Server, monitor: Monitor, name: str, n: int,
         sys.executable, "-m", "benchmarks.hostile", url, control.page, str(plan.duration_s),
         attack, stdout=asyncio.subprocess.PIPE, cwd=REPO) for _ in range(hostile)]
     for a in attackers:  # each says "ready" once its page is open, then attacks
-        await asyncio.wait_for(a.stdout.readline(), plan.timeout_s)
+        try:
+            await asyncio.wait_for(a.stdout.readline(), plan.timeout_s)
+        except TimeoutError:  # a server that has stopped answering: the attack goes on
+            errors.add("attacker", TimeoutError("the attacker's page never opened"))
     latencies: list[float] = []
     mark = monitor.mark()
     until = time.monotonic() + plan.duration_s
@@ -424,9 +427,15 @@ async def latency(url: str, server: Server, monitor: Monitor, name: str, n: int,
     usage = monitor.summary(mark)
     attacks = []
     for a in attackers:
-        out, _ = await asyncio.wait_for(a.communicate(), plan.timeout_s)
-        attacks.append(json.loads(out.decode().strip().splitlines()[-1]) if out.strip()
-                       else {"failed": 1})
+        try:
+            out, _ = await asyncio.wait_for(a.communicate(), plan.timeout_s)
+        except TimeoutError:
+            a.kill()
+            out = b""
+        try:
+            attacks.append(json.loads(out.decode().strip().splitlines()[-1]))
+        except (ValueError, IndexError):
+            attacks.append({"failed": 1})
     await asyncio.gather(*(v.close() for v in viewers))
     left = await wait_for_kernels(server, base)
     return {"control": name, "page": control.page, "viewers": n, "live": len(live),
