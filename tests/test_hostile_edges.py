@@ -248,3 +248,17 @@ def test_what_is_kept_for_a_gone_socket_is_bounded():
         buffer.append(("iopub", reply))
     assert buffer.size <= buffer.limit and len(buffer) == buffer.limit // 558_000
     assert buffer.dropped == 8000 - len(buffer)
+
+
+def test_one_address_cannot_hold_every_connection():
+    from types import SimpleNamespace
+
+    from explainer.serving import edges
+
+    server = edges.CappedHTTPServer(lambda request: None, max_connections=1000)
+    server._connections = [SimpleNamespace(context=SimpleNamespace(remote_ip="203.0.113.7"))
+                           for _ in range(edges.MAX_CONNECTIONS_PER_ADDRESS)]
+    assert server._over_address_cap(("203.0.113.7", 5555))
+    assert not server._over_address_cap(("203.0.113.8", 5555))
+    assert not server._over_address_cap(("127.0.0.1", 5555))  # behind the proxy
+    assert edges.HTTP_SERVER_OPTIONS["idle_connection_timeout"] <= 5
