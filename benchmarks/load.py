@@ -89,6 +89,12 @@ class Plan:
     hostile_runs: tuple[tuple[str, int, int], ...] = (("timeline", 25, 2),)
     """(control, viewers, hostile clients): latency with attackers among the viewers, to
     compare with the same level without them."""
+    attack_runs: tuple[str, ...] = ("none", "flood", "idle_sockets", "non_reading", "widgets",
+                                    "slow_headers")
+    """Issue 20's attacks (`benchmarks.hostile.ATTACKS`), one at a time, each beside honest
+    viewers moving the timeline while a probe viewer opens the start page every 2 s ("none":
+    the same without an attacker, in the same run)."""
+    attack_viewers: int = 5
     arrival_concurrency: int = 4
     """Latency viewers arrive this many at a time (a stream of arrivals, not a burst)."""
     soak_cycles: int = 200
@@ -98,7 +104,7 @@ class Plan:
     memory_settle_s: float = 4.0
     """Wait before reading a live kernel's memory (the walkthrough prefetches after 2 s)."""
     timeout_s: float = 180.0
-    parts: tuple[str, ...] = ("memory", "bursts", "latency", "soak")
+    parts: tuple[str, ...] = ("memory", "bursts", "latency", "soak", "attacks")
     settle_after_burst: bool = False
     """Wait for the server and its kernels to go quiet after each burst (set with preheated
     pools, which refill after a burst: the next burst should not compete with the refill)."""
@@ -109,7 +115,8 @@ class Plan:
 
 QUICK = Plan(burst_sizes=(2,), burst_pages=(), burst20_pages=("start.ipynb",),
              viewer_counts=(2,), latency_controls=("label", "timeline"), duration_s=3.0,
-             hostile_runs=(("timeline", 2, 1),),
+             hostile_runs=(("timeline", 2, 1),), attack_runs=("none", "widgets"),
+             attack_viewers=2,
              pace_s=1.0, soak_cycles=4, soak_concurrency=2, memory_pages=(EMPTY,),
              memory_settle_s=0.5, timeout_s=120.0)
 """A run of under a minute that exercises every part (`make test` runs it once)."""
@@ -261,6 +268,14 @@ async def refilled(server: Server, count: int, limit_s: float = 900.0) -> float:
     return round(time.monotonic() - started + await settle(server), 1)
 
 
+CAP_ARGS: list[str] = ["--max-kernels", "400", "--trusted-proxy", "127.0.0.1"]
+"""The load server's caps: its global cap raised past every phase's viewers (the harness
+measures capacity; the default cap would refuse the 50- and 100-viewer levels), and loopback
+trusted as a proxy so an attacker's `X-Forwarded-For` makes it a remote client under the
+per-client cap (the honest viewers are loopback: only the global cap counts them).
+`--against` (a checkout before issue 20) empties it."""
+
+
 def percentile(values: list[float], q: float) -> float | None:
     if not values:
         return None
@@ -374,9 +389,11 @@ async def _person(viewer: Viewer, control: Control, until: float, pace_s: float,
 
 
 async def latency(url: str, server: Server, monitor: Monitor, name: str, n: int,
-                  plan: Plan, hostile: int = 0) -> dict:
+                  plan: Plan, hostile: int = 0, attack: str = "protocol",
+                  probe: bool = False) -> dict:
     """`n` viewers arrive (a few at a time) and each moves a control at a person's pace;
-    `hostile` more attack the server meanwhile (`Hostile`)."""
+    `hostile` more attack the server meanwhile (`Hostile`, with `attack`); with `probe`, a
+    new viewer opens the start page every 2 s (page load times)."""
     control = CONTROLS[name]
     base = len(server.kernels())
     errors = Errors()
@@ -393,21 +410,32 @@ async def latency(url: str, server: Server, monitor: Monitor, name: str, n: int,
     live = [v for v, t in zip(viewers, opened, strict=True) if t is not None]
     attackers = [await asyncio.create_subprocess_exec(
         sys.executable, "-m", "benchmarks.hostile", url, control.page, str(plan.duration_s),
-        stdout=asyncio.subprocess.PIPE, cwd=REPO) for _ in range(hostile)]
+        attack, stdout=asyncio.subprocess.PIPE, cwd=REPO) for _ in range(hostile)]
     for a in attackers:  # each says "ready" once its page is open, then attacks
-        await asyncio.wait_for(a.stdout.readline(), plan.timeout_s)
+        try:
+            await asyncio.wait_for(a.stdout.readline(), plan.timeout_s)
+        except TimeoutError:  # a server that has stopped answering: the attack goes on
+            errors.add("attacker", TimeoutError("the attacker's page never opened"))
     latencies: list[float] = []
     mark = monitor.mark()
     until = time.monotonic() + plan.duration_s
     rng = random.Random(n)
+    page_loads: list[float] = []
+    probes = [_probe(url, until, page_loads, errors, plan)] if probe else []
     await asyncio.gather(*(_person(v, control, until, plan.pace_s, latencies, errors,
-                                   random.Random(rng.random())) for v in live))
+                                   random.Random(rng.random())) for v in live), *probes)
     usage = monitor.summary(mark)
     attacks = []
     for a in attackers:
-        out, _ = await asyncio.wait_for(a.communicate(), plan.timeout_s)
-        attacks.append(json.loads(out.decode().strip().splitlines()[-1]) if out.strip()
-                       else {"failed": 1})
+        try:
+            out, _ = await asyncio.wait_for(a.communicate(), plan.timeout_s)
+        except TimeoutError:
+            a.kill()
+            out = b""
+        try:
+            attacks.append(json.loads(out.decode().strip().splitlines()[-1]))
+        except (ValueError, IndexError):
+            attacks.append({"failed": 1})
     await asyncio.gather(*(v.close() for v in viewers))
     left = await wait_for_kernels(server, base)
     return {"control": name, "page": control.page, "viewers": n, "live": len(live),
@@ -419,7 +447,22 @@ async def latency(url: str, server: Server, monitor: Monitor, name: str, n: int,
             "errors": errors.total, "error_kinds": errors.by_kind,
             "error_examples": errors.examples, "kernels_left": left - base,
             "hostile": hostile, "hostile_stats": _add_up(attacks),
-            **usage}
+            "attack": attack if hostile else "none",
+            "page_loads": len(page_loads), "page_p50_s": percentile(page_loads, 50),
+            "page_p95_s": percentile(page_loads, 95), **usage}
+
+
+async def _probe(url: str, until: float, loads: list[float], errors: Errors,
+                 plan: Plan) -> None:
+    """An honest viewer who opens the start page every 2 s (and closes it): how long each
+    page takes to be ready while the others work (and an attacker attacks)."""
+    while time.monotonic() < until:
+        viewer = Viewer(url, plan.timeout_s)
+        t = await _open(viewer, "start.ipynb", "", errors)
+        if t is not None:
+            loads.append(t)
+        await viewer.close()
+        await asyncio.sleep(2)
 
 
 def _add_up(stats: list[dict]) -> dict:
@@ -501,6 +544,13 @@ async def run_plan(url: str, server: Server, plan: Plan, log) -> dict:
                 log(f"latency {n} viewers x {name} with {hostile} hostile clients")
                 results["latency"].append(
                     await latency(url, server, monitor, name, n, plan, hostile))
+        if "attacks" in plan.parts:
+            results["attacks"] = []
+            for attack in plan.attack_runs:
+                log(f"attack {attack}: {plan.attack_viewers} viewers x timeline and a probe")
+                results["attacks"].append(await latency(
+                    url, server, monitor, "timeline", plan.attack_viewers, plan,
+                    hostile=0 if attack == "none" else 1, attack=attack, probe=True))
         if "soak" in plan.parts:
             log(f"soak {plan.soak_cycles} cycles")
             results["soak"] = await soak(url, server, plan)
@@ -510,6 +560,8 @@ async def run_plan(url: str, server: Server, plan: Plan, log) -> dict:
         results["budget"] = budget(results)
     results["errors_total"] = sum(
         r["errors"] for part in ("memory", "bursts", "latency") for r in results.get(part, []))
+    results["errors_total"] += sum(r["errors"] for r in results.get("attacks", [])
+                                   if r["attack"] == "none")
     results["errors_total"] += results.get("soak", {}).get("errors", 0)
     results["errors_total"] += results["warm_up_errors"]
     return results
@@ -568,7 +620,7 @@ def run(plan: Plan, preheat: int = 0, pools: tuple[tuple[str, int], ...] = (),
     pool_args = [a for page, size in pools for a in ("--preheat-page", f"{page}={size}")]
     if refill_s is not None:
         pool_args += ["--pool-refill-delay", str(refill_s)]
-    server = Server("--preheat", str(preheat), *pool_args, notebook_dir=nbdir,
+    server = Server("--preheat", str(preheat), *pool_args, *CAP_ARGS, notebook_dir=nbdir,
                     log_path=log_path)
     assert server.url.startswith("http://127.0.0.1:"), "load goes to this machine only"
     warm = (preheat * (len(list(nbdir.rglob("*.ipynb"))) - len(pools))
@@ -727,6 +779,15 @@ def summarise(results: dict) -> str:
                   f"{s['seconds']} s: kernels {s['kernels_before']} -> {s['kernels_after']}, "
                   f"server {s['server_rss_mb_start']} -> {s['server_rss_mb_end']} MB "
                   f"({100 * s['server_rss_growth']:+.1f} %), errors {s['errors']}"]
+    if results.get("attacks"):
+        lines += ["", "Attacks (issue 20): an honest viewer beside each attacker",
+                  f"  {'attack':14s} {'page p95 s':>10s} {'loads':>6s} {'move p95 ms':>11s} "
+                  f"{'moves':>6s} {'server MB':>9s} {'kernels':>7s} {'errors':>6s}"]
+        for r in results["attacks"]:
+            lines.append(f"  {r['attack']:14s} {_fmt(r['page_p95_s']):>10s} "
+                         f"{r['page_loads']:6d} {_fmt(r['p95_ms']):>11s} {r['moves']:6d} "
+                         f"{_fmt(r.get('server_rss_mb_peak')):>9s} "
+                         f"{r.get('kernels_peak', '-')!s:>7s} {r['errors']:6d}")
     if results.get("budget"):
         lines += summarise_budget(results["budget"], results["plan"]["repetitions"])
     lines.append(f"\nErrors in all: {results['errors_total']}   ({results['seconds']} s, "
@@ -780,7 +841,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, help="where to write the JSON")
     parser.add_argument("--compare-with", type=Path, metavar="CHECKOUT",
                         help="bursts of 20 and memory side by side with another checkout")
+    parser.add_argument("--against", type=Path, metavar="CHECKOUT",
+                        help="serve another checkout's explainer (before issue 20: no caps)")
+    parser.add_argument("--attacks", help="attacks run, e.g. none,flood")
     args = parser.parse_args(argv)
+    if args.against:
+        os.environ["PYTHONPATH"] = str(args.against.resolve())
+        CAP_ARGS.clear()
     if args.compare_with:
         results = compare(Plan(), args.compare_with)
         out = args.out or RESULTS / "load-compare.json"
@@ -797,6 +864,8 @@ def main(argv: list[str] | None = None) -> int:
         plan.repetitions = args.repetitions
     if args.only:
         plan.parts = tuple(args.only)
+    if args.attacks:
+        plan.attack_runs = tuple(args.attacks.split(","))
     if args.duration:
         plan.duration_s = args.duration
     if args.viewers:

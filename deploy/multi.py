@@ -100,6 +100,19 @@ def start_explainer(port: int, *extra: str, log=None) -> subprocess.Popen:
     return proc
 
 
+def behind_proxy(processes: int, allow_hosts: tuple[str, ...] = ()) -> list[str]:
+    """The `serve` options of one process behind this nginx: believe the proxy's
+    X-Forwarded-For, answer to the names the proxy is reached by, and take an equal share of
+    the machine's kernel cap (each process would otherwise size it for the whole machine)."""
+    from explainer.serving.admission import default_max_kernels
+
+    share = max(1, default_max_kernels() // max(1, processes))
+    options = ["--trusted-proxy", "127.0.0.1", "--max-kernels", str(share)]
+    for host in allow_hosts:
+        options += ["--allow-host", host]
+    return options
+
+
 def _run(args) -> int:
     ports = [args.first_port + i for i in range(args.processes)]
     procs: list[subprocess.Popen] = []
@@ -109,7 +122,8 @@ def _run(args) -> int:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
         for port in ports:
-            procs.append(start_explainer(port))
+            procs.append(start_explainer(
+                port, *behind_proxy(len(ports), tuple(args.allow_host))))
         nginx.start()
         print(f"\n{len(ports)} explainer processes (ports {', '.join(map(str, ports))}) "
               f"behind nginx: http://{args.listen}/   (Ctrl-C stops them all)", flush=True)
@@ -138,6 +152,8 @@ def main(argv: list[str] | None = None) -> int:
     r.add_argument("--listen", default="127.0.0.1:8080")
     parser.add_argument("--processes", type=int, default=max(2, os.cpu_count() or 2))
     parser.add_argument("--first-port", type=int, default=8866)
+    parser.add_argument("--allow-host", action="append", default=[], metavar="NAME",
+                        help="a public name the proxy is reached by (repeatable)")
     parser.add_argument("--listen", default="127.0.0.1:8080",
                         help="where nginx listens (default 127.0.0.1:8080)")
     args = parser.parse_args(argv)

@@ -44,6 +44,11 @@ def test_load_harness_runs_in_quick_mode():
     soak = r["soak"]
     assert soak["kernels_after"] == soak["kernels_before"]
     assert r["memory"][0]["kernel_rss_mb"] > 0
+    # issue 20's attacks, side by side with the same run without an attacker
+    attacks = {a["attack"]: a for a in r["attacks"]}
+    assert set(attacks) == {"none", "widgets"}
+    assert all(a["page_loads"] > 0 and a["moves"] > 0 for a in attacks.values())
+    assert attacks["widgets"]["hostile_stats"]["widgets_sent"] > 0
 
 
 def test_budget_mode_repeats_every_page_and_reports_median_and_range():

@@ -42,7 +42,9 @@ LOCAL_PROTOCOL_REF = "local-protocol"
 STEPS = tuple(range(1, 10))
 
 _PHONE = re.compile(r"^(?=(?:\D*\d){6,15}\D*$)\+?[0-9( ][0-9 ()\-]*[0-9]$")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+"""Control characters, and the bidirectional marks and overrides (U+202E reversed the footer's
+phone numbers; issue 20)."""
 
 Line = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 """One line of text (no line breaks or control characters; checked by the models)."""
@@ -65,8 +67,8 @@ class _Table(BaseModel):
     def _one_line(cls, value: Any) -> Any:
         items = value if isinstance(value, list) else [value]
         if any(isinstance(v, str) and _CONTROL.search(v) for v in items):
-            raise ValueError("must be one line of text, without line breaks or control "
-                             "characters")
+            raise ValueError("must be one line of text, without line breaks, control "
+                             "characters or text-direction characters")
         return value
 
 

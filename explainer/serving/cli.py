@@ -12,6 +12,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from explainer import paths
+from explainer.serving.admission import MAX_KERNELS_PER_CLIENT, RESERVATION_SECONDS
 from explainer.serving.config import LOCALHOST, ServeOptions, build_config
 
 
@@ -62,9 +63,21 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="spawned by JupyterHub: listen where $JUPYTERHUB_SERVICE_URL says, under its path",
     )
+    s.add_argument("--max-kernels", type=int, default=0, metavar="N",
+                   help="most viewers' kernels at once (default 0: sized from the machine's "
+                        "memory and cores)")
+    s.add_argument("--max-kernels-per-client", type=int, default=MAX_KERNELS_PER_CLIENT,
+                   metavar="N", help=f"most kernels one address may hold (default "
+                                     f"{MAX_KERNELS_PER_CLIENT})")
+    s.add_argument("--trusted-proxy", action="append", default=[], metavar="ADDRESS",
+                   help="a reverse proxy whose X-Forwarded-For names the client (repeatable)")
+    s.add_argument("--allow-host", action="append", default=[], metavar="NAME",
+                   help="a Host name to answer besides loopback and --host (repeatable)")
     s.add_argument("--clinic", type=Path, default=None, metavar="FILE",
                    help="a clinic configuration file (TOML; see docs/clinic-config.md)")
     s.add_argument("--notebook-dir", type=Path, default=None, help=argparse.SUPPRESS)
+    s.add_argument("--reservation-seconds", type=int, default=int(RESERVATION_SECONDS),
+                   help=argparse.SUPPRESS)  # tests: how long a page's kernel waits for its page
     c = sub.add_parser("check-clinic", help="check a clinic configuration file and exit")
     c.add_argument("file", type=Path, help="the clinic file (TOML)")
     y = sub.add_parser("sync-citations",
@@ -84,7 +97,9 @@ def options_from_args(argv: list[str] | None = None) -> ServeOptions:
 
 def _serve_options(args: argparse.Namespace) -> ServeOptions:
     host, port, base_url = args.host, args.port, "/"
+    hosts = tuple(args.allow_host)
     if args.jupyterhub:
+        hosts = ("*",)  # the hub's proxy forwards its public name, and the hub authenticates
         url = urlsplit(os.environ.get("JUPYTERHUB_SERVICE_URL", ""))
         if not url.hostname or not url.port:
             _parser().error("--jupyterhub needs $JUPYTERHUB_SERVICE_URL (set by the spawner)")
@@ -104,6 +119,11 @@ def _serve_options(args: argparse.Namespace) -> ServeOptions:
             pool_refill_seconds=args.pool_refill_delay,
             notebook_dir=args.notebook_dir,
             clinic_file=args.clinic.resolve() if args.clinic else None,
+            max_kernels=args.max_kernels,
+            max_kernels_per_client=args.max_kernels_per_client,
+            reservation_seconds=args.reservation_seconds,
+            trusted_proxies=tuple(args.trusted_proxy),
+            allowed_hosts=hosts,
         )
     except ValueError as err:
         _parser().error(str(err))
@@ -126,6 +146,27 @@ def kernel_environment() -> None:
     )
     os.environ["MPLBACKEND"] = "Agg"
     os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
+
+
+def cache_environment() -> Path:
+    """Make sure the server and its kernels have a cache folder they can write (`paths.
+    cache_dir`): without one every kernel renders every figure again, doubling its memory.
+    An unusable folder is reported once, here, and a private temporary folder used instead
+    (inherited by every kernel through `$KETAMINE_EXPLAINER_CACHE`). Returns the folder."""
+    import tempfile
+
+    folder = paths.cache_dir()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=folder):
+            pass
+        return folder
+    except OSError as err:
+        private = Path(tempfile.mkdtemp(prefix="ketamine-explainer-cache-"))
+        print(f"WARNING: the cache folder {folder} is not usable ({type(err).__name__}); "
+              f"using {private} for this run", file=sys.stderr)
+        os.environ[paths.CACHE_ENV_VAR] = str(private)
+        return private
 
 
 def clinic_environment(clinic_file: Path | None) -> None:
@@ -197,6 +238,7 @@ def main(argv: list[str] | None = None) -> None:
             file=sys.stderr,
         )
     kernel_environment()
+    cache_environment()
     clinic_environment(options.clinic_file)
     from explainer.serving.app import ExplainerVoila
 

@@ -12,6 +12,8 @@ from pathlib import Path
 
 from traitlets.config import Config
 
+from explainer.serving.admission import MAX_KERNELS_PER_CLIENT, RESERVATION_SECONDS
+
 START_PAGE = "start.ipynb"
 LOCALHOST = "127.0.0.1"
 
@@ -73,6 +75,15 @@ class ServeOptions:
     """The path every page lives under ("/user/alice/" when JupyterHub spawns it)."""
     clinic_file: Path | None = None
     """A clinic configuration file (validated before the server starts)."""
+    max_kernels: int = 0
+    """Most viewers' kernels at once; 0 sizes it from the machine (`admission`)."""
+    max_kernels_per_client: int = MAX_KERNELS_PER_CLIENT
+    trusted_proxies: tuple[str, ...] = ()
+    """Addresses (the project's nginx) whose `X-Forwarded-For` names the client."""
+    reservation_seconds: int = int(RESERVATION_SECONDS)
+    """A page's kernel whose page has not connected this long after it was sent is shut down."""
+    allowed_hosts: tuple[str, ...] = ()
+    """Host names answered besides loopback and `host` ("*": any, as behind JupyterHub)."""
 
     def __post_init__(self):
         if not 1 <= self.port <= 65535:
@@ -90,6 +101,9 @@ class ServeOptions:
         if not 0 <= self.pool_refill_seconds <= MAX_REFILL_SECONDS:
             raise ValueError(f"a pool's refill delay is 0 to {MAX_REFILL_SECONDS} seconds, "
                              f"got {self.pool_refill_seconds}")
+        if self.max_kernels < 0 or self.max_kernels_per_client < 1:
+            raise ValueError("kernel caps must be positive (0 sizes the global cap from the "
+                             "machine)")
         if not re.fullmatch(r"/([\w.~-]+/)*", self.base_url):
             raise ValueError(f"base URL must be a path like /user/name/, got {self.base_url!r}")
 
@@ -118,6 +132,20 @@ def build_config(options: ServeOptions) -> Config:
     c.Voila.port_retries = 0
     c.Voila.base_url = options.base_url
     c.Voila.open_browser = options.open_browser
+    # Admission control and the HTTP edges (explainer.serving.admission, .edges).
+    from explainer.serving.edges import allowed_hosts, without_versions
+
+    ev = c.ExplainerVoila
+    ev.max_kernels = options.max_kernels
+    ev.max_kernels_per_client = options.max_kernels_per_client
+    ev.trusted_proxies = list(options.trusted_proxies)
+    ev.reservation_seconds = options.reservation_seconds
+    ev.allowed_hosts = list(allowed_hosts(options.host, options.allowed_hosts))
+    # No 30-day `username-…` identity cookie for anonymous viewers.
+    c.Voila.identity_provider_class = "explainer.serving.app.NoCookieIdentityProvider"
+    # A kernel that dies is not replaced by an empty one behind its page: the server's sweep
+    # closes its page's socket (the page says so) and lets it go.
+    c.KernelManager.autorestart = False
     c.Voila.tornado_settings = {
         "headers": {
             "Content-Security-Policy": CONTENT_SECURITY_POLICY,
@@ -144,6 +172,7 @@ def build_config(options: ServeOptions) -> Config:
     vc.show_tracebacks = False
     vc.allow_template_override = "NO"
     vc.allow_theme_override = "NO"
+    vc.page_config_hook = without_versions
     vc.file_allowlist = FILE_ALLOWLIST
     vc.file_denylist = FILE_DENYLIST
     pools = dict(options.preheat_pages)

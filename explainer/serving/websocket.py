@@ -14,6 +14,12 @@ Every viewer can open its page's kernel websocket, so every frame on it is treat
   dropped with a one-line server log entry.
 - **A rate limit per socket.** A token bucket drops what a viewer sends beyond a person's pace
   (`MESSAGES_PER_SECOND`, bursts up to `BURST`) and closes a socket that keeps flooding.
+- **Expensive requests rate-limited per kernel, no widgets made from the browser**
+  (`explainer.serving.budgets`).
+- **A bounded outgoing buffer.** A socket whose reader has fallen `MAX_PENDING_BYTES` behind is
+  closed and what the kernel sends it is dropped, not queued.
+- **Caps on sockets** per kernel and per client (`explainer.serving.admission`), refused with
+  503 before the socket opens, so that the caps, not the system's file limit, refuse first.
 - **Nothing internal goes out.** On the iopub channel, `error` messages and `stderr` streams
   (where ipykernel and the comm layer write tracebacks, server paths and library versions when a
   widget message fails) are kept from the viewer and logged on the server instead, as one short
@@ -26,7 +32,6 @@ Every viewer can open its page's kernel websocket, so every frame on it is treat
 from __future__ import annotations
 
 import json
-import time
 from typing import Any
 
 from jupyter_client.session import DELIM
@@ -34,16 +39,35 @@ from jupyter_server.services.kernels.connection.channels import ZMQChannelsWebso
 from tornado import web
 from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
 
+from explainer.serving.admission import client_address
+from explainer.serving.budgets import (
+    ALLOWED_COMM_TARGETS,
+    TokenBucket,
+    content_of,
+    forget_kernel,
+    state_request_allowed,
+)
+
+ADMISSION_SETTING = "kx_admission"
+"""The tornado setting holding the server's `Admission` ledger."""
+TRUSTED_PROXIES_SETTING = "kx_trusted_proxies"
+
 V1_PROTOCOL = "v1.kernel.websocket.jupyter.org"
 MAX_PARTS = 64
 """At most this many parts in one frame (channel, header, parent header, metadata, content and
 the buffers); widget messages have a handful."""
-MESSAGES_PER_SECOND = 100.0
-BURST = 200
-"""A dragged slider sends at most one message per animation frame (~60 a second)."""
 FLOOD_DROPS = 2000
 """A socket that has had this many messages dropped by the rate limit is closed."""
 _LOG_TEXT_CHARS = 300
+MAX_PENDING_BYTES = 4 * 1024 * 1024
+"""Most bytes a socket may have waiting to be written to its reader (the timeline's states are
+about 560 KB); past it the socket is closed."""
+KERNEL_ENDED = 4000
+"""The close code a page's socket gets when its kernel has ended (the page's connection.js
+then says so in words)."""
+
+_sockets: dict[str, set] = {}
+"""The open kernel websockets (handlers) by kernel id, to close them when the kernel ends."""
 
 
 def split_v1_frame(frame: bytes) -> tuple[str, list[bytes]] | None:
@@ -86,24 +110,14 @@ def _header(parts: list[bytes]) -> dict | None:
     return header if isinstance(header, dict) else None
 
 
-class _TokenBucket:
-    """`allow()` is True while the sender keeps to `rate` a second on average, `burst` at once."""
-
-    def __init__(self, rate: float = MESSAGES_PER_SECOND, burst: int = BURST):
-        self.rate, self.burst = rate, burst
-        self.tokens = float(burst)
-        self.stamp = time.monotonic()
-        self.dropped = 0
-
-    def allow(self) -> bool:
-        now = time.monotonic()
-        self.tokens = min(self.burst, self.tokens + (now - self.stamp) * self.rate)
-        self.stamp = now
-        if self.tokens >= 1:
-            self.tokens -= 1
-            return True
-        self.dropped += 1
-        return False
+def close_kernel_sockets(kernel_id: str, reason: str) -> int:
+    """Close every open websocket of a kernel that has ended (code `KERNEL_ENDED`); returns
+    how many were open. Also forgets the kernel's rate limit."""
+    forget_kernel(kernel_id)
+    handlers = list(_sockets.pop(kernel_id, ()))
+    for handler in handlers:
+        handler.close(KERNEL_ENDED, reason)
+    return len(handlers)
 
 
 class GuardedChannelsConnection(ZMQChannelsWebsocketConnection):
@@ -111,7 +125,7 @@ class GuardedChannelsConnection(ZMQChannelsWebsocketConnection):
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
-        self._bucket = _TokenBucket()
+        self._bucket = TokenBucket()
 
     # viewer -> kernel
     def handle_incoming_message(self, incoming_msg: Any) -> None:
@@ -128,11 +142,33 @@ class GuardedChannelsConnection(ZMQChannelsWebsocketConnection):
         if split is None or header is None or not isinstance(header.get("msg_type"), str):
             self.log.warning("kernel %s: dropped a malformed websocket frame", self.kernel_id)
             return
+        if not self._allowed(header["msg_type"], split[1]):
+            return
         try:
             super().handle_incoming_message(incoming_msg)
         except Exception as exc:  # a frame the session cannot pack: drop it, keep the socket
             self.log.warning("kernel %s: dropped a websocket frame (%s)", self.kernel_id,
                              type(exc).__name__)
+
+    def _allowed(self, msg_type: str, parts: list[bytes]) -> bool:
+        """False for a widget creation or a state request over the kernel's rate."""
+        if msg_type == "comm_open":
+            target = content_of(parts).get("target_name")
+            if target not in ALLOWED_COMM_TARGETS:
+                self.log.warning("kernel %s: refused a comm_open from the browser",
+                                 self.kernel_id)
+                return False
+            return state_request_allowed(self.kernel_id)  # it asks for the states at once
+        if msg_type != "comm_msg":
+            return True
+        method = (content_of(parts).get("data") or {}).get("method") if parts else None
+        if method in ("request_states", "request_state"):
+            return state_request_allowed(self.kernel_id, method)
+        if method in ("update", "custom"):  # something a person did
+            admission = self.websocket_handler.settings.get(ADMISSION_SETTING)
+            if admission is not None:
+                admission.interacted(self.kernel_id)
+        return True
 
     # kernel -> viewer
     def handle_outgoing_message(self, stream: Any, outgoing_msg: list[Any]) -> None:
@@ -188,14 +224,52 @@ class GuardedChannelsConnection(ZMQChannelsWebsocketConnection):
         return True
 
 
+def request_client(handler: web.RequestHandler) -> str:
+    """The client a request counts against (`admission.client_address`)."""
+    return client_address(handler.request.remote_ip or "",
+                          handler.request.headers.get("X-Forwarded-For"),
+                          handler.settings.get(TRUSTED_PROXIES_SETTING, ()))
+
+
 class GuardedKernelWebsocketHandler(VoilaKernelWebsocketHandler):
     """Voilà's kernel websocket, refusing the legacy protocol and reading frames boundedly."""
+
+    _counted = False
 
     async def get(self, *args, **kwargs):
         offered = self.request.headers.get("Sec-WebSocket-Protocol", "")
         if V1_PROTOCOL not in (p.strip() for p in offered.split(",")):
             raise web.HTTPError(400, f"this server speaks only the {V1_PROTOCOL} protocol")
-        return await super().get(*args, **kwargs)
+        admission = self.settings.get(ADMISSION_SETTING)
+        kernel_id = kwargs.get("kernel_id") or (args[0] if args else "")
+        self._client = request_client(self)
+        if admission is not None:
+            if not admission.open_socket(kernel_id, self._client):
+                raise web.HTTPError(503, "too many connections")
+            self._counted, self._counted_kernel = True, kernel_id
+        try:
+            # Tornado returns from get() once the socket has closed (or was refused).
+            return await super().get(*args, **kwargs)
+        finally:
+            self._uncount()
+
+    def open(self, *args, **kwargs):
+        _sockets.setdefault(self.kernel_id, set()).add(self)
+        return super().open(*args, **kwargs)
+
+    def on_close(self):
+        self._uncount()
+        return super().on_close()
+
+    def _uncount(self) -> None:
+        kernel_id = getattr(self, "kernel_id", None)
+        if kernel_id in _sockets:
+            _sockets[kernel_id].discard(self)
+            if not _sockets[kernel_id]:
+                del _sockets[kernel_id]
+        if self._counted:
+            self._counted = False
+            self.settings[ADMISSION_SETTING].close_socket(self._counted_kernel, self._client)
 
     def select_subprotocol(self, subprotocols):
         return V1_PROTOCOL if V1_PROTOCOL in subprotocols else None
@@ -206,4 +280,15 @@ class GuardedKernelWebsocketHandler(VoilaKernelWebsocketHandler):
         if isinstance(message, bytes | bytearray) and split_v1_frame(message) is None:
             self.log.warning("dropped a malformed outgoing websocket frame")
             return None
+        if self._pending_bytes() > MAX_PENDING_BYTES:
+            self.log.warning("kernel %s: closing a websocket whose reader fell behind",
+                             getattr(self, "kernel_id", "?"))
+            self.close(1008, "reading too slowly")
+            return None
         return super(VoilaKernelWebsocketHandler, self).write_message(message, binary)
+
+    def _pending_bytes(self) -> int:
+        """Bytes written to this socket that its reader has not taken yet."""
+        stream = getattr(self.ws_connection, "stream", None)
+        buffer = getattr(stream, "_write_buffer", None)  # tornado's IOStream keeps a length
+        return len(buffer) if buffer is not None else 0

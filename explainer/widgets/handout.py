@@ -21,12 +21,15 @@ from html import escape
 import ipywidgets as widgets
 
 from explainer.content import clinic_text
+from explainer.widgets.pace import Pace
 from explainer.widgets.safety import CallbackGuard, error_message
 
 __all__ = ["LINK_SECONDS", "HandoutWidget", "download_link_html"]
 
 LINK_SECONDS = 120.0
 """How long the fallback link (holding the PDF) stays on the page."""
+HANDOUT_EVERY_SECONDS = 5.0
+"""A page builds at most one handout in this time (a PDF takes about 0.1 s of the kernel)."""
 
 
 def handout_strings() -> dict:
@@ -72,7 +75,8 @@ class HandoutWidget(widgets.VBox):
         self._clear_handle: asyncio.TimerHandle | None = None
         super().__init__([self.name_input, note, self.button, self.link, self.error], **kwargs)
         self.add_class("kx-handout")
-        self.button.on_click(safe(lambda _b: self.make()))
+        pace = Pace(HANDOUT_EVERY_SECONDS)  # a click in a loop cannot build PDFs in a loop
+        self.button.on_click(safe(lambda _b: self.make() if pace.ready() else None))
         # One source of truth: the button follows the plan's status, and a link holding a PDF
         # of other times or another treatment is taken away as soon as they change.
         plan_state.observe(safe(self._follow_plan), names=["status", "field", "plan",

@@ -1,6 +1,8 @@
 // When the page loses its connection to the server (the server process stopped or restarted,
 // the network dropped), say so in plain words and offer a reload: a reload asks for a fresh page,
-// which a proxy in front of several processes sends to one that is running.
+// which a proxy in front of several processes sends to one that is running. When the server
+// closes the socket because the page's kernel has ended (close code KERNEL_ENDED, from
+// explainer/serving/websocket.py), the words say that the page has stopped.
 // Loaded in the page's head, before Voilà's scripts open the kernel's websocket.
 (function () {
   "use strict";
@@ -12,8 +14,10 @@
   try {
     WORDS = JSON.parse(document.getElementById("kx-connection-words").textContent);
   } catch (e) { return; }
+  var KERNEL_ENDED = 4000;
   var open = 0;
   var leaving = false;
+  var ended = false;
   var banner = null;
 
   function show() {
@@ -23,9 +27,9 @@
     banner.setAttribute("role", "alert");
     var title = document.createElement("p");
     title.className = "kx-connection-title";
-    title.textContent = WORDS.title;
+    title.textContent = ended ? WORDS.ended_title : WORDS.title;
     var text = document.createElement("p");
-    text.textContent = WORDS.text;
+    text.textContent = ended ? WORDS.ended_text : WORDS.text;
     var button = document.createElement("button");
     button.type = "button";
     button.className = "kx-connection-reload";
@@ -49,6 +53,7 @@
       ws.addEventListener("open", function () { open += 1; hide(); });
       ws.addEventListener("close", function (event) {
         if (event.target.readyState === Native.CLOSED && open > 0) { open -= 1; }
+        if (event.code === KERNEL_ENDED) { ended = true; }
         // Voilà's page tries to reconnect at once; only a link that stays down is "lost".
         window.setTimeout(function () { if (open === 0) { show(); } }, 1500);
       });
