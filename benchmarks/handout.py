@@ -20,7 +20,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from tests.conftest import CHROMIUM, CHROMIUM_ARGS, REPO, Server
+from harness.browser import launch
+from harness.server import REPO, Server
 
 RESULTS = REPO / "benchmarks" / "results"
 CLINIC = REPO / "examples" / "clinic.toml"
@@ -38,12 +39,12 @@ def build_times(n: int) -> tuple[list[float], int]:
     import os
 
     os.environ["KETAMINE_EXPLAINER_CLINIC"] = str(CLINIC)
-    from explainer.content.clinic_text import plan_rules
-    from explainer.figures import timeline as tl
+    from explainer.content.clinic.env import shown_protocols
+    from explainer.content.clinic.text import plan_rules
     from explainer.handout import HandoutRequest, build_handout
     from explainer.models.plan import make_plan
 
-    protocol = tl.protocols()["riverside-day-case"]
+    protocol = shown_protocols()["riverside-day-case"]
     plan = make_plan("2026-03-02", "09:30", "Europe/London", plan_rules(),
                      treatment_from_min=0, treatment_to_min=240,
                      session_days=protocol.session_days)
@@ -64,8 +65,7 @@ def click_times(n: int) -> tuple[list[float], list[int]]:
         server = Server("--clinic", str(CLINIC), log_path=Path(tmp) / "server.log")
         try:
             with sync_playwright() as pw:
-                browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                             args=CHROMIUM_ARGS)
+                browser = launch(pw)
                 context = browser.new_context(viewport={"width": 1280, "height": 900},
                                               accept_downloads=True)
                 page = context.new_page()

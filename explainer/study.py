@@ -9,7 +9,7 @@ description, the notebook's numbered references, and its self-check.
     study.footer()
 
 Prose lives in the notebooks' markdown cells, with citations written ``[@key]``; see
-`explainer.content.citations` for how they are rendered.
+`explainer.content.markdown.citations` for how they are rendered.
 """
 
 from __future__ import annotations
@@ -21,8 +21,9 @@ from html import escape
 import nbformat
 
 from explainer import pages
-from explainer.content import citations, strings
-from explainer.content import quiz as quiz_data
+from explainer.content import strings
+from explainer.content.markdown import citations
+from explainer.content.quiz import questions as quiz_data
 from explainer.pages import STUDY_DIR
 from explainer.paths import notebooks_dir
 

@@ -15,7 +15,7 @@ import asyncio
 import threading
 import time
 
-from tests.conftest import free_port
+from harness.server import free_port
 
 CHUNK = 64 * 1024
 

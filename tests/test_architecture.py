@@ -6,7 +6,7 @@ from __future__ import annotations
 import ast
 import importlib.util
 
-from tests.conftest import REPO
+from harness.server import REPO
 
 PACKAGE = REPO / "explainer"
 
@@ -84,14 +84,14 @@ def test_the_architecture_map_is_current():
             assert f"`{path.relative_to(PACKAGE).as_posix()}`" in text
 
 
-STRINGS_ACCESSORS = {"explainer.figures.timeline_words", "explainer.figures.pain_signal.geometry"}
+STRINGS_ACCESSORS = {"explainer.figures.session.words", "explainer.figures.pain_signal.geometry"}
 """The only figure modules that may reach the strings loader (each holds one `strings()`
 accessor for its figure family); every other figure module gets its words from them or from
 its caller (e.g. `icon_array.html(a, icon_count)`). Figures never load a table by name."""
 
 
 def test_figures_reach_the_strings_loader_only_through_their_accessors():
-    loaders = {"explainer.content.strings", "explainer.content.passages"}
+    loaders = {"explainer.content.strings", "explainer.content.walkthrough.passages"}
     found = []
     for path, module in _modules():
         if _part(module) != "figures" or module in STRINGS_ACCESSORS:

@@ -17,7 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO, PageWatch, wait_for_text
+from harness.browser import PageWatch, wait_for_text
+from harness.server import REPO
 
 pytestmark = pytest.mark.browser
 

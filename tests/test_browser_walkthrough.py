@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 
 from explainer import content
-from tests.conftest import VIEWPORTS, PageWatch, full_page_shot
+from harness.browser import VIEWPORTS, full_page_shot, open_sized
 
 pytestmark = pytest.mark.browser
 
@@ -23,21 +23,8 @@ NOTE = ".kx-wt-link-note"
 FONT_SIZE = "p => parseFloat(getComputedStyle(p).fontSize)"
 
 
-def _watch(context, url: str) -> PageWatch:
-    """A PageWatch that also records (and dismisses) any alert a page might raise."""
-    w = PageWatch(context.new_page(), url)
-    w.dialogs = []
-    w.page.on("dialog", lambda d: (w.dialogs.append(d.message), d.dismiss()))
-    return w
-
-
 def _open(browser, server, query: str = "", size: str = "desktop"):
-    width, height = VIEWPORTS[size]
-    context = browser.new_context(viewport={"width": width, "height": height})
-    w = _watch(context, server.url)
-    page = w.open(URL + query)
-    page.wait_for_selector(COUNTER, timeout=TIMEOUT)
-    return context, w, page
+    return open_sized(browser, server, URL + query, COUNTER, size)
 
 
 def _wait_step(page, n: int) -> None:
@@ -256,10 +243,7 @@ def test_deep_link_with_preheated_kernels(browser, make_server):
     while "Kernel pool of walkthrough.ipynb is filled" not in srv.log():
         assert time.monotonic() < deadline, "the preheated pool did not fill"
         time.sleep(0.5)
-    context = browser.new_context(viewport={"width": 1280, "height": 800})
-    w = _watch(context, srv.url)
-    page = w.open(URL + GOOD)
-    page.wait_for_selector(COUNTER, timeout=TIMEOUT)
+    context, w, page = _open(browser, srv, GOOD)
     _wait_step(page, 5)
     _check_step(page, 5, "trainee")
     assert page.locator(NOTE).count() == 0

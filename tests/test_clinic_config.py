@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from explainer.content import clinic
-from explainer.content.clinic import ClinicConfigError, field_lines, load_clinic
+from explainer.content.clinic import config as clinic
+from explainer.content.clinic.config import ClinicConfigError, field_lines, load_clinic
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLES = [REPO / "examples" / "clinic.toml", REPO / "examples" / "clinic-us.toml"]

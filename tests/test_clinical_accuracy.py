@@ -21,10 +21,10 @@ from explainer import content, pages
 from explainer.content import aftercare, icon_arrays, review_export, strings
 from explainer.content.references import CHECKED
 from explainer.figures import icon_array
-from explainer.figures import timeline as tl
+from explainer.figures import session as tl
 from explainer.widgets import timeline as tlw
-from explainer.widgets import walkthrough_text
-from tests.conftest import leaves
+from explainer.widgets.walkthrough import text as walkthrough_text
+from harness.trees import leaves
 
 REPO = Path(__file__).resolve().parents[1]
 ASSETS = REPO / "assets"

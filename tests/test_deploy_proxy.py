@@ -18,9 +18,10 @@ import urllib.request
 import pytest
 
 from deploy.multi import Nginx, render
-from tests.conftest import REPO, PageWatch, Server, free_consecutive_ports, free_port
+from harness.browser import PageWatch
+from harness.server import REPO, Server, free_consecutive_ports, free_port
 
-pytestmark = pytest.mark.browser
+pytestmark = pytest.mark.server
 
 URL = "/voila/render/walkthrough.ipynb"
 COUNTER = ".kx-wt-counter"

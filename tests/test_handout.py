@@ -16,9 +16,10 @@ import pytest
 import textstat
 from pypdf import PdfReader
 
-from explainer.content import clinic
-from explainer.content.clinic_text import plan_rules
-from explainer.figures import timeline as tl
+from explainer.content.clinic import config as clinic
+from explainer.content.clinic.env import shown_protocols
+from explainer.content.clinic.text import plan_rules
+from explainer.figures import session as tl
 from explainer.handout import HandoutRequest, build_handout
 from explainer.models.plan import make_plan
 from tests.test_readability import readable
@@ -33,7 +34,7 @@ def _use(monkeypatch, path: Path | None) -> None:
     else:
         monkeypatch.setenv(clinic.CLINIC_ENV_VAR, str(path))
     clinic.current.cache_clear()
-    tl.protocols.cache_clear()
+    shown_protocols.cache_clear()
     tl.session_curve.cache_clear()
 
 
@@ -42,12 +43,12 @@ def _restore():
     yield
     os.environ.pop(clinic.CLINIC_ENV_VAR, None)
     clinic.current.cache_clear()
-    tl.protocols.cache_clear()
+    shown_protocols.cache_clear()
     tl.session_curve.cache_clear()
 
 
 def _plan(pid: str, day="2026-03-02", at="09:30"):
-    p = tl.protocols()[pid]
+    p = shown_protocols()[pid]
     cfg = clinic.current()
     return make_plan(day, at, cfg.clinic.zone if cfg else "Europe/London", plan_rules(),
                      treatment_from_min=min(d.at_min for d in p.doses),
@@ -103,7 +104,7 @@ def test_without_a_clinic_the_handout_says_it_is_not_set_up(monkeypatch):
 @pytest.mark.parametrize("path", [UK, US, None], ids=["uk", "us", "generic"])
 def test_the_handout_reads_at_grade_6_or_lower(monkeypatch, path):
     _use(monkeypatch, path)
-    pid = next(iter(tl.protocols()))
+    pid = next(iter(shown_protocols()))
     _, text = _read(build_handout(HandoutRequest(pid, plan=_plan(pid))))
     body = _body(text)
     assert textstat.flesch_kincaid_grade(body) <= 6.0

@@ -16,13 +16,19 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from explainer import content
-from explainer.widgets import deeplink, walkthrough
+from explainer.widgets import walkthrough
 from explainer.widgets.audience import AUDIENCES, PATIENT, TRAINEE, Mode
-from explainer.widgets.deeplink import DeepLink, parse_deep_link, read_query_string
-from explainer.widgets.prediction import PredictionPrompt
 from explainer.widgets.safety import FRIENDLY_ERROR
-from explainer.widgets.walkthrough import StepView, Walkthrough, WalkthroughState, from_link
-from explainer.widgets.walkthrough_text import note_html, step_html
+from explainer.widgets.walkthrough import (
+    StepView,
+    Walkthrough,
+    WalkthroughState,
+    deeplink,
+    from_link,
+)
+from explainer.widgets.walkthrough.deeplink import DeepLink, parse_deep_link, read_query_string
+from explainer.widgets.walkthrough.prediction import PredictionPrompt
+from explainer.widgets.walkthrough.text import note_html, step_html
 
 REPO = Path(__file__).resolve().parents[1]
 STEPS = list(content.STEPS)
@@ -644,7 +650,7 @@ def test_step_view_alone():
 
 
 def test_clear_cache_renders_afresh():
-    from explainer.widgets import walkthrough_text
+    from explainer.widgets.walkthrough import text as walkthrough_text
 
     before = step_html(2, TRAINEE)
     walkthrough_text.clear_cache()

@@ -37,9 +37,10 @@ from types import MappingProxyType
 from typing import Any
 
 from explainer import paths
-from explainer.content import _markdown, aftercare
+from explainer.content import aftercare
 from explainer.content._assets import ContentError, read_yaml
 from explainer.content._validate import Problems, has_number, ref_list, unknown_refs
+from explainer.content.markdown import render as _markdown
 from explainer.content.references import _load as _load_references
 
 __all__ = ["MODEL_NOTE_FILE", "NO_NUMBERS", "REQUIRED", "TABLES", "clear_cache", "model_note",

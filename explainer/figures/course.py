@@ -17,7 +17,8 @@ from functools import lru_cache
 
 import numpy as np
 
-from explainer.content.protocols import Protocol
+from explainer.content.clinic.env import shown_protocols as protocols
+from explainer.content.protocols.library import Protocol
 from explainer.figures import palette as pal
 from explainer.figures import svg
 from explainer.figures.geometry import (
@@ -31,7 +32,7 @@ from explainer.figures.geometry import (
 )
 from explainer.figures.overlay import boxed_text, overlay_text
 from explainer.figures.scene import Scene
-from explainer.figures.timeline_words import protocols, strings, strings_key
+from explainer.figures.session.words import strings, strings_key
 from explainer.models.protocol import MINUTES_PER_DAY
 
 __all__ = ["COURSE_W", "COURSE_H", "CALENDAR_DAYS", "WEEKS", "CourseFrame", "course_frame",

@@ -10,7 +10,7 @@ nowhere else: no file, no log line, no cache.
 
 from __future__ import annotations
 
-from explainer.figures import timeline as tl
+from explainer.figures import session as tl
 from explainer.handout.document import HandoutRequest, handout_data
 
 __all__ = ["HandoutRequest", "build_handout"]

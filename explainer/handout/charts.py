@@ -17,14 +17,14 @@ from functools import lru_cache
 
 import matplotlib
 
-from explainer.content.clinic_text import strings
+from explainer.content.clinic.text import strings
 from explainer.figures import pain_signal as pain_fig
 from explainer.figures import palette as pal
 from explainer.figures.geometry import LABEL_PX, TICK_PX, Y_RANGE, Box, new_figure, paper_axes, pt
 from explainer.figures.level_axes import draw_level_axes
 from explainer.figures.scene import project_style
-from explainer.figures.session_curve import SessionCurve
-from explainer.figures.timeline_words import strings as timeline_strings
+from explainer.figures.session.curve import SessionCurve
+from explainer.figures.session.words import strings as timeline_strings
 from explainer.models.plan import Plan, clock
 
 __all__ = ["pain_signal_svg", "session_chart_svg"]

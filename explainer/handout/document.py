@@ -5,8 +5,8 @@ numbers (or that none is set up), the plan's times, the chosen protocol, the wal
 points, side effects and questions (the same passages the pages show), the clinic's rules and
 when-to-call list, the regulator statement, and the sources those parts cite.
 
-Text with emphasis is passed as *runs* (``{"t": text, "b": bold}``, `explainer.content.runs`),
-so the template shows every value as text, never as markup.
+Text with emphasis is passed as *runs* (``{"t": text, "b": bold}``,
+`explainer.content.markdown.runs`), so the template shows every value as text, never as markup.
 """
 
 from __future__ import annotations
@@ -15,10 +15,9 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from explainer import content
-from explainer.content import clinic_text
-from explainer.content.clinic_env import current
-from explainer.content.runs import blocks
-from explainer.figures import timeline as tl
+from explainer.content.clinic import text as clinic_text
+from explainer.content.clinic.env import current, shown_protocols
+from explainer.content.markdown.runs import blocks
 from explainer.models.plan import Plan, clock, day_words, when
 
 __all__ = ["PASSAGES", "HandoutRequest", "handout_data", "plan_rows", "session_lines"]
@@ -80,7 +79,7 @@ def handout_data(request: HandoutRequest) -> dict:
     words = clinic_text.strings()["handout"]
     plan_words = clinic_text.strings()["plan"]
     rules = clinic_text.rules(cfg)
-    protocol = tl.protocols()[request.protocol_id]
+    protocol = shown_protocols()[request.protocol_id]
     iv = protocol.route == "intravenous"
     sections = {key: _section(key) for key in PASSAGES}
     regulator = clinic_text.regulator(cfg)

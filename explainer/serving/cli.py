@@ -125,7 +125,7 @@ def kernel_environment() -> None:
 
 def clinic_environment(clinic_file: Path | None) -> None:
     """Name the clinic file for the server's kernels (or make sure none is inherited)."""
-    from explainer.content.clinic_env import CLINIC_ENV_VAR
+    from explainer.content.clinic.constants import CLINIC_ENV_VAR
 
     if clinic_file is None:
         os.environ.pop(CLINIC_ENV_VAR, None)
@@ -136,7 +136,7 @@ def clinic_environment(clinic_file: Path | None) -> None:
 def check_clinic(path: Path) -> int:
     """Validate a clinic file; print one line per problem to stderr. Returns the exit status:
     0 if the file is good, 2 if not (never a traceback)."""
-    from explainer.content.clinic import ClinicConfigError, load_clinic
+    from explainer.content.clinic.config import ClinicConfigError, load_clinic
 
     try:
         cfg = load_clinic(path)

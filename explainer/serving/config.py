@@ -132,8 +132,9 @@ def build_config(options: ServeOptions) -> Config:
     }
     # Study notebooks cite sources as [@key] in markdown; the page template links them.
     # The page's scripts take their words from the site strings (explainer.pages.words_json).
-    c.VoilaExporter.filters = {"cite_markdown": "explainer.content.citations.cite_markdown",
-                               "site_words_json": "explainer.pages.words_json"}
+    c.VoilaExporter.filters = {
+        "cite_markdown": "explainer.content.markdown.citations.cite_markdown",
+        "site_words_json": "explainer.pages.words_json"}
     # Bounded frame parsing, a rate limit, and no tracebacks or stderr to the viewer.
     c.Voila.kernel_websocket_connection_class = (
         "explainer.serving.websocket.GuardedChannelsConnection")

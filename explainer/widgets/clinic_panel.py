@@ -3,7 +3,7 @@
     clinic_panel_html()      # 'At <clinic>': protocol, before / after, when to call, regulator
     ClinicPanel()            # the same as a widget (walkthrough step 8 embeds it)
 
-Words from `assets/content/clinic.yaml` through `explainer.content.clinic_text`; every value
+Words from `assets/content/clinic.yaml` through `explainer.content.clinic.text`; every value
 escaped.
 """
 
@@ -14,8 +14,8 @@ from html import escape
 import ipywidgets as widgets
 import traitlets
 
-from explainer.content import clinic_text
-from explainer.content.clinic_env import current
+from explainer.content.clinic import text as clinic_text
+from explainer.content.clinic.env import current
 
 
 def clinic_panel_html() -> str:

@@ -20,7 +20,7 @@ from html import escape
 
 import ipywidgets as widgets
 
-from explainer.content import clinic_text
+from explainer.content.clinic import text as clinic_text
 from explainer.widgets.safety import CallbackGuard, error_message
 
 __all__ = ["LINK_SECONDS", "HandoutWidget", "download_link_html"]

@@ -16,10 +16,12 @@ from html import escape
 import ipywidgets as widgets
 
 from explainer import formatting as fmt
-from explainer.content import clinic_text
-from explainer.content.clinic_env import current
+from explainer.content.clinic import text as clinic_text
+from explainer.content.clinic.env import current, shown_protocols
+from explainer.figures import session as timeline_fig
 from explainer.figures import svg
-from explainer.figures import timeline as timeline_fig
+from explainer.figures.geometry import PLOT, TICK_PX, AxisMap
+from explainer.figures.overlay import boxed_text, overlay_text
 from explainer.models.plan import Plan, clock
 from explainer.widgets.clinic_panel import ClinicPanel, clinic_panel_html
 from explainer.widgets.figure_view import overlay_layer
@@ -37,7 +39,7 @@ def plan_html(plan: Plan | None, protocol_id: str) -> str:
     words = plan_strings()
     if plan is None:
         return f'<p class="kx-muted">{escape(words["empty"])}</p>'
-    iv = timeline_fig.protocols()[protocol_id].route == "intravenous"
+    iv = shown_protocols()[protocol_id].route == "intravenous"
     rows = "".join(f"<tr><th scope=\"row\">{escape(a)}</th><td>{escape(b)}</td></tr>"
                    for a, b in plan_rows(plan, iv))
     hours = fmt.plain(clinic_text.plan_rules().no_driving_hours)
@@ -59,22 +61,22 @@ def clock_axis_layer(plan: Plan | None, layout: timeline_fig.Layout) -> str:
     """An overlay layer writing clock times over the session chart's hour ticks ('' if none)."""
     if plan is None:
         return ""
-    plot = timeline_fig.PLOT
-    amap = timeline_fig.AxisMap(plot, layout.lo_min, layout.hi_min)
+    plot = PLOT
+    amap = AxisMap(plot, layout.lo_min, layout.hi_min)
     days = layout.key == "days"
     elements: list[str] = []
     for tick in layout.ticks:
         t_min = tick * layout.unit_min
         moment = plan.clock_at(t_min)
         label = f"{moment.strftime('%a')} {moment.day}" if days else clock(moment)
-        elements += timeline_fig.boxed_text(float(amap.x(t_min)), plot.bottom + 16, label,
-                                            size=timeline_fig.TICK_PX - 2, anchor="middle",
+        elements += boxed_text(float(amap.x(t_min)), plot.bottom + 16, label,
+                                            size=TICK_PX - 2, anchor="middle",
                                             stroke="#ffffff")
     # the axis words under the ticks ("hours from the start") become "clock time" / "day"
     words = clinic_text.strings()["handout"]
     centre, y = (plot.left + plot.right) / 2, plot.bottom + 43
     elements += [svg.rect(centre - 200, y - 15, 400, 30, fill="#ffffff"),
-                 timeline_fig.overlay_text(centre, y,
+                 overlay_text(centre, y,
                                            words["chart_x_days" if days else "chart_x_clock"],
                                            text_anchor="middle")]
     return timeline_fig.layer_document(elements)

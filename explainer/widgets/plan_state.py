@@ -13,9 +13,8 @@ from __future__ import annotations
 import traitlets
 
 from explainer import formatting as fmt
-from explainer.content import clinic_text
-from explainer.content.clinic_env import current
-from explainer.figures import timeline as timeline_fig
+from explainer.content.clinic import text as clinic_text
+from explainer.content.clinic.env import current, shown_protocols
 from explainer.models import pk
 from explainer.models.plan import Plan, PlanInputError, make_plan
 
@@ -26,7 +25,7 @@ def plan_strings() -> dict:
 
 
 def _treatment_window(protocol_id: str) -> tuple[float, float]:
-    p = timeline_fig.protocols()[protocol_id]
+    p = shown_protocols()[protocol_id]
     return min(d.at_min for d in p.doses), max(d.end_min for d in p.doses)
 
 
@@ -54,7 +53,7 @@ class PlanState(traitlets.HasTraits):
     message = traitlets.Unicode("")
 
     def __init__(self, protocol: str | None = None, **kwargs):
-        super().__init__(protocol=protocol or next(iter(timeline_fig.protocols())), **kwargs)
+        super().__init__(protocol=protocol or next(iter(shown_protocols())), **kwargs)
 
     def _make(self, date_text: str, time_text: str, protocol: str) -> Plan:
         cfg = current()
@@ -62,7 +61,7 @@ class PlanState(traitlets.HasTraits):
         start, end = _treatment_window(protocol)
         return make_plan(date_text, time_text, zone, clinic_text.plan_rules(cfg),
                          treatment_from_min=start, treatment_to_min=end,
-                         session_days=timeline_fig.protocols()[protocol].session_days)
+                         session_days=shown_protocols()[protocol].session_days)
 
     def submit(self, date_text: str, time_text: str, weight_text: str = "") -> bool:
         """Make the plan from typed text; False (and a message) if anything is wrong."""

@@ -1,6 +1,6 @@
 """A clinic's configuration file (TOML): schema, loader and the one copy each process uses.
 
-    from explainer.content import clinic
+    from explainer.content.clinic.config import config as clinic
     cfg = clinic.load_clinic("examples/clinic.toml")   # ClinicConfig, or ClinicConfigError
     cfg.clinic.name, cfg.after_care.no_driving_hours, cfg.protocols   # validated values
     clinic.current()            # the file named by $KETAMINE_EXPLAINER_CLINIC, read once; or None
@@ -8,7 +8,7 @@
 
 The schema is a set of pydantic models (one per table; unknown fields refused); the
 ``[[protocols]]`` tables are checked by the protocol library's own validator
-(``explainer.content.protocols.parse_protocols``), so a clinic's protocol takes exactly the
+(``explainer.content.protocols.library.parse_protocols``), so a clinic's protocol takes exactly the
 fields of ``assets/protocols.yaml``. Every problem becomes one line naming the file, the line, the
 field and what is allowed (:class:`ClinicConfigError.problems`). The fields are documented in
 ``docs/clinic-config.md``. Values are shown on pages and in the handout only through escaping
@@ -26,15 +26,14 @@ from types import MappingProxyType
 
 from pydantic import ValidationError
 
-from explainer.content.clinic_problems import (
+from explainer.content.clinic.constants import CLINIC_ENV_VAR, COUNTRIES  # noqa: F401 - re-exported
+from explainer.content.clinic.problems import (
     field_lines,
     problem_line,
     protocol_problems,
     pydantic_problems,
 )
-from explainer.content.clinic_schema import (  # noqa: F401 - re-exported
-    CLINIC_ENV_VAR,
-    COUNTRIES,
+from explainer.content.clinic.schema import (  # noqa: F401 - re-exported
     LOCAL_PROTOCOL_REF,
     MIN_NO_DRIVING_HOURS,
     NO_DRIVING_REFS,
@@ -47,7 +46,7 @@ from explainer.content.clinic_schema import (  # noqa: F401 - re-exported
     Show,
     _File,
 )
-from explainer.content.protocols import Protocol, load_protocols
+from explainer.content.protocols.library import Protocol, load_protocols
 
 __all__ = [
     "CLINIC_ENV_VAR",

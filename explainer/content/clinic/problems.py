@@ -14,14 +14,13 @@ from pydantic import (
     ValidationError,
 )
 
-from explainer.content.clinic_schema import (
-    AfterCare,
-    Before,
-    ClinicInfo,
-    Show,
-    _File,
+from explainer.content.clinic.schema import AfterCare, Before, ClinicInfo, Show, _File
+from explainer.content.protocols.library import (
+    Protocol,
+    ProtocolError,
+    load_protocols,
+    parse_protocols,
 )
-from explainer.content.protocols import Protocol, ProtocolError, load_protocols, parse_protocols
 
 _HEADER = re.compile(r"^\s*(\[\[?)\s*([A-Za-z0-9_.\-]+)\s*\]\]?\s*(#.*)?$")
 _KEY = re.compile(r"^\s*([A-Za-z0-9_\-]+)\s*=")

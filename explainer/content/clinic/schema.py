@@ -1,6 +1,6 @@
 """The schema of a clinic's configuration file: one pydantic model per TOML table (unknown
 fields refused), the constants the rules use, and the validated :class:`ClinicConfig`.
-Read through :mod:`explainer.content.clinic`."""
+Read through :mod:`explainer.content.clinic.config`."""
 
 from __future__ import annotations
 
@@ -21,8 +21,8 @@ from pydantic import (
 )
 
 from explainer.content._assets import ContentError
-from explainer.content.clinic_env import CLINIC_ENV_VAR, COUNTRIES  # noqa: F401 - re-exported
-from explainer.content.protocols import Protocol
+from explainer.content.clinic.constants import CLINIC_ENV_VAR, COUNTRIES  # noqa: F401 - re-exported
+from explainer.content.protocols.library import Protocol
 
 MIN_NO_DRIVING_HOURS = 24
 NO_DRIVING_REFS = ("ketalar-label", "cheyenne-leaflet", "depression-leaflets")

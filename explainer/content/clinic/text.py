@@ -1,6 +1,6 @@
 """The clinic's rules in plain sentences: one source for the pages and the handout.
 
-    from explainer.content import clinic_text
+    from explainer.content.clinic.config import text as clinic_text
     clinic_text.strings()                     # the `clinic` string table, loaded once
     rules = clinic_text.rules()               # the clinic's rules, or the explainer's examples
     rules.before, rules.after, rules.call     # lists of plain sentences (not HTML)
@@ -23,12 +23,13 @@ from typing import TYPE_CHECKING
 
 from explainer.content import aftercare
 from explainer.content import strings as string_tables
-from explainer.content.clinic_env import COUNTRIES, current
-from explainer.content.runs import blocks, plain
+from explainer.content.clinic.constants import COUNTRIES
+from explainer.content.clinic.env import current
+from explainer.content.markdown.runs import blocks, plain
 from explainer.models.plan import PlanRules
 
 if TYPE_CHECKING:
-    from explainer.content.clinic import ClinicConfig
+    from explainer.content.clinic.config import ClinicConfig
 
 __all__ = ["AftercareParts", "ClinicRules", "aftercare_parts", "duration", "footer_text",
            "plan_rules", "regulator", "rules", "strings"]

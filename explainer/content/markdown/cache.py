@@ -35,7 +35,7 @@ from explainer.paths import PACKAGE_DIR, cache_dir
 __all__ = ["cached", "clear", "file_path", "save"]
 
 T = TypeVar("T")
-RENDERERS = ("content/_markdown.py", "pages.py")
+RENDERERS = ("content/markdown/render.py", "pages.py")
 """The modules whose renderers are cached (their sources key the file)."""
 
 _entries: dict[str, dict[str, Any]] | None = None

@@ -1,7 +1,7 @@
 """Citations in study-notebook markdown: one syntax, ``[@key]`` or ``[@key1; @key2]``, whose keys
 are those of ``assets/references.yaml``.
 
-    from explainer.content import citations
+    from explainer.content.markdown import citations
     citations.keys_in("Pain fell [@orhurhu2019; @niesters2014].")  # both keys, in order
     numbers = citations.numbering(markdown_cells)   # key -> 1, 2, ... in order of first use
     citations.cite(text, numbers)                   # markdown with [@key] -> linked "[1]"

@@ -9,7 +9,7 @@ from __future__ import annotations
 from functools import cache
 from typing import TYPE_CHECKING
 
-from explainer.content import markdown_cache
+from explainer.content.markdown import cache as markdown_cache
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt

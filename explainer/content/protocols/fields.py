@@ -1,6 +1,6 @@
 """The field checks of a protocol file and the parser of one dose entry, with the error that
 names the file, the protocol and the field (:class:`ProtocolError`). Used by
-:mod:`explainer.content.protocols` (the loader); the checks themselves are
+:mod:`explainer.content.protocols.library` (the loader); the checks themselves are
 ``explainer.content._validate``.
 """
 
@@ -12,7 +12,7 @@ from typing import Any
 
 from explainer.content._assets import ContentError
 from explainer.content._validate import key_problems, number_value, text_value
-from explainer.content.protocol_records import DoseSpec
+from explainer.content.protocols.records import DoseSpec
 
 _DOSE_KEYS = {
     "bolus": ({"at_min"}, {"mg", "mg_per_kg"}, {"max_mg"}),

@@ -1,6 +1,6 @@
 """The protocol library (``assets/protocols.yaml``): load, validate, turn into pk doses.
 
-    from explainer.content.protocols import load_protocols
+    from explainer.content.protocols.library import load_protocols
     protocols = load_protocols()                     # or load_protocols("clinic/protocols.yaml")
     p = protocols["schwartzman-2009"]
     one_session = p.regimen(weight_kg=70)            # list of pk.Bolus / pk.Infusion / pk.Absorbed
@@ -32,15 +32,8 @@ from explainer.content._validate import (
     ref_list,
     unknown_refs,
 )
-from explainer.content.protocol_fields import (
-    ProtocolError,
-    _Ctx,
-    _dose,
-    _keys,
-    _num,
-    _text,
-)
-from explainer.content.protocol_records import EXAMPLE_NOTE, MINUTES_PER_DAY, DoseSpec, Protocol
+from explainer.content.protocols.fields import ProtocolError, _Ctx, _dose, _keys, _num, _text
+from explainer.content.protocols.records import EXAMPLE_NOTE, MINUTES_PER_DAY, DoseSpec, Protocol
 from explainer.models import pk
 
 __all__ = [

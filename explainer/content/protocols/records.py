@@ -1,6 +1,6 @@
 """The protocol library's records: a protocol (:class:`Protocol`) made of
 :class:`~explainer.models.protocol.DoseSpec` doses, turned into pk dose objects for a body
-weight. Built by :mod:`explainer.content.protocols`, which reads and checks the files."""
+weight. Built by :mod:`explainer.content.protocols.library`, which reads and checks the files."""
 
 from __future__ import annotations
 

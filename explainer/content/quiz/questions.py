@@ -1,7 +1,7 @@
 """The trainee self-check (``assets/quiz.yaml``): load and validate the questions, and the pure
 logic a quiz view needs: shuffling per viewer, checking an answer, keeping a score.
 
-    from explainer.content import quiz
+    from explainer.content.quiz.questions import questions as quiz
     questions = quiz.questions("receptor")            # one topic; quiz.questions() for all
     shown = quiz.shuffled(questions, random.Random())  # questions and choices in a new order
     quiz.check(shown[0].question, "S-ketamine")        # -> Verdict(correct, expected, message)
@@ -26,7 +26,7 @@ from pathlib import Path
 
 from explainer.content import strings
 from explainer.content._assets import ContentError, assets_dir, read_yaml
-from explainer.content.quiz_schema import KINDS, problems
+from explainer.content.quiz.schema import KINDS, problems
 from explainer.content.references import references
 
 __all__ = [

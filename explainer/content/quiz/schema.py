@@ -1,6 +1,6 @@
 """The shape and rules of ``assets/quiz.yaml``: a JSON Schema (the ``jsonschema`` library) for
 the shape, then what a schema cannot say (one correct choice, unique ids and choices, a known
-topic, reference keys that resolve). Used by :mod:`explainer.content.quiz`.
+topic, reference keys that resolve). Used by :mod:`explainer.content.quiz.questions`.
 
     problems(data, set(references()))   # [] when the parsed document is valid
 """

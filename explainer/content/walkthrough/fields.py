@@ -7,7 +7,6 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from explainer.content import _markdown
 from explainer.content._validate import (
     Problems,
     has_number,
@@ -17,7 +16,8 @@ from explainer.content._validate import (
     text_value,
     unknown_refs,
 )
-from explainer.content.records import AUDIENCES, STEPS
+from explainer.content.markdown import render as _markdown
+from explainer.content.walkthrough.records import AUDIENCES, STEPS
 
 __all__ = ["audience", "ident", "items", "markdown_field", "refs_and_claim", "step", "text_field"]
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from explainer.content import _fields as f
 from explainer.content._assets import read_yaml
 from explainer.content._validate import Problems
-from explainer.content.records import GlossaryEntry
+from explainer.content.walkthrough import fields as f
+from explainer.content.walkthrough.records import GlossaryEntry
 
 __all__ = ["TERM_KEYS", "parse_glossary"]
 

@@ -29,10 +29,10 @@ from typing import Any
 from explainer.content import aftercare, strings
 from explainer.content._assets import ContentError, assets_dir
 from explainer.content._validate import Problems
-from explainer.content.parse_glossary import parse_glossary
-from explainer.content.parse_predictions import parse_predictions
-from explainer.content.parse_steps import STEP_FILE, parse_step_file
-from explainer.content.records import (
+from explainer.content.references import _load as _load_references
+from explainer.content.walkthrough.glossary import parse_glossary
+from explainer.content.walkthrough.predictions import parse_predictions
+from explainer.content.walkthrough.records import (
     AUDIENCES,
     STEPS,
     VIEWS,
@@ -41,7 +41,7 @@ from explainer.content.records import (
     Passage,
     Prediction,
 )
-from explainer.content.references import _load as _load_references
+from explainer.content.walkthrough.steps import STEP_FILE, parse_step_file
 
 __all__ = [
     "AUDIENCES",

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from explainer.content import _fields as f
-from explainer.content import _markdown
 from explainer.content._assets import read_yaml
 from explainer.content._validate import Problems
-from explainer.content.records import Choice, Prediction
+from explainer.content.markdown import render as _markdown
+from explainer.content.walkthrough import fields as f
+from explainer.content.walkthrough.records import Choice, Prediction
 
 __all__ = ["PREDICTION_KEYS", "parse_predictions"]
 

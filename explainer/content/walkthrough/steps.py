@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from explainer.content import _fields as f
 from explainer.content import aftercare
 from explainer.content._assets import read_yaml
 from explainer.content._validate import Problems
-from explainer.content.records import Passage
+from explainer.content.walkthrough import fields as f
+from explainer.content.walkthrough.records import Passage
 
 __all__ = ["PASSAGE_KEYS", "STEP_FILE", "parse_step_file"]
 

@@ -18,7 +18,7 @@ from explainer.figures.geometry import (
 )
 from explainer.figures.level_axes import draw_level_axes
 from explainer.figures.scene import Scene
-from explainer.figures.session_layout import (
+from explainer.figures.session.layout import (
     LANE_H,
     LANES,
     LAYOUTS,
@@ -28,10 +28,7 @@ from explainer.figures.session_layout import (
     STRIP_RIGHT,
     Layout,
 )
-from explainer.figures.timeline_words import (
-    strings,
-    strings_key,
-)
+from explainer.figures.session.words import strings, strings_key
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure

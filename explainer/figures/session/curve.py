@@ -11,17 +11,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from explainer.content.protocols import Protocol
-from explainer.figures.session_layout import (
-    Layout,
-    layout_for,
-    pattern_for,
-)
-from explainer.figures.timeline_words import (
-    duration_words,
-    protocols,
-    strings,
-)
+from explainer.content.clinic.env import shown_protocols as protocols
+from explainer.content.protocols.library import Protocol
+from explainer.figures.session.layout import Layout, layout_for, pattern_for
+from explainer.figures.session.words import duration_words, strings
 from explainer.models import pk
 from explainer.models.session import SessionLevels, session_levels
 

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from explainer.content.protocols import Protocol
+from explainer.content.protocols.library import Protocol
 from explainer.figures.geometry import (
     PLOT,
     Box,

@@ -24,19 +24,9 @@ from explainer.figures.geometry import (
 )
 from explainer.figures.level_axes import y_axis_overlay
 from explainer.figures.overlay import boxed_text, hatch_defs, overlay_text
-from explainer.figures.session_curve import Phase, SessionCurve
-from explainer.figures.session_layout import (
-    LANE_H,
-    SESSION_H,
-    SESSION_W,
-    STRIP,
-    STRIP_RIGHT,
-)
-from explainer.figures.timeline_words import (
-    duration_short,
-    short_time,
-    strings,
-)
+from explainer.figures.session.curve import Phase, SessionCurve
+from explainer.figures.session.layout import LANE_H, SESSION_H, SESSION_W, STRIP, STRIP_RIGHT
+from explainer.figures.session.words import duration_short, short_time, strings
 
 if TYPE_CHECKING:
     pass

@@ -1,5 +1,5 @@
 """The timeline figures' words: the strings table (from the strings loader:
-`assets/strings/<locale>/timeline.yaml`), the protocols shown, and times and durations in
+`assets/strings/<locale>/timeline.yaml`), and times and durations in
 words ('1 h 30 min', '1 hour and 15 minutes').
 """
 
@@ -7,19 +7,16 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from explainer import formatting as fmt
 from explainer.content import aftercare
 from explainer.content import strings as string_tables
-from explainer.content.clinic_env import shown_protocols
-from explainer.content.protocols import Protocol
 from explainer.figures.scene import background_key
 from explainer.paths import assets_dir, strings_dir
 
 if TYPE_CHECKING:
-    from explainer.figures.session_layout import Layout
+    from explainer.figures.session.layout import Layout
     pass
 
 
@@ -36,13 +33,6 @@ def strings() -> Mapping:
     """Every visible string of the timeline, from the one strings loader (the "home" phases
     already carry the after-care block)."""
     return string_tables.table(STRINGS_TABLE)
-
-
-@lru_cache(maxsize=1)
-def protocols() -> Mapping[str, Protocol]:
-    """The protocols shown, loaded once: the library (`assets/protocols.yaml`), with a
-    clinic's own first when one is configured (issue 12: `explainer.content.clinic`)."""
-    return shown_protocols()
 
 
 def short_time(t_min: float, layout: Layout) -> str:

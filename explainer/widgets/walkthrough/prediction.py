@@ -19,7 +19,7 @@ import traitlets
 from explainer import content
 from explainer.widgets.audience import PATIENT, Mode
 from explainer.widgets.safety import CallbackGuard
-from explainer.widgets.walkthrough_text import feedback_html
+from explainer.widgets.walkthrough.text import feedback_html
 
 __all__ = ["PredictionPrompt"]
 

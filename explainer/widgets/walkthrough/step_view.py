@@ -18,9 +18,9 @@ import traitlets
 
 from explainer import content
 from explainer.widgets.audience import PATIENT, TRAINEE, Mode
-from explainer.widgets.prediction import PredictionPrompt
 from explainer.widgets.safety import CallbackGuard
-from explainer.widgets.walkthrough_text import step_html, ui_text
+from explainer.widgets.walkthrough.prediction import PredictionPrompt
+from explainer.widgets.walkthrough.text import step_html, ui_text
 
 
 class Embed(NamedTuple):

@@ -29,13 +29,18 @@ import traitlets
 
 from explainer import content, pages
 from explainer.widgets.audience import PATIENT, Mode, mode_switch
-from explainer.widgets.deeplink import DeepLink, parse_deep_link, preheated, read_query_string
-from explainer.widgets.kernel_loop import in_kernel_loop
 from explainer.widgets.safety import CallbackGuard, error_message
 from explainer.widgets.scaffold import show_page
-from explainer.widgets.step_view import EMBEDS, Embed, StepView
-from explainer.widgets.walkthrough_state import FIRST_STEP, LAST_STEP, WalkthroughState
-from explainer.widgets.walkthrough_text import (
+from explainer.widgets.walkthrough.deeplink import (
+    DeepLink,
+    parse_deep_link,
+    preheated,
+    read_query_string,
+)
+from explainer.widgets.walkthrough.kernel_loop import in_kernel_loop
+from explainer.widgets.walkthrough.state import FIRST_STEP, LAST_STEP, WalkthroughState
+from explainer.widgets.walkthrough.step_view import EMBEDS, Embed, StepView
+from explainer.widgets.walkthrough.text import (
     announce_text,
     glossary_html,
     glossary_options,
@@ -85,7 +90,7 @@ class Walkthrough(widgets.VBox):
         if large_text is not None:
             self.state.large_text = large_text
         st = self.state
-        from explainer.content.clinic_env import current as current_clinic  # issue 12: [show] steps
+        from explainer.content.clinic.env import current as current_clinic  # issue 12: [show] steps
 
         cfg = current_clinic()
         if cfg is not None:
