@@ -21,6 +21,8 @@ COUNTER = ".kx-wt-counter"
 TIMEOUT = 30_000
 NOTE = ".kx-wt-link-note"
 FONT_SIZE = "p => parseFloat(getComputedStyle(p).fontSize)"
+STEPS = content.STEPS
+LAST = STEPS[-1]
 
 
 def _open(browser, server, query: str = "", size: str = "desktop"):
@@ -31,7 +33,7 @@ def _wait_step(page, n: int) -> None:
     page.wait_for_function(
         "text => { const e = document.querySelector('.kx-wt-counter');"
         " return e && e.textContent.trim() === text; }",
-        arg=f"Step {n} of 9", timeout=TIMEOUT)
+        arg=f"Step {n} of {LAST}", timeout=TIMEOUT)
     page.wait_for_function(
         "t => { const e = document.querySelector('.kx-wt-title');"
         " return e && e.textContent === t; }",
@@ -82,7 +84,7 @@ def _check_step(page, n: int, mode: str) -> None:
     assert pressed == ("Patient view" if mode == "patient" else "Trainee view")
     assert page.eval_on_selector(".kx-wt-steps select", "s => s.selectedIndex") == n - 1
     assert page.locator(".kx-wt-back").is_disabled() == (n == 1)
-    assert page.locator(".kx-wt-next").is_disabled() == (n == 9)
+    assert page.locator(".kx-wt-next").is_disabled() == (n == LAST)
 
 
 def _guess_by_keyboard(page) -> None:
@@ -95,10 +97,10 @@ def _guess_by_keyboard(page) -> None:
 
 
 def _walk_forward(page, artifacts, mode: str) -> None:
-    """Step 1 to 9 by keyboard alone, a picture of each step at desktop width."""
+    """Every step, first to last, by keyboard alone, a picture of each at desktop width."""
     _tab_to(page, IS_NEXT)
     keys = ["Enter", "Space"]
-    for n in range(1, 10):
+    for n in STEPS:
         _wait_step(page, n)
         if n == 3:
             assert page.locator(".kx-wt-embed .kx-pain-signal").is_hidden()
@@ -116,18 +118,19 @@ def _walk_forward(page, artifacts, mode: str) -> None:
         _check_step(page, n, mode)
         full_page_shot(page, artifacts / f"walkthrough-{mode}-step{n}-desktop.png", "desktop",
                        settle_ms=350)
-        if n < 9:
+        if n < LAST:
             if not _focused(page, IS_NEXT):
                 _tab_to(page, IS_NEXT)
             page.keyboard.press(keys[n % 2])
 
 
 def _walk_back(page, artifacts, mode: str) -> None:
-    """At tablet width, step 9 back to 1 with Back, by keyboard; a picture of each step."""
+    """At tablet width, the last step back to the first with Back, by keyboard; a picture of
+    each step."""
     page.set_viewport_size({"width": VIEWPORTS["tablet"][0], "height": VIEWPORTS["tablet"][1]})
     page.keyboard.press("Shift+Tab")  # wherever focus is after Next was disabled
     _tab_to(page, IS_BACK, reverse=True)
-    for n in range(9, 0, -1):
+    for n in reversed(STEPS):
         _wait_step(page, n)
         _check_step(page, n, mode)
         full_page_shot(page, artifacts / f"walkthrough-{mode}-step{n}-tablet.png", "tablet",

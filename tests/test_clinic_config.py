@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from explainer import content
 from explainer.content.clinic import config as clinic
 from explainer.content.clinic.config import ClinicConfigError, field_lines, load_clinic
 
@@ -96,7 +97,7 @@ def test_the_minimal_file_takes_the_documented_defaults(tmp_path):
     assert (cfg.before.food_hours, cfg.before.clear_fluids_hours,
             cfg.before.arrive_minutes_before) == (6, 2, 30)
     assert cfg.after_care.no_alcohol_hours == 24 and cfg.after_care.when_to_call is None
-    assert cfg.steps == tuple(range(1, 10)) and cfg.show.protocols is None
+    assert cfg.steps == content.STEPS and cfg.show.protocols is None
     assert cfg.clinic.paper_size == "A4" and str(cfg.clinic.zone) == "Europe/London"
 
 
@@ -162,7 +163,8 @@ BAD = [
     ("after_care", "no_alcohol_hours = -1", "after_care.no_alcohol_hours", "greater than"),
     ("after_care", "when_to_call = []", "after_care.when_to_call", "at least 1 item"),
     ("after_care", 'sedatives = "a\\u0000b"', "after_care.sedatives", "control characters"),
-    ("show", "steps = [0, 10]", "show.steps", "from 1 to 9"),
+    ("show", f"steps = [0, {content.STEPS[-1] + 1}]", "show.steps",
+     f"from 1 to {content.STEPS[-1]}"),
     ("show", "steps = [2, 2]", "show.steps", "listed once"),
     ("show", "steps = []", "show.steps", "at least 1 item"),
     ("show", 'protocols = ["nope"]', "show.protocols[0]", "unknown protocol 'nope'; allowed:"),

@@ -359,10 +359,10 @@ def test_predictions_for_mechanism_and_timeline():
 
 def test_ui_strings():
     assert content.ui("disclaimer") == "Education, not medical advice"
-    assert len(content.step_titles()) == 9
+    assert len(content.step_titles()) == len(content.STEPS)
     assert content.step_title(3) == content.step_titles()[2]
     assert content.ui("buttons.next") and content.ui("buttons.back")
-    assert content.ui("step_counter").format(current=3, total=9) == "Step 3 of 9"
+    assert content.ui("step_counter").format(current=3, total=12) == "Step 3 of 12"
     with pytest.raises(KeyError, match="buttons.nope"):
         content.ui("buttons.nope")
 
@@ -448,7 +448,7 @@ def _add(root: Path, file_step: int, passage: dict) -> None:
 
 
 def test_minimal_tree_is_valid(tmp_path):
-    assert content.validate(_minimal_assets(tmp_path))["passages"] == 9
+    assert content.validate(_minimal_assets(tmp_path))["passages"] == len(content.STEPS)
 
 
 @pytest.mark.parametrize(

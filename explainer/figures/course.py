@@ -3,10 +3,10 @@ found over the following weeks — honest bands, each with its source — and, o
 that this is an illustration of published averages, not a prediction for this patient.
 
 The background (drawn once per process, `course_scene`) holds the 14-day calendar, the
-zoom lines from those two weeks to the weeks axis, and the rows of findings (bands and words from
-`assets/content/timeline.yaml`, `course.rows`). The overlay (`course_overlay`) holds what depends
-on the protocol and audience: the title, the session blocks, an outline on the finding closest to
-this protocol, and the "not a prediction" line.
+zoom lines from those two weeks to the weeks axis, and the rows of findings (bands and words
+from `assets/strings/<locale>/timeline.yaml`, `course.rows`). The overlay (`course_overlay`)
+holds what depends on the protocol and audience: the title, the session blocks, an outline on
+the finding closest to this protocol, and the "not a prediction" line.
 """
 
 from __future__ import annotations

@@ -3,8 +3,8 @@
     clinic_panel_html()      # 'At <clinic>': protocol, before / after, when to call, regulator
     ClinicPanel()            # the same as a widget (walkthrough step 8 embeds it)
 
-Words from `assets/content/clinic.yaml` through `explainer.content.clinic.text`; every value
-escaped.
+Words from `assets/strings/<locale>/clinic.yaml` through `explainer.content.clinic.text`; every
+value escaped.
 """
 
 from __future__ import annotations

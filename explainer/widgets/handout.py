@@ -30,7 +30,7 @@ LINK_SECONDS = 120.0
 
 
 def handout_strings() -> dict:
-    """The handout button's words (`assets/content/clinic.yaml`, `handout`)."""
+    """The handout button's words (`assets/strings/<locale>/clinic.yaml`, `handout`)."""
     return clinic_text.strings()["handout"]
 
 

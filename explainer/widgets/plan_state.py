@@ -20,7 +20,7 @@ from explainer.models.plan import Plan, PlanInputError, make_plan
 
 
 def plan_strings() -> dict:
-    """The plan's words (`assets/content/clinic.yaml`, `plan`)."""
+    """The plan's words (`assets/strings/<locale>/clinic.yaml`, `plan`)."""
     return clinic_text.strings()["plan"]
 
 

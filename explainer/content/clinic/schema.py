@@ -23,13 +23,13 @@ from pydantic import (
 from explainer.content._assets import ContentError
 from explainer.content.clinic.constants import CLINIC_ENV_VAR, COUNTRIES  # noqa: F401 - re-exported
 from explainer.content.protocols.library import Protocol
+from explainer.content.walkthrough.records import STEPS
 
 MIN_NO_DRIVING_HOURS = 24
 NO_DRIVING_REFS = ("ketalar-label", "cheyenne-leaflet", "depression-leaflets")
 """Labels and leaflets behind "no driving for at least 24 hours" (clinical-facts.md)."""
 LOCAL_PROTOCOL_REF = "local-protocol"
 """The reference key a clinic's own, unpublished protocol cites."""
-STEPS = tuple(range(1, 10))
 
 _PHONE = re.compile(r"^(?=(?:\D*\d){6,15}\D*$)\+?[0-9( ][0-9 ()\-]*[0-9]$")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
@@ -156,7 +156,8 @@ class Show(_Table):
     def _check_steps(cls, value: list[int]) -> list[int]:
         bad = [s for s in value if s not in STEPS]
         if bad:
-            raise ValueError(f"steps must be whole numbers from 1 to 9; got {bad}")
+            raise ValueError(f"steps must be whole numbers from {STEPS[0]} to {STEPS[-1]}; "
+                             f"got {bad}")
         if len(set(value)) != len(value):
             raise ValueError("each step may be listed once")
         return sorted(value)

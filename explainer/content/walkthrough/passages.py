@@ -77,6 +77,10 @@ def _parse_all(root: Path) -> _Bundle:
     p = Problems()
     seen: dict[str, str] = {}
     step_files = sorted(f for f in content.iterdir() if STEP_FILE.match(f.name))
+    numbers = [int(STEP_FILE.match(f.name).group(1)) for f in step_files]
+    if numbers != list(range(1, len(numbers) + 1)):
+        p.add("content", "step files must be numbered 01, 02, … without gaps or repeats; "
+              f"found {', '.join(f'{n:02d}' for n in numbers) or 'none'}")
     found: list[Passage] = []
     for path in step_files:
         found.extend(parse_step_file(path, known, p, seen))
@@ -154,7 +158,7 @@ def ui(key: str | None = None) -> Any:
 
 
 def step_titles() -> tuple[str, ...]:
-    """The nine step titles, in order."""
+    """The step titles, one per step (`STEPS`), in order."""
     return ui("step_titles")
 
 

@@ -1,20 +1,39 @@
 """The records of the walkthrough's text: passages, glossary entries and prediction prompts.
 
-Built by the parsers (``parse_steps``, ``parse_glossary``, ``parse_predictions``); read through
+Built by the parsers (``steps``, ``glossary``, ``predictions``); read through
 :mod:`explainer.content` (``content.passages()``, ``content.glossary()``, …).
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from pathlib import Path
 
-__all__ = ["AUDIENCES", "STEPS", "VIEWS", "Choice", "GlossaryEntry", "Passage", "Prediction",
-           "visible"]
+from explainer.content._assets import assets_dir
+
+__all__ = ["AUDIENCES", "STEPS", "STEP_FILE", "VIEWS", "Choice", "GlossaryEntry", "Passage",
+           "Prediction", "step_numbers", "visible"]
 
 AUDIENCES: tuple[str, ...] = ("patient", "trainee", "both")
 """Tags a passage may carry. Patient mode shows patient + both; trainee mode shows everything."""
 VIEWS: tuple[str, ...] = ("patient", "trainee")
-STEPS: tuple[int, ...] = tuple(range(1, 10))
+STEP_FILE = re.compile(r"^(\d{2})-[a-z0-9-]+\.ya?ml$")
+"""A walkthrough step's file in ``assets/content/``: ``NN-<slug>.yaml``, NN its number."""
+
+
+def step_numbers(folder: Path) -> tuple[int, ...]:
+    """The numbers of the step files in `folder` (``assets/content``), in order."""
+    if not folder.is_dir():
+        return ()
+    return tuple(sorted(int(m.group(1)) for path in folder.iterdir()
+                        if (m := STEP_FILE.match(path.name))))
+
+
+STEPS: tuple[int, ...] = step_numbers(assets_dir() / "content")
+"""The walkthrough's steps, derived from the content: one per step file (1 to 9 today). Adding
+``assets/content/10-<slug>.yaml`` adds step 10 everywhere (the counter, the step menu, deep
+links, a clinic's ``[show] steps``, the string tables' lengths); nothing else holds the count."""
 
 
 def visible(audience: str, view: str) -> bool:

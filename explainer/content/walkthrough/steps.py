@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from explainer.content import aftercare
 from explainer.content._assets import read_yaml
 from explainer.content._validate import Problems
 from explainer.content.walkthrough import fields as f
-from explainer.content.walkthrough.records import Passage
+from explainer.content.walkthrough.records import STEP_FILE, Passage
 
 __all__ = ["PASSAGE_KEYS", "STEP_FILE", "parse_step_file"]
 
-STEP_FILE = re.compile(r"^(\d{2})-[a-z0-9-]+\.ya?ml$")
 PASSAGE_KEYS = ({"id", "step", "audience", "text"}, {"refs", "claim"})
 
 

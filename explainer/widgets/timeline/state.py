@@ -21,8 +21,8 @@ from explainer.models import pk
 from explainer.widgets.audience import PATIENT, Mode
 
 strings = timeline_fig.strings
-"""Every visible string: `assets/content/timeline.yaml` through the figures' loader (kept until
-the figures read the one strings loader: the tests here compare its lists as lists)."""
+"""Every visible string: `assets/strings/<locale>/timeline.yaml`, through the session figure's
+accessor (`explainer.figures.session.strings`)."""
 
 PATIENT_WEIGHT_KG = 70.0
 """Patient mode always draws a 70 kg adult, and says so."""

@@ -1,4 +1,4 @@
-"""The step-by-step walkthrough: nine steps, one at a time, in patient or trainee view.
+"""The step-by-step walkthrough: its steps one at a time, in patient or trainee view.
 
     state = WalkthroughState(step=3, mode="trainee")   # the model (traits): step, mode, large_text
     w = Walkthrough(state)                              # top bar, step, Back / Next, footer
