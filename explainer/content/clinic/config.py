@@ -1,6 +1,6 @@
 """A clinic's configuration file (TOML): schema, loader and the one copy each process uses.
 
-    from explainer.content.clinic.config import config as clinic
+    from explainer.content.clinic import config as clinic
     cfg = clinic.load_clinic("examples/clinic.toml")   # ClinicConfig, or ClinicConfigError
     cfg.clinic.name, cfg.after_care.no_driving_hours, cfg.protocols   # validated values
     clinic.current()            # the file named by $KETAMINE_EXPLAINER_CLINIC, read once; or None

@@ -1,6 +1,6 @@
 """The clinic's rules in plain sentences: one source for the pages and the handout.
 
-    from explainer.content.clinic.config import text as clinic_text
+    from explainer.content.clinic import text as clinic_text
     clinic_text.strings()                     # the `clinic` string table, loaded once
     rules = clinic_text.rules()               # the clinic's rules, or the explainer's examples
     rules.before, rules.after, rules.call     # lists of plain sentences (not HTML)

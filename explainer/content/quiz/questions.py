@@ -1,7 +1,7 @@
 """The trainee self-check (``assets/quiz.yaml``): load and validate the questions, and the pure
 logic a quiz view needs: shuffling per viewer, checking an answer, keeping a score.
 
-    from explainer.content.quiz.questions import questions as quiz
+    from explainer.content.quiz import questions as quiz
     questions = quiz.questions("receptor")            # one topic; quiz.questions() for all
     shown = quiz.shuffled(questions, random.Random())  # questions and choices in a new order
     quiz.check(shown[0].question, "S-ketamine")        # -> Verdict(correct, expected, message)
