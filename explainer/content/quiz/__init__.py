@@ -1,2 +1,0 @@
-"""The trainee self-check (``assets/quiz.yaml``): `questions` loads it and holds the quiz logic,
-`schema` its rules."""
