@@ -21,9 +21,9 @@ from html import escape
 import nbformat
 
 from explainer import pages
+from explainer.content import quiz as quiz_data
 from explainer.content import strings
 from explainer.content.markdown import citations
-from explainer.content.quiz import questions as quiz_data
 from explainer.pages import STUDY_DIR
 from explainer.paths import notebooks_dir
 

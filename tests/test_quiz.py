@@ -10,8 +10,7 @@ from collections import Counter
 import pytest
 import yaml
 
-from explainer.content import ContentError, references
-from explainer.content.quiz import questions as quiz
+from explainer.content import ContentError, quiz, references
 from explainer.paths import assets_dir
 
 TOPICS = ("receptor", "pharmacokinetics", "evidence", "safety")

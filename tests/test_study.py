@@ -17,9 +17,8 @@ import pytest
 from nbclient import NotebookClient
 
 from explainer import pages
-from explainer.content import ContentError
+from explainer.content import ContentError, quiz
 from explainer.content.markdown import citations
-from explainer.content.quiz import questions as quiz
 
 REPO = Path(__file__).resolve().parents[1]
 STUDY = REPO / "notebooks" / "study"

@@ -4,7 +4,7 @@
     timeline/      the treatment timeline: state, describe_session / _course / _routes,
                    trainee_notes, widget, page (and the link that drives the NMDA diagram)
     walkthrough/   the step-by-step walkthrough: state, text, step_view, prediction, deeplink,
-                   kernel_loop, widget (and the page)
+                   widget (and the page)
     plan, plan_state, clinic_panel, handout   the personal plan, the clinic panel, the PDF
     quiz           the study pages' self-check
     base           StateWidget: a state, a linked mode, a guard and its message slot

@@ -5,7 +5,7 @@ instant feedback in a polite live region, and a running score. Nothing is stored
     view.items[0].answer("S-ketamine")   # what pressing that choice's button does
     view.tally.correct, view.tally.answered
 
-The logic (shuffle, check, score) is pure and lives in `explainer.content.quiz.questions`; this
+The logic (shuffle, check, score) is pure and lives in `explainer.content.quiz`; this
 module only turns it into controls. A choice question is a group of buttons (Tab to one, Enter
 or Space answers), a numeric one a labelled text box and a "Check answer" button; the page's
 a11y glue (`a11y.js`) names each group after its question and makes `.kx-describer` outputs
@@ -21,7 +21,7 @@ from html import escape
 import ipywidgets as widgets
 
 from explainer.content import format_refs, strings
-from explainer.content.quiz import questions as quiz_data
+from explainer.content import quiz as quiz_data
 from explainer.widgets.safety import CallbackGuard
 
 __all__ = ["QuestionView", "QuizView", "quiz_words"]

@@ -7,8 +7,7 @@
 One module per idea: `state` (where the walkthrough is), `text` (its words as safe HTML, pure
 and cached), `step_view` (one step: passages, prompts, embedded widgets), `prediction` (a
 "guess first" prompt), `deeplink` (``walkthrough.ipynb?step=5&mode=trainee``, refused politely
-when malformed), `kernel_loop` (a callback on the kernel's main loop), `widget` (wiring and
-the page).
+when malformed), `widget` (wiring, the page, and following a link that arrives late).
 """
 
 from explainer.widgets.walkthrough.deeplink import DeepLink, parse_deep_link, read_query_string

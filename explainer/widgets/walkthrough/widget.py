@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import importlib
 import threading
+from collections.abc import Callable
 from html import escape
 
 import ipywidgets as widgets
@@ -37,7 +38,6 @@ from explainer.widgets.walkthrough.deeplink import (
     preheated,
     read_query_string,
 )
-from explainer.widgets.walkthrough.kernel_loop import in_kernel_loop
 from explainer.widgets.walkthrough.state import FIRST_STEP, LAST_STEP, WalkthroughState
 from explainer.widgets.walkthrough.step_view import EMBEDS, Embed, StepView
 from explainer.widgets.walkthrough.text import (
@@ -289,3 +289,22 @@ def prefetch(delay: float = 2.0) -> threading.Timer:
     timer.daemon = True
     timer.start()
     return timer
+
+
+def in_kernel_loop(func: Callable[[], object]) -> None:
+    """Schedule `func` on the running kernel's main loop, or call it now if there is none.
+
+    Widgets are not thread-safe (the page's request for every widget's state iterates over all
+    of them), so work that a background thread decides on, such as following a deep link that
+    arrives after the page was built (`follow_request`), is handed to the loop that handles the
+    kernel's messages. Where there is no kernel (tests, scripts) `func` runs at once."""
+    try:
+        from ipykernel.kernelapp import IPKernelApp
+
+        loop = IPKernelApp.instance().kernel.io_loop if IPKernelApp.initialized() else None
+    except Exception:  # noqa: BLE001  (no usable kernel: run here)
+        loop = None
+    if loop is None:
+        func()
+    else:
+        loop.add_callback(func)
