@@ -206,3 +206,37 @@ def test_figures_reach_the_strings_loader_only_through_their_accessors():
                 found += [f"{module}:{node.lineno} imports {alias.name}"
                           for alias in node.names if alias.name in loaders]
     assert not found, "figures receive their strings; these load them:\n" + "\n".join(found)
+
+
+BENCHMARK_TESTS = {"test_benchmarks_smoke.py", "test_load_smoke.py"}
+"""The only tests that import `benchmarks`: they run those benchmarks in quick mode."""
+
+
+def _top_imports(path) -> set[str]:
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+def test_tests_and_benchmarks_share_the_harness_and_do_not_import_each_other():
+    found = []
+    for folder, banned in (("harness", {"tests", "benchmarks"}), ("benchmarks", {"tests"})):
+        for path in sorted((REPO / folder).glob("*.py")):
+            found += [f"{folder}/{path.name} imports {n}" for n in _top_imports(path) & banned]
+    for path in sorted((REPO / "tests").glob("*.py")):
+        if path.name not in BENCHMARK_TESTS and "benchmarks" in _top_imports(path):
+            found.append(f"tests/{path.name} imports benchmarks (use harness/)")
+    assert not found, "\n".join(found)
+
+
+def test_conftest_holds_fixtures_and_hooks_only():
+    tree = ast.parse((REPO / "tests" / "conftest.py").read_text(encoding="utf-8"))
+    helpers = [node.name for node in tree.body
+               if isinstance(node, ast.ClassDef)
+               or isinstance(node, ast.FunctionDef) and not node.name.startswith("pytest_")
+               and not any("fixture" in ast.unparse(d) for d in node.decorator_list)]
+    assert not helpers, f"move these to harness/ (tests and benchmarks import them): {helpers}"
