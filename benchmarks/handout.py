@@ -27,8 +27,10 @@ import tempfile
 import time
 from pathlib import Path
 
+from explainer.content.clinic.env import shown_protocols
 from explainer.widgets.handout import HANDOUT_EVERY_SECONDS
-from tests.conftest import CHROMIUM, CHROMIUM_ARGS, REPO, Server
+from harness.browser import launch
+from harness.server import REPO, Server
 
 RESULTS = REPO / "benchmarks" / "results"
 CLINIC = REPO / "examples" / "clinic.toml"
@@ -57,25 +59,24 @@ def _clinic_with_paper(path: Path, paper: str, folder: Path) -> Path:
 
 
 def _use_clinic(path: Path | None) -> None:
-    from explainer.content import clinic
-    from explainer.figures import timeline as tl
+    from explainer.content.clinic import config as clinic
+    from explainer.figures import session as tl
 
     if path is None:
         os.environ.pop(clinic.CLINIC_ENV_VAR, None)
     else:
         os.environ[clinic.CLINIC_ENV_VAR] = str(path)
     clinic.current.cache_clear()
-    tl.protocols.cache_clear()
+    shown_protocols.cache_clear()
     tl.session_curve.cache_clear()
 
 
 def _plan(pid: str):
-    from explainer.content import clinic
-    from explainer.content.clinic_text import plan_rules
-    from explainer.figures import timeline as tl
+    from explainer.content.clinic import config as clinic
+    from explainer.content.clinic.text import plan_rules
     from explainer.models.plan import make_plan
 
-    p, cfg = tl.protocols()[pid], clinic.current()
+    p, cfg = shown_protocols()[pid], clinic.current()
     return make_plan("2027-03-03", "09:30", cfg.clinic.zone if cfg else "Europe/London",
                      plan_rules(), treatment_from_min=min(d.at_min for d in p.doses),
                      treatment_to_min=max(d.end_min for d in p.doses),
@@ -101,7 +102,6 @@ def build_table(n: int) -> list[dict]:
     pages. The first build of a process draws the figures' backgrounds; it is reported apart."""
     from pypdf import PdfReader
 
-    from explainer.figures import timeline as tl
     from explainer.handout import HandoutRequest, build_handout
 
     rows = []
@@ -109,7 +109,7 @@ def build_table(n: int) -> list[dict]:
         for name, path in CLINICS.items():
             for paper in PAPERS if path else ("A4",):  # no clinic: A4, as the pages say
                 _use_clinic(_clinic_with_paper(path, paper, Path(tmp)) if path else None)
-                for pid in tl.protocols():
+                for pid in shown_protocols():
                     def request(i, pid=pid):
                         return HandoutRequest(pid, plan=_plan(pid), patient_name=f"Bench {i}",
                                               cursor_min=90.0, cursor_label="pain relief")
@@ -136,8 +136,7 @@ def click_times(n: int) -> tuple[list[float], list[int]]:
         server = Server("--clinic", str(CLINIC), log_path=Path(tmp) / "server.log")
         try:
             with sync_playwright() as pw:
-                browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                             args=CHROMIUM_ARGS)
+                browser = launch(pw)
                 context = browser.new_context(viewport={"width": 1280, "height": 900},
                                               accept_downloads=True)
                 page = context.new_page()

@@ -20,10 +20,11 @@ import sys
 import tempfile
 from pathlib import Path
 
-from benchmarks.delay_proxy import DelayProxy
 from benchmarks.pages import LABEL, Interaction, notebook_dir
 from benchmarks.run import RESULTS, measure_roundtrips
-from tests.conftest import CHROMIUM, CHROMIUM_ARGS, Server
+from harness.browser import launch
+from harness.delay_proxy import DelayProxy
+from harness.server import Server
 
 DELAYS_MS = (0, 50)
 FRAME_MS = 1000 / 60
@@ -103,8 +104,7 @@ def run(quick: bool) -> dict:
     server = Server(notebook_dir=nbdir, log_path=Path(tempfile.gettempdir()) / "kx-latency.log")
     try:
         with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                         args=CHROMIUM_ARGS)
+            browser = launch(pw)
             for delay in DELAYS_MS:
                 with DelayProxy(server.port, delay) as proxy:
                     base = _At(proxy.url)

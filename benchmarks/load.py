@@ -50,7 +50,7 @@ import psutil
 from benchmarks.pages import notebook_dir
 from benchmarks.protocol import Control, Viewer, ViewerError
 from explainer.figures.scene import CACHE_ENV_VAR
-from tests.conftest import REPO, Server
+from harness.server import REPO, Server
 
 RESULTS = REPO / "benchmarks" / "results"
 EMPTY = "bench-empty.ipynb"

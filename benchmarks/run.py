@@ -22,7 +22,8 @@ from pathlib import Path
 
 from benchmarks.pages import INTERACTIONS, LABEL, Interaction, notebook_dir
 from explainer.pages import pages
-from tests.conftest import CHROMIUM, CHROMIUM_ARGS, REPO, Server
+from harness.browser import launch
+from harness.server import REPO, Server
 
 RESULTS = REPO / "benchmarks" / "results"
 
@@ -136,8 +137,7 @@ def run(quick: bool, preheat: int = 0, only_load: bool = False) -> dict:
         time.sleep(20)  # let the pools fill before the first viewer arrives
     try:
         with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                         args=CHROMIUM_ARGS)
+            browser = launch(pw)
             names = ["bench-empty.ipynb", *[p.notebook for p in pages()]]
             for name in names:
                 print(f"load {name}", file=sys.stderr, flush=True)

@@ -15,7 +15,7 @@ from functools import cache
 from html import escape
 from typing import TYPE_CHECKING
 
-from explainer.content import markdown_cache
+from explainer.content.markdown import cache as markdown_cache
 from explainer.paths import assets_dir, notebooks_dir
 
 if TYPE_CHECKING:
@@ -117,7 +117,7 @@ def footer_html() -> str:
     """The one plain disclaimer every page carries, a link to "About this guide", and the
     clinic line: its name and numbers, or that the pages are not set up for one clinic (issue 12;
     values escaped)."""
-    from explainer.content.clinic_text import footer_text
+    from explainer.content.clinic.text import footer_text
 
     about = next((p for p in pages() if p.id == "about"), None)
     link = (f'<p><a class="kx-footer-about" href="{escape(page_url(about.notebook))}'

@@ -10,7 +10,7 @@ description, the notebook's numbered references, and its self-check.
 
 Prose lives in the notebooks' markdown cells, with citations written ``[@key]`` and stored as
 numbered links (`sync_citations`, the ``ketamine-explainer sync-citations`` build step); see
-`explainer.content.citations` for how they are rendered.
+`explainer.content.markdown.citations` for how they are rendered.
 """
 
 from __future__ import annotations
@@ -25,8 +25,9 @@ from pathlib import Path
 import nbformat
 
 from explainer import pages
-from explainer.content import citations, strings
 from explainer.content import quiz as quiz_data
+from explainer.content import strings
+from explainer.content.markdown import citations
 from explainer.pages import STUDY_DIR
 from explainer.paths import notebooks_dir
 

@@ -14,7 +14,7 @@ import sys
 import pytest
 
 from benchmarks import handout, latency, run
-from tests.conftest import REPO
+from harness.server import REPO
 
 pytestmark = pytest.mark.browser
 

@@ -13,7 +13,7 @@ from axe_playwright_python.sync_playwright import Axe
 
 from explainer import content
 from explainer.pages import pages
-from tests.conftest import open_sized
+from harness.browser import open_sized
 
 pytestmark = pytest.mark.browser
 

@@ -19,7 +19,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.conftest import REPO, PageWatch, wait_for_text
+from harness.browser import PageWatch, wait_for_text
+from harness.server import REPO
 
 pytestmark = pytest.mark.browser
 

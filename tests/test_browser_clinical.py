@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 
 from explainer.content import icon_arrays
-from tests.conftest import VIEWPORTS, PageWatch, full_page_shot
+from harness.browser import VIEWPORTS, PageWatch, full_page_shot
 
 pytestmark = pytest.mark.browser
 

@@ -14,13 +14,14 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from benchmarks.delay_proxy import DelayProxy
+from explainer.content.clinic.env import shown_protocols
 from explainer.figures import pain_signal as pain_fig
-from explainer.figures import timeline as timeline_fig
+from explainer.figures import session as timeline_fig
 from explainer.widgets import pain_signal as pain
 from explainer.widgets import timeline as timeline
 from explainer.widgets.pain_signal.state import simulate
-from tests.conftest import PageWatch, open_sized
+from harness.browser import PageWatch, open_sized
+from harness.delay_proxy import DelayProxy
 
 pytestmark = pytest.mark.browser
 
@@ -202,7 +203,7 @@ def test_timeline_grid_matches_the_kernels_cursor_and_the_linked_diagram_follows
                                                                                server):
     context, w, page = open_sized(browser, server, TIMELINE_URL, CURSOR_DRAWN)
     handle = page.locator(".kx-cursor-slider .noUi-handle")
-    protocols = timeline_fig.protocols()
+    protocols = shown_protocols()
     for pid in list(protocols)[:4]:
         p = protocols[pid]
         label = p.name + (timeline.strings()["controls"]["example_suffix"] if p.example else "")

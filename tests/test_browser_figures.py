@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import VIEWPORTS, open_sized
+from harness.browser import VIEWPORTS, open_sized
 
 pytestmark = pytest.mark.browser
 
@@ -42,7 +42,7 @@ def background_min_text() -> dict[str, float]:
     import matplotlib.text
 
     from explainer.figures import pain_signal, scene
-    from explainer.figures import timeline as tl
+    from explainer.figures import session as tl
     from explainer.figures.geometry import SHAPES
 
     scenes = []

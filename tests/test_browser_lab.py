@@ -20,9 +20,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from tests.conftest import free_port
+from harness.server import free_port
 
-pytestmark = pytest.mark.browser
+pytestmark = pytest.mark.server
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from explainer.pages import pages
-from tests.conftest import VIEWPORTS
+from harness.browser import VIEWPORTS
 
 pytestmark = pytest.mark.browser
 
@@ -20,7 +20,7 @@ def test_page_loads_clean(browser, server, artifacts, page_id):
     for size in ("desktop", "tablet", "phone"):
         width, height = VIEWPORTS[size]
         context = browser.new_context(viewport={"width": width, "height": height})
-        from tests.conftest import PageWatch
+        from harness.browser import PageWatch
 
         w = PageWatch(context.new_page(), server.url)
         page = w.open(f"/voila/render/{notebook}")

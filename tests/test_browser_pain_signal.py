@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import open_sized, wait_for_change, wait_for_text
+from harness.browser import open_sized, shoot, wait_for_change, wait_for_text
 
 pytestmark = pytest.mark.browser
 
@@ -32,20 +32,8 @@ def _describer(page) -> str:
 
 
 def _shoot(page, artifacts, name: str) -> None:
-    """The window as the user sees it (scrolled to the diagram), then the whole widget and its
-    note (the window is made tall for that: Voilà scrolls inside the page, not the page)."""
-    page.locator(DIAGRAM).scroll_into_view_if_needed()
-    page.wait_for_timeout(400)  # let the pulse animation finish
-    page.screenshot(path=str(artifacts / f"pain-signal-{name}.png"))
-    size = page.viewport_size
-    page.set_viewport_size({"width": size["width"], "height": 4000})
-    page.wait_for_timeout(300)
-    box = page.locator(".kx-model-note").bounding_box()
-    top = page.locator(DIAGRAM).bounding_box()["y"]
-    page.screenshot(path=str(artifacts / f"pain-signal-{name}-widget.png"),
-                    clip={"x": 0, "y": max(top - 8, 0), "width": size["width"],
-                          "height": min(box["y"] + box["height"] - top + 16, 3900)})
-    page.set_viewport_size(size)
+    shoot(page, artifacts / f"pain-signal-{name}.png", DIAGRAM, widget=DIAGRAM,
+          until=".kx-model-note", settle_ms=400, tall=4000)
 
 
 @pytest.mark.parametrize("size", ["desktop", "tablet"])

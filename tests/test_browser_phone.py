@@ -22,7 +22,7 @@ import pytest
 from explainer import content
 from explainer.pages import pages
 from explainer.widgets.timeline import strings as timeline_strings
-from tests.conftest import VIEWPORTS, full_page_shot, open_sized
+from harness.browser import VIEWPORTS, full_page_shot, open_sized
 
 pytestmark = pytest.mark.browser
 

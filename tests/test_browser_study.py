@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from explainer.content import quiz
-from tests.conftest import VIEWPORTS, full_page_shot, open_sized
+from harness.browser import VIEWPORTS, full_page_shot, open_sized
 
 pytestmark = pytest.mark.browser
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import VIEWPORTS, open_sized, wait_for_change, wait_for_text
+from harness.browser import VIEWPORTS, open_sized, shoot, wait_for_change, wait_for_text
 
 pytestmark = pytest.mark.browser
 
@@ -36,16 +36,7 @@ def _text(page, selector: str) -> str:
 
 
 def _shoot(page, artifacts, name: str, target: str = SESSION) -> None:
-    """The window scrolled to `target`, and the whole widget (in a window tall enough to hold
-    it: the page scrolls inside its own container, which clips element screenshots)."""
-    page.locator(target).scroll_into_view_if_needed()
-    page.wait_for_timeout(300)
-    page.screenshot(path=str(artifacts / f"timeline-{name}.png"))
-    size = page.viewport_size
-    page.set_viewport_size({"width": size["width"], "height": 3000})
-    page.wait_for_timeout(300)
-    page.locator(".kx-timeline").screenshot(path=str(artifacts / f"timeline-{name}-widget.png"))
-    page.set_viewport_size(size)
+    shoot(page, artifacts / f"timeline-{name}.png", target, widget=".kx-timeline")
 
 
 def _aligned(page, root: str) -> None:

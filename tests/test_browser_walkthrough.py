@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 
 from explainer import content
-from tests.conftest import VIEWPORTS, PageWatch, full_page_shot
+from harness.browser import VIEWPORTS, full_page_shot, open_sized
 
 pytestmark = pytest.mark.browser
 
@@ -21,30 +21,19 @@ COUNTER = ".kx-wt-counter"
 TIMEOUT = 30_000
 NOTE = ".kx-wt-link-note"
 FONT_SIZE = "p => parseFloat(getComputedStyle(p).fontSize)"
-
-
-def _watch(context, url: str) -> PageWatch:
-    """A PageWatch that also records (and dismisses) any alert a page might raise."""
-    w = PageWatch(context.new_page(), url)
-    w.dialogs = []
-    w.page.on("dialog", lambda d: (w.dialogs.append(d.message), d.dismiss()))
-    return w
+STEPS = content.STEPS
+LAST = STEPS[-1]
 
 
 def _open(browser, server, query: str = "", size: str = "desktop"):
-    width, height = VIEWPORTS[size]
-    context = browser.new_context(viewport={"width": width, "height": height})
-    w = _watch(context, server.url)
-    page = w.open(URL + query)
-    page.wait_for_selector(COUNTER, timeout=TIMEOUT)
-    return context, w, page
+    return open_sized(browser, server, URL + query, COUNTER, size)
 
 
 def _wait_step(page, n: int) -> None:
     page.wait_for_function(
         "text => { const e = document.querySelector('.kx-wt-counter');"
         " return e && e.textContent.trim() === text; }",
-        arg=f"Step {n} of 9", timeout=TIMEOUT)
+        arg=f"Step {n} of {LAST}", timeout=TIMEOUT)
     page.wait_for_function(
         "t => { const e = document.querySelector('.kx-wt-title');"
         " return e && e.textContent === t; }",
@@ -104,7 +93,7 @@ def _check_step(page, n: int, mode: str) -> None:
     assert pressed == ("Patient view" if mode == "patient" else "Trainee view")
     assert page.eval_on_selector(".kx-wt-steps select", "s => s.selectedIndex") == n - 1
     assert page.locator(".kx-wt-back").is_disabled() == (n == 1)
-    assert page.locator(".kx-wt-next").is_disabled() == (n == 9)
+    assert page.locator(".kx-wt-next").is_disabled() == (n == LAST)
 
 
 def _guess_by_keyboard(page) -> None:
@@ -117,10 +106,10 @@ def _guess_by_keyboard(page) -> None:
 
 
 def _walk_forward(page, artifacts, mode: str) -> None:
-    """Step 1 to 9 by keyboard alone, a picture of each step at desktop width."""
+    """Every step, first to last, by keyboard alone, a picture of each at desktop width."""
     _tab_to(page, IS_NEXT)
     keys = ["Enter", "Space"]
-    for n in range(1, 10):
+    for n in STEPS:
         _wait_step(page, n)
         if n > 1:
             _landed(page)
@@ -142,18 +131,19 @@ def _walk_forward(page, artifacts, mode: str) -> None:
         _check_step(page, n, mode)
         full_page_shot(page, artifacts / f"walkthrough-{mode}-step{n}-desktop.png", "desktop",
                        settle_ms=350)
-        if n < 9:
+        if n < LAST:
             if not _focused(page, IS_NEXT):
                 _tab_to(page, IS_NEXT)
             page.keyboard.press(keys[n % 2])
 
 
 def _walk_back(page, artifacts, mode: str) -> None:
-    """At tablet width, step 9 back to 1 with Back, by keyboard; a picture of each step."""
+    """At tablet width, the last step back to the first with Back, by keyboard; a picture of
+    each step."""
     page.set_viewport_size({"width": VIEWPORTS["tablet"][0], "height": VIEWPORTS["tablet"][1]})
     page.keyboard.press("Shift+Tab")  # wherever focus is after Next was disabled
     _tab_to(page, IS_BACK, reverse=True)
-    for n in range(9, 0, -1):
+    for n in reversed(STEPS):
         _wait_step(page, n)
         if n < 9:
             _landed(page)
@@ -275,10 +265,7 @@ def test_deep_link_with_preheated_kernels(browser, make_server):
     while "Kernel pool of walkthrough.ipynb is filled" not in srv.log():
         assert time.monotonic() < deadline, "the preheated pool did not fill"
         time.sleep(0.5)
-    context = browser.new_context(viewport={"width": 1280, "height": 800})
-    w = _watch(context, srv.url)
-    page = w.open(URL + GOOD)
-    page.wait_for_selector(COUNTER, timeout=TIMEOUT)
+    context, w, page = _open(browser, srv, GOOD)
     _wait_step(page, 5)
     _check_step(page, 5, "trainee")
     assert page.locator(NOTE).count() == 0

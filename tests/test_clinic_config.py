@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from explainer.content import clinic
-from explainer.content.clinic import ClinicConfigError, field_lines, load_clinic
+from explainer import content
+from explainer.content.clinic import config as clinic
+from explainer.content.clinic.config import ClinicConfigError, field_lines, load_clinic
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLES = [REPO / "examples" / "clinic.toml", REPO / "examples" / "clinic-us.toml"]
@@ -96,7 +97,7 @@ def test_the_minimal_file_takes_the_documented_defaults(tmp_path):
     assert (cfg.before.food_hours, cfg.before.clear_fluids_hours,
             cfg.before.arrive_minutes_before) == (6, 2, 30)
     assert cfg.after_care.no_alcohol_hours == 24 and cfg.after_care.when_to_call is None
-    assert cfg.steps == tuple(range(1, 10)) and cfg.show.protocols is None
+    assert cfg.steps == content.STEPS and cfg.show.protocols is None
     assert cfg.clinic.paper_size == "A4" and str(cfg.clinic.zone) == "Europe/London"
 
 
@@ -341,7 +342,7 @@ REQUIRED_SIGNS = {
 
 @pytest.mark.parametrize("path", [None, *EXAMPLES], ids=["no clinic", "uk", "us"])
 def test_every_audience_sees_the_adult_rule_and_every_required_sign(path):
-    from explainer.content import clinic_text
+    from explainer.content.clinic import text as clinic_text
     cfg = load_clinic(path) if path else None
     rules = clinic_text.rules(cfg)
     after = " ".join(rules.after).lower()
@@ -356,7 +357,7 @@ def test_every_audience_sees_the_adult_rule_and_every_required_sign(path):
 
 
 def test_a_clinics_own_call_list_cannot_replace_the_required_signs(tmp_path):
-    from explainer.content import clinic_text
+    from explainer.content.clinic import text as clinic_text
     cfg = load_clinic(_write(tmp_path, _set(MINIMAL, "after_care",
                                             'when_to_call = ["A rash"]')))
     rules = clinic_text.rules(cfg)

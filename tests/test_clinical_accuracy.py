@@ -21,10 +21,10 @@ from explainer import content, pages
 from explainer.content import aftercare, icon_arrays, review_export, strings
 from explainer.content.references import CHECKED, references
 from explainer.figures import icon_array
-from explainer.figures import timeline as tl
+from explainer.figures import session as tl
 from explainer.widgets import timeline as tlw
-from explainer.widgets import walkthrough_text
-from tests.conftest import leaves
+from explainer.widgets.walkthrough import text as walkthrough_text
+from harness.trees import leaves
 
 REPO = Path(__file__).resolve().parents[1]
 ASSETS = REPO / "assets"
@@ -123,7 +123,7 @@ def test_aftercare_block_is_one_item_shown_in_the_walkthrough_timeline_and_summa
     for pid in ("s8-aftercare", "s9-aftercare"):
         p = content.passage(pid)
         assert p.markdown == block.markdown and p.refs == block.refs and p.audience == "patient"
-    assert content.passage("s9-aftercare").step == 9  # the summary step
+    assert content.passage("s9-aftercare").step == content.STEPS[-1]  # the summary step
     homes = [ph for pattern in tl.strings()["patterns"].values() for ph in pattern["phases"]
              if ph["key"] == "home"]
     assert len(homes) == 2

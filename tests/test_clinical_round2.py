@@ -17,11 +17,13 @@ from pathlib import Path
 import pytest
 
 from explainer import content
-from explainer.content import aftercare, clinic_text, protocols
-from explainer.content.clinic import load_clinic
+from explainer.content import aftercare
+from explainer.content.clinic import text as clinic_text
+from explainer.content.clinic.config import load_clinic
+from explainer.content.protocols import library as protocols
 from explainer.content.quiz import questions
-from explainer.figures import timeline as tl
-from explainer.widgets import walkthrough_text as wt
+from explainer.figures import session as tl
+from explainer.widgets.walkthrough import text as wt
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLES = [REPO / "examples" / "clinic.toml", REPO / "examples" / "clinic-us.toml"]
@@ -358,7 +360,7 @@ def test_quiz_keys_match_the_walkthrough_and_the_models():
     assert "about 20% to 30%" in content.passage("s4-how-much-gets-in").text
     assert oral - q.tolerance <= ROUTES["oral"].f * 100 <= oral + q.tolerance
     _, driving = _key("safety-driving")
-    from explainer.content.clinic import MIN_NO_DRIVING_HOURS
+    from explainer.content.clinic.config import MIN_NO_DRIVING_HOURS
     assert f"at least {MIN_NO_DRIVING_HOURS} hours" in driving.casefold()
     assert aftercare.DRIVING_RULE in aftercare.block().text
     q, bolus = _key("pk-bolus-five-minutes")

@@ -2,7 +2,7 @@
 
 Registry use is collected from every place a key can be cited: content passages, glossary and
 predictions; ``assets/protocols.yaml`` (if present); and the code (module-level data of
-``explainer.models.*`` and ``explainer.content.protocols`` if importable, plus every string
+``explainer.models.*`` and ``explainer.content.protocols.library`` if importable, plus every string
 literal in ``explainer/**/*.py`` that is exactly a registry key).
 """
 
@@ -23,9 +23,9 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from explainer import content
-from explainer.content import _markdown
-from explainer.content.passages import _bundle_at
-from tests.conftest import leaves
+from explainer.content.markdown import render as _markdown
+from explainer.content.walkthrough.passages import _bundle_at
+from harness.trees import leaves
 
 REPO = Path(__file__).resolve().parents[1]
 ASSETS = REPO / "assets"
@@ -193,7 +193,7 @@ def _used_keys() -> dict[str, set[str]]:
         found: set[str] = set()
         _strings_in(yaml.safe_load(f.read_text(encoding="utf-8")), keys, found)
         used[f.name] = found
-    for name in [*_model_modules(), "explainer.content.protocols"]:
+    for name in [*_model_modules(), "explainer.content.protocols.library"]:
         found = _module_keys(name, keys)
         if found is not None:
             used[name] = found
@@ -359,10 +359,10 @@ def test_predictions_for_mechanism_and_timeline():
 
 def test_ui_strings():
     assert content.ui("disclaimer") == "Education, not medical advice"
-    assert len(content.step_titles()) == 9
+    assert len(content.step_titles()) == len(content.STEPS)
     assert content.step_title(3) == content.step_titles()[2]
     assert content.ui("buttons.next") and content.ui("buttons.back")
-    assert content.ui("step_counter").format(current=3, total=9) == "Step 3 of 9"
+    assert content.ui("step_counter").format(current=3, total=12) == "Step 3 of 12"
     with pytest.raises(KeyError, match="buttons.nope"):
         content.ui("buttons.nope")
 
@@ -448,7 +448,7 @@ def _add(root: Path, file_step: int, passage: dict) -> None:
 
 
 def test_minimal_tree_is_valid(tmp_path):
-    assert content.validate(_minimal_assets(tmp_path))["passages"] == 9
+    assert content.validate(_minimal_assets(tmp_path))["passages"] == len(content.STEPS)
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,4 @@
-"""The benchmark's delay proxy (benchmarks/delay_proxy.py) adds its delay each way and keeps
+"""The benchmark's delay proxy (harness/delay_proxy.py) adds its delay each way and keeps
 bytes and order, for plain HTTP and for a long-lived two-way connection (as a websocket is)."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ import time
 import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from benchmarks.delay_proxy import DelayProxy
+from harness.delay_proxy import DelayProxy
 
 
 class _Hello(BaseHTTPRequestHandler):

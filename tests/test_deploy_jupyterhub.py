@@ -18,7 +18,8 @@ from pathlib import Path
 import pytest
 
 from explainer.serving.cli import options_from_args
-from tests.conftest import REPO, PageWatch, free_port
+from harness.browser import PageWatch
+from harness.server import REPO, free_port
 
 RECIPE = REPO / "deploy" / "jupyterhub" / "jupyterhub_config.py"
 UNIT = REPO / "deploy" / "systemd" / "ketamine-explainer@.service"

@@ -18,9 +18,11 @@ import urllib.request
 import pytest
 
 from deploy.multi import Nginx, render
-from tests.conftest import REPO, PageWatch, Server, free_consecutive_ports, free_port
+from explainer import content
+from harness.browser import PageWatch
+from harness.server import REPO, Server, free_consecutive_ports, free_port
 
-pytestmark = pytest.mark.browser
+pytestmark = pytest.mark.server
 
 URL = "/voila/render/walkthrough.ipynb"
 COUNTER = ".kx-wt-counter"
@@ -72,7 +74,7 @@ class Viewer:
         self.page.click(".kx-wt-next")
         self.page.wait_for_function(
             "t => document.querySelector('.kx-wt-counter').textContent.trim() === t",
-            arg=f"Step {n + 1} of 9", timeout=TIMEOUT)
+            arg=f"Step {n + 1} of {len(content.STEPS)}", timeout=TIMEOUT)
 
 
 def viewers_on_both(browser, proxy_url, servers, limit: int = 12) -> dict[int, Viewer]:

@@ -15,9 +15,10 @@ from html import unescape
 
 import pytest
 
+from explainer.content.clinic.env import shown_protocols
 from explainer.figures import pain_signal as pain_fig
-from explainer.figures import timeline as tl
-from explainer.figures.geometry import SHAPES, Box, text_width
+from explainer.figures import session as tl
+from explainer.figures.geometry import SHAPES, AxisMap, Box, text_width
 from explainer.models import nmda
 from explainer.widgets.pain_signal.state import SLIDER_GRID_NG_ML
 from explainer.widgets.timeline import cursor_label
@@ -91,7 +92,7 @@ def _pairs_overlapping(boxes) -> list[tuple[str, str]]:
 
 
 @pytest.mark.parametrize("shape", SHAPES)
-@pytest.mark.parametrize("protocol_id", list(tl.protocols()))
+@pytest.mark.parametrize("protocol_id", list(shown_protocols()))
 def test_session_words_cursor_and_label_never_collide(protocol_id, shape):
     canvas = tl.CANVASES[shape]
     curve = tl.session_curve(protocol_id, 70.0)
@@ -123,7 +124,7 @@ def test_cursor_line_still_marks_the_plot_and_the_strip():
         canvas = tl.CANVASES[shape]
         curve = tl.session_curve("schwartzman-2009", 70.0)
         for t in curve.layout.cursor_positions:
-            x = float(tl.AxisMap(canvas.plot, curve.layout.lo_min, curve.layout.hi_min).x(t))
+            x = float(AxisMap(canvas.plot, curve.layout.lo_min, curve.layout.hi_min).x(t))
             segments = tl.cursor_segments(curve, x, shape)
             in_plot = sum(b - a for a, b in segments if b <= canvas.plot.bottom)
             assert in_plot >= 0.8 * canvas.plot.height
@@ -181,7 +182,7 @@ def test_course_words_never_collide(mode, shape):
     scene = course.course_scene(shape)
     background = list(background_text_boxes(scene))
     assert _pairs_overlapping(background) == []
-    for pid in tl.protocols():
+    for pid in shown_protocols():
         words = svg_text_boxes("".join(course.course_overlay(course.course_frame(pid, mode),
                                                              shape)))
         clashes = _pairs_overlapping([*background, *words])

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from explainer.figures import pain_signal as pain_fig
-from explainer.figures import timeline as tl
+from explainer.figures import session as tl
 from explainer.figures.frames import document
 from explainer.figures.geometry import SHAPES
 from explainer.widgets.pain_signal import PainSignalWidget

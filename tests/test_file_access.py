@@ -6,7 +6,7 @@ import http.client
 
 import pytest
 
-pytestmark = pytest.mark.browser
+pytestmark = pytest.mark.server
 
 FORBIDDEN_PATHS = [
     "/voila/files/start.ipynb",

@@ -7,8 +7,9 @@ import json
 
 import pytest
 
+from explainer.content.clinic.env import shown_protocols
 from explainer.figures import pain_signal as pain_fig
-from explainer.figures import timeline as timeline_fig
+from explainer.figures import session as timeline_fig
 from explainer.figures.frames import FramePack, document, split_parts
 from explainer.widgets import pain_signal as pain
 from explainer.widgets import timeline as timeline
@@ -86,7 +87,7 @@ def test_the_modes_control_maps_onto_the_level_axis():
     # moves the slider, and the slider moves the picture
 
 
-@pytest.mark.parametrize("protocol", list(timeline_fig.protocols()))
+@pytest.mark.parametrize("protocol", list(shown_protocols()))
 @pytest.mark.parametrize("mode", ["patient", "trainee"])
 def test_every_cursor_position_unpacks_to_the_kernels_layer(protocol, mode):
     curve = timeline_fig.session_curve(protocol, 70.0)

@@ -42,7 +42,7 @@ PATIENT, TRAINEE = "patient", "trainee"
 @pytest.fixture(autouse=True, scope="module")
 def _library_protocols():
     """The protocol library only: a configured clinic would change what is shown."""
-    from explainer.content.clinic import CLINIC_ENV_VAR
+    from explainer.content.clinic.constants import CLINIC_ENV_VAR
 
     if os.environ.get(CLINIC_ENV_VAR):
         pytest.skip(f"{CLINIC_ENV_VAR} is set: the goldens are for the protocol library")
@@ -85,7 +85,7 @@ def render_session_static(protocol_id: str, weight_kg: float, mode: str,
                           shape: str = "landscape") -> dict:
     """The session view's overlay (title, y words, curve, strip) and, in trainee mode, the
     protocol's notes."""
-    from explainer.figures import timeline as fig
+    from explainer.figures import session as fig
     from explainer.widgets import timeline as tw
 
     curve = fig.session_curve(protocol_id, weight_kg)
@@ -100,7 +100,7 @@ def render_session_static(protocol_id: str, weight_kg: float, mode: str,
 def render_session_cursor(protocol_id: str, weight_kg: float, t_min: float, mode: str,
                           shape: str = "landscape") -> dict:
     """The cursor layer and the describer at one cursor position."""
-    from explainer.figures import timeline as fig
+    from explainer.figures import session as fig
     from explainer.widgets import timeline as tw
 
     curve = fig.session_curve(protocol_id, weight_kg)
@@ -114,7 +114,7 @@ def render_session_cursor(protocol_id: str, weight_kg: float, t_min: float, mode
 def session_cursor_positions(protocol_id: str) -> list[float]:
     """Before the start (if the axis has it), the start, the end of the drip or the peak, a
     few points along the axis, and its end: each snapped to a cursor step."""
-    from explainer.figures import timeline as fig
+    from explainer.figures import session as fig
 
     curve = fig.session_curve(protocol_id, 70.0)
     layout = curve.layout
@@ -125,7 +125,7 @@ def session_cursor_positions(protocol_id: str) -> list[float]:
 
 
 def protocol_ids() -> list[str]:
-    from explainer.figures.timeline import protocols
+    from explainer.content.clinic.env import shown_protocols as protocols
 
     return list(protocols())
 
@@ -164,7 +164,7 @@ def render_backgrounds() -> dict[str, bytes]:
     """Every background PNG, rendered now (the scene functions' caches are bypassed)."""
     from explainer.figures import course, routes
     from explainer.figures import pain_signal as ps
-    from explainer.figures import timeline as tl
+    from explainer.figures import session as tl
 
     out = {"pain-diagram": ps.diagram_scene.__wrapped__().background_png(),
            "pain-diagram-portrait": ps.diagram_scene.__wrapped__("portrait").background_png(),
@@ -275,7 +275,7 @@ def test_pain_signal(request, mode, shape):
 @pytest.mark.parametrize("shape", ["landscape", "portrait"])
 @pytest.mark.parametrize("protocol_id", protocol_ids())
 def test_timeline_session(request, protocol_id, shape):
-    from explainer.figures.timeline import session_curve
+    from explainer.figures.session import session_curve
 
     data = {}
     for mode in (PATIENT, TRAINEE):

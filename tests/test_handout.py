@@ -17,9 +17,10 @@ import pytest
 import textstat
 from pypdf import PdfReader
 
-from explainer.content import clinic
-from explainer.content.clinic_text import plan_rules
-from explainer.figures import timeline as tl
+from explainer.content.clinic import config as clinic
+from explainer.content.clinic.env import shown_protocols
+from explainer.content.clinic.text import plan_rules
+from explainer.figures import session as tl
 from explainer.handout import HandoutRequest, build_handout
 from explainer.models.plan import make_plan
 from tests.test_readability import readable
@@ -34,7 +35,7 @@ def _use(monkeypatch, path: Path | None) -> None:
     else:
         monkeypatch.setenv(clinic.CLINIC_ENV_VAR, str(path))
     clinic.current.cache_clear()
-    tl.protocols.cache_clear()
+    shown_protocols.cache_clear()
     tl.session_curve.cache_clear()
 
 
@@ -43,12 +44,12 @@ def _restore():
     yield
     os.environ.pop(clinic.CLINIC_ENV_VAR, None)
     clinic.current.cache_clear()
-    tl.protocols.cache_clear()
+    shown_protocols.cache_clear()
     tl.session_curve.cache_clear()
 
 
 def _plan(pid: str, day="2026-03-02", at="09:30"):
-    p = tl.protocols()[pid]
+    p = shown_protocols()[pid]
     cfg = clinic.current()
     return make_plan(day, at, cfg.clinic.zone if cfg else "Europe/London", plan_rules(),
                      treatment_from_min=min(d.at_min for d in p.doses),
@@ -105,7 +106,7 @@ def test_without_a_clinic_the_handout_says_it_is_not_set_up(monkeypatch):
 @pytest.mark.parametrize("path", [UK, US, None], ids=["uk", "us", "generic"])
 def test_the_handout_reads_at_grade_6_or_lower(monkeypatch, path):
     _use(monkeypatch, path)
-    pid = next(iter(tl.protocols()))
+    pid = next(iter(shown_protocols()))
     _, text = _read(build_handout(HandoutRequest(pid, plan=_plan(pid))))
     body = _body(text)
     assert textstat.flesch_kincaid_grade(body) <= 6.0
@@ -236,7 +237,7 @@ def test_clearing_a_box_clears_the_times(monkeypatch):
 def _expected_whens(plan, pid) -> set[str]:
     from explainer.handout.document import plan_rows, session_lines
 
-    iv = tl.protocols()[pid].route == "intravenous"
+    iv = shown_protocols()[pid].route == "intravenous"
     found = set()
     for _, value in plan_rows(plan, iv):
         found |= set(WHEN.findall(value))
@@ -247,7 +248,7 @@ def _expected_whens(plan, pid) -> set[str]:
 def test_the_pdf_holds_exactly_the_plans_times_and_the_selected_protocol(monkeypatch, path):
     timeline, _, _ = _page(monkeypatch, path)
     plan = timeline.plan
-    for pid in tl.protocols():
+    for pid in shown_protocols():
         timeline.state.protocol = pid
         plan.date_input.value, plan.time_input.value = "2027-03-03", "08:45"
         _, text = _read(plan.handout.make())
@@ -255,11 +256,11 @@ def test_the_pdf_holds_exactly_the_plans_times_and_the_selected_protocol(monkeyp
         assert set(WHEN.findall(text)) == whens, pid
         for line in sessions if len(sessions) > 1 else ():
             assert line in text
-        assert tl.protocols()[pid].name in text
-        others = [p.name for q, p in tl.protocols().items() if q != pid]
+        assert shown_protocols()[pid].name in text
+        others = [p.name for q, p in shown_protocols().items() if q != pid]
         assert not any(f"{name}." in text for name in others)
         # the page's panel names the same treatment
-        assert f"Your treatment: {tl.protocols()[pid].name}." in plan.panel.value
+        assert f"Your treatment: {shown_protocols()[pid].name}." in plan.panel.value
 
 
 def test_spring_forward_and_autumn_back_on_the_page_and_the_sheet(monkeypatch):
@@ -337,7 +338,7 @@ def test_the_pdfs_pain_signal_figure_is_the_pages_state_at_two_levels(monkeypatc
 
 
 def test_the_pdfs_chart_has_the_cursor_where_the_page_had_it(monkeypatch):
-    from explainer.figures import timeline as figs
+    from explainer.figures import session as figs
     from explainer.handout.charts import Cursor, session_chart_svg
 
     timeline, _, _ = _page(monkeypatch, UK)
@@ -368,7 +369,7 @@ def _with_paper(path: Path, paper: str, tmp_path: Path) -> Path:
 def test_at_most_4_pages_for_every_clinic_protocol_and_paper(monkeypatch, tmp_path, path,
                                                              paper):
     _use(monkeypatch, _with_paper(path, paper, tmp_path) if path else None)
-    for pid in tl.protocols():
+    for pid in shown_protocols():
         # over Christmas: the most sessions moved, so the longest notes
         reader, text = _read(build_handout(HandoutRequest(pid, plan=_plan(pid, "2026-12-23"),
                                                           patient_name="Sam Example")))
@@ -430,8 +431,8 @@ def test_the_template_never_evaluates_data_as_markup():
 
 def test_the_walkthroughs_take_home_step_behaves_as_the_timelines_plan(monkeypatch):
     _use(monkeypatch, UK)
-    from explainer.widgets.step_view import EMBEDS
     from explainer.widgets.take_home import TakeHomeWidget
+    from explainer.widgets.walkthrough.step_view import EMBEDS
 
     assert any(e.name == "TakeHomeWidget" for e in EMBEDS[9])
     w = TakeHomeWidget()

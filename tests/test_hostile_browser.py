@@ -9,8 +9,8 @@ import signal
 import pytest
 
 from explainer.content import strings
-from tests.conftest import PageWatch
-from tests.kernel_client import kernel_id
+from harness.browser import PageWatch
+from harness.kernel_client import kernel_id
 
 
 @pytest.mark.browser

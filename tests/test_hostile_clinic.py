@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from explainer.content.clinic import load_clinic
+from explainer.content.clinic.config import load_clinic
 from tests.test_clinic_config import MINIMAL, _problems, _set, _write
 
 HIDDEN = ["\\u202e", "\\u202d", "\\u2066", "\\u2067", "\\u2068", "\\u2069", "\\u200e",

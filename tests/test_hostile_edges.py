@@ -16,9 +16,9 @@ import pytest
 import websocket
 from jupyter_server.services.kernels.connection.base import serialize_msg_to_ws_v1
 
-from explainer.serving.config import CONTENT_SECURITY_POLICY
+from explainer.serving.edges import CONTENT_SECURITY_POLICY
 from explainer.serving.websocket import V1_PROTOCOL
-from tests.kernel_client import KernelClient, channels_url, header, v1_frame
+from harness.kernel_client import KernelClient, channels_url, header, v1_frame
 
 TIMELINE = "treatment-timeline.ipynb"
 

@@ -92,7 +92,7 @@ def test_a_page_imports_only_what_it_needs(warm_cache, page):
 
 
 def test_the_clinic_schema_loads_only_with_a_clinic_file(tmp_path):
-    code = ("import json, sys\nfrom explainer.content import clinic_env\n"
+    code = ("import json, sys\nfrom explainer.content.clinic import env as clinic_env\n"
             "cfg = clinic_env.current()\n"
             "print(json.dumps({'name': cfg and cfg.clinic.name, 'schema': 'pydantic' in "
             "sys.modules, 'protocols': len(clinic_env.shown_protocols())}))")

@@ -11,8 +11,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from tests.conftest import REPO, PageWatch
-from tests.kernel_client import KernelClient, kernel_id
+from harness.browser import PageWatch
+from harness.kernel_client import KernelClient, kernel_id
+from harness.server import REPO
 
 pytestmark = pytest.mark.browser
 

@@ -13,9 +13,9 @@ import sys
 import pytest
 
 from benchmarks import load
-from tests.conftest import REPO
+from harness.server import REPO
 
-pytestmark = pytest.mark.browser
+pytestmark = pytest.mark.server
 
 
 def test_load_harness_runs_in_quick_mode():

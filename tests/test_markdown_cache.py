@@ -1,4 +1,4 @@
-"""Rendered Markdown kept between processes (`explainer.content.markdown_cache`): a later
+"""Rendered Markdown kept between processes (`explainer.content.markdown.cache`): a later
 process gets the same HTML and text without rendering, a changed text or renderer is rendered
 again, and a damaged or unwritable cache never breaks a page."""
 
@@ -10,7 +10,8 @@ import shutil
 import pytest
 
 from explainer import pages
-from explainer.content import _markdown, markdown_cache
+from explainer.content.markdown import cache as markdown_cache
+from explainer.content.markdown import render as _markdown
 from explainer.paths import CACHE_ENV_VAR
 
 TEXT = "Call **111** if you feel *very* unwell -- \"now\".\n\n- one\n- two"

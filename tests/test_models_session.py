@@ -7,8 +7,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from explainer.content.clinic.env import shown_protocols
 from explainer.figures import routes as routes_fig
-from explainer.figures import timeline as tl
+from explainer.figures import session as tl
 from explainer.models import pk
 from explainer.models.bands import BANDS, LEVEL_KEYS, band_key
 from explainer.models.protocol import DoseSpec
@@ -39,9 +40,9 @@ def test_fall_after_counts_from_the_reference_time():
     assert fall_after(T, np.full(8, 150.0), 2.0, 100.0) is None   # still above at the end
 
 
-@pytest.mark.parametrize("pid", sorted(tl.protocols()))
+@pytest.mark.parametrize("pid", sorted(shown_protocols()))
 def test_the_session_curve_carries_the_models_numbers(pid):
-    protocol = tl.protocols()[pid]
+    protocol = shown_protocols()[pid]
     curve = tl.session_curve(pid, 70.0)
     levels = session_levels(protocol.doses, 70.0, curve.layout.hi_min,
                             intravenous=protocol.route == "intravenous")

@@ -1,4 +1,4 @@
-"""Tests for assets/protocols.yaml and its loader explainer.content.protocols."""
+"""Tests for assets/protocols.yaml and its loader explainer.content.protocols.library."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ import numpy as np
 import pytest
 import yaml
 
-from explainer.content import protocols as proto
-from explainer.content.protocols import EXAMPLE_NOTE, ProtocolError, load_protocols
+from explainer.content.protocols import library as proto
+from explainer.content.protocols.library import EXAMPLE_NOTE, ProtocolError, load_protocols
 from explainer.models import pk
 
 ASSETS = Path(__file__).resolve().parents[1] / "assets"

@@ -22,7 +22,7 @@ def test_defaults_are_the_safe_ones():
 
 
 def test_the_policy_names_no_other_host_and_allows_blob_scripts_only_for_anywidget():
-    from explainer.serving.config import CONTENT_SECURITY_POLICY
+    from explainer.serving.edges import CONTENT_SECURITY_POLICY
 
     directives = dict(d.split(" ", 1) for d in CONTENT_SECURITY_POLICY.split("; "))
     sources = {s for value in directives.values() for s in value.split()}

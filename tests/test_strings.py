@@ -10,8 +10,9 @@ import pytest
 import yaml
 
 from explainer import paths
-from explainer.content import ContentError, _markdown, strings
+from explainer.content import ContentError, strings
 from explainer.content._assets import DuplicateKeyError, parse_yaml, read_yaml
+from explainer.content.markdown import render as _markdown
 
 REPO = Path(__file__).resolve().parents[1]
 ASSETS = REPO / "assets"
@@ -69,7 +70,7 @@ def test_text_looks_up_dotted_keys():
 
 def test_old_readers_delegate_to_the_loader():
     from explainer import content, pages
-    from explainer.content import clinic_text
+    from explainer.content.clinic import text as clinic_text
 
     assert content.ui() is strings.table("ui")
     assert pages.site() is strings.table("site")

@@ -17,7 +17,8 @@ import pytest
 from nbclient import NotebookClient
 
 from explainer import pages
-from explainer.content import ContentError, citations, quiz
+from explainer.content import ContentError, quiz
+from explainer.content.markdown import citations
 
 REPO = Path(__file__).resolve().parents[1]
 STUDY = REPO / "notebooks" / "study"
@@ -217,7 +218,7 @@ def test_the_page_template_links_citations():
     from explainer.serving.config import ServeOptions, build_config
 
     filters = build_config(ServeOptions()).VoilaExporter.filters
-    assert filters["cite_markdown"] == "explainer.content.citations.cite_markdown"
+    assert filters["cite_markdown"] == "explainer.content.markdown.citations.cite_markdown"
 
 
 # --- exercises, evidence, links, self-check -----------------------------------------------------

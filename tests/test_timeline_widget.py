@@ -14,10 +14,12 @@ import textstat
 import traitlets
 
 from explainer import content
+from explainer.content.clinic.env import shown_protocols
 from explainer.figures import course as course_fig
 from explainer.figures import routes as routes_fig
-from explainer.figures import timeline as fig
+from explainer.figures import session as fig
 from explainer.figures.course_layout import COURSE_W
+from explainer.figures.geometry import PLOT, AxisMap
 from explainer.models import pk
 from explainer.models.bands import BANDS
 from explainer.widgets import timeline as tl
@@ -30,7 +32,7 @@ from explainer.widgets.audience import (
 )
 from explainer.widgets.safety import FRIENDLY_ERROR
 
-PROTOCOLS = list(fig.protocols())
+PROTOCOLS = list(shown_protocols())
 
 
 @pytest.fixture
@@ -117,7 +119,7 @@ def test_session_curve_is_computed_once_and_read_only():
     assert fig.session_curve("schwartzman-2009", 70.0) is a
     assert not a.conc.flags.writeable
     t = np.arange(0.0, 421.0)
-    regimen = fig.protocols()["schwartzman-2009"].regimen(70.0)
+    regimen = shown_protocols()["schwartzman-2009"].regimen(70.0)
     np.testing.assert_allclose(a.conc, pk.simulate("domino", 70.0, regimen, t))
     assert a.level_at(-30) == 0.0
     assert a.level_at(90) == pytest.approx(float(a.conc[90]))
@@ -137,7 +139,7 @@ def test_end_of_infusion_matches_the_fact_sheet_check():
 @pytest.mark.parametrize("pid", PROTOCOLS)
 def test_every_protocol_has_a_layout_a_pattern_and_phases(pid):
     curve = fig.session_curve(pid, 70.0)
-    p = fig.protocols()[pid]
+    p = shown_protocols()[pid]
     assert curve.layout.hi_min >= min(p.session_length_min, fig.LAYOUTS["days"].hi_min) or (
         curve.layout.key == "hours" and p.session_length_min <= 420)
     assert curve.phases and curve.checks.now
@@ -220,7 +222,7 @@ def test_cursor_moves_the_overlay_and_describer(widget):
     assert widget.state.cursor_min == 30
     x = float(re.search(r'x1="([0-9.]+)"[^>]*class="kx-tl-cursor"',
                         widget.cursor_layer.value).group(1))
-    assert x == pytest.approx(float(fig.AxisMap(fig.PLOT, -60, 420).x(30)), abs=0.1)
+    assert x == pytest.approx(float(AxisMap(PLOT, -60, 420).x(30)), abs=0.1)
     assert 'aria-hidden="true"' in widget.cursor_layer.value
     assert len(widget.cursor_layer.value) < 2500
 
@@ -398,7 +400,7 @@ def test_course_marks_the_closest_finding_and_the_non_iv_caveat(widget):
 
 def test_example_protocols_are_labelled(widget):
     labels = dict((v, k) for k, v in widget.protocol_select.options)
-    for pid, p in fig.protocols().items():
+    for pid, p in shown_protocols().items():
         assert labels[pid].endswith("(example)") == p.example
     widget.protocol_select.value = "intranasal-example"
     assert "Example — your clinic may differ" in widget.example_tag.value

@@ -16,16 +16,23 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from explainer import content
-from explainer.widgets import deeplink, walkthrough
 from explainer.widgets.audience import AUDIENCES, PATIENT, TRAINEE, Mode
-from explainer.widgets.deeplink import DeepLink, parse_deep_link, read_query_string
-from explainer.widgets.prediction import PredictionPrompt
 from explainer.widgets.safety import FRIENDLY_ERROR
-from explainer.widgets.walkthrough import StepView, Walkthrough, WalkthroughState, from_link
-from explainer.widgets.walkthrough_text import note_html, step_html
+from explainer.widgets.walkthrough import (
+    StepView,
+    Walkthrough,
+    WalkthroughState,
+    deeplink,
+    from_link,
+)
+from explainer.widgets.walkthrough import widget as walkthrough
+from explainer.widgets.walkthrough.deeplink import DeepLink, parse_deep_link, read_query_string
+from explainer.widgets.walkthrough.prediction import PredictionPrompt
+from explainer.widgets.walkthrough.text import note_html, step_html
 
 REPO = Path(__file__).resolve().parents[1]
 STEPS = list(content.STEPS)
+LAST = STEPS[-1]
 DISCLAIMER = content.ui("disclaimer")
 
 
@@ -83,17 +90,17 @@ def test_next_and_back_move_and_stop_at_the_ends(w):
     assert w.state.step == 1 and w.back_button.disabled and not w.next_button.disabled
     w.back_button.click()
     assert w.state.step == 1
-    for expected in range(2, 10):
+    for expected in STEPS[1:]:
         w.next_button.click()
         assert w.state.step == expected
-        assert f"Step {expected} of 9" in w.heading.value
+        assert f"Step {expected} of {LAST}" in w.heading.value
         assert content.step_title(expected) in w.heading.value
         assert not w.back_button.disabled
     assert w.next_button.disabled
     w.next_button.click()
     w.state.next()
-    assert w.state.step == 9
-    for expected in range(8, 0, -1):
+    assert w.state.step == LAST
+    for expected in reversed(STEPS[:-1]):
         w.back_button.click()
         assert w.state.step == expected
     assert w.back_button.disabled and not w.next_button.disabled
@@ -101,10 +108,10 @@ def test_next_and_back_move_and_stop_at_the_ends(w):
 
 def test_step_list_jumps_and_follows(w):
     labels = [label for label, _ in w.step_list.options]
-    assert labels[2] == f"3. {content.step_title(3)}" and len(labels) == 9
+    assert labels[2] == f"3. {content.step_title(3)}" and len(labels) == LAST
     assert w.step_list.description == "Steps"
     w.step_list.value = 7
-    assert w.state.step == 7 and "Step 7 of 9" in w.heading.value
+    assert w.state.step == 7 and f"Step 7 of {LAST}" in w.heading.value
     assert not w.back_button.disabled and not w.next_button.disabled
     w.next_button.click()
     assert w.step_list.value == 8
@@ -112,8 +119,8 @@ def test_step_list_jumps_and_follows(w):
     assert w.step_list.value == 2 and content.step_title(2) in w.heading.value
 
 
-@pytest.mark.parametrize("bad", [0, 10, -1, True, 99])
-def test_state_refuses_steps_outside_one_to_nine(bad):
+@pytest.mark.parametrize("bad", [0, LAST + 1, -1, True, 99])
+def test_state_refuses_steps_outside_the_walkthrough(bad):
     state = WalkthroughState()
     with pytest.raises(traitlets.TraitError):
         state.step = bad
@@ -125,7 +132,7 @@ def test_state_refuses_steps_outside_one_to_nine(bad):
 def test_screen_reader_hears_the_new_step(w):
     assert "kx-describer" in w.live._dom_classes and "kx-visually-hidden" in w.live._dom_classes
     w.next_button.click()
-    assert f"Step 2 of 9: {content.step_title(2)}" in w.live.value
+    assert f"Step 2 of {LAST}: {content.step_title(2)}" in w.live.value
 
 
 # --- Modes and larger text -----------------------------------------------------------------------
@@ -211,7 +218,7 @@ def test_footer_once_on_every_step(w):
 
 
 def test_last_step_holds_questions_and_summary():
-    shown = html_in(Walkthrough(step=9))
+    shown = html_in(Walkthrough(step=LAST))
     assert "Questions you may want to ask your care team" in shown
     assert "The main points" in shown
 
@@ -368,7 +375,7 @@ def test_a_failing_callback_shows_the_friendly_message(monkeypatch, w):
     w.next_button.click()
     assert w.error.layout.display is None and FRIENDLY_ERROR in w.error.value
     w.state.go(4)
-    assert w.error.layout.display == "none" and "Step 4 of 9" in w.heading.value
+    assert w.error.layout.display == "none" and f"Step 4 of {LAST}" in w.heading.value
 
 
 # --- Word list -----------------------------------------------------------------------------------
@@ -406,9 +413,9 @@ VALID = [
     ("?", 1, PATIENT),
     ("step=5&mode=trainee", 5, TRAINEE),
     ("?step=5&mode=trainee", 5, TRAINEE),
-    ("mode=trainee&step=9", 9, TRAINEE),
+    (f"mode=trainee&step={LAST}", LAST, TRAINEE),
     ("step=1", 1, PATIENT),
-    ("step=09", 9, PATIENT),
+    (f"step={LAST:02d}", LAST, PATIENT),
     ("step=+7+", 7, PATIENT),
     ("step=%206", 6, PATIENT),
     ("mode=TRAINEE", 1, TRAINEE),
@@ -644,7 +651,7 @@ def test_step_view_alone():
 
 
 def test_clear_cache_renders_afresh():
-    from explainer.widgets import walkthrough_text
+    from explainer.widgets.walkthrough import text as walkthrough_text
 
     before = step_html(2, TRAINEE)
     walkthrough_text.clear_cache()
@@ -656,7 +663,8 @@ def test_progress_counts_only_the_steps_a_clinic_shows(monkeypatch, tmp_path):
     """A clinic that hides step 4 (a clinic that gives only drips may leave out the routes; the
     evidence, risks, safety and summary steps cannot be hidden): the last step is "Step 8 of 8",
     the strip has 8 dots, the step list is numbered 1–8, and Next skips the hidden step."""
-    from explainer.content import clinic, clinic_env
+    from explainer.content.clinic import config as clinic
+    from explainer.content.clinic import env as clinic_env
 
     shown = (1, 2, 3, 5, 6, 7, 8, 9)
     source = (Path(__file__).resolve().parents[1] / "examples/clinic-us.toml").read_text()

@@ -18,8 +18,9 @@ from hypothesis import strategies as st
 from jupyter_server.services.kernels.connection.base import serialize_msg_to_ws_v1
 
 from explainer.serving.websocket import MAX_PARTS, split_v1_frame
-from tests.conftest import REPO, PageWatch
-from tests.kernel_client import KernelClient, channels_url, kernel_id
+from harness.browser import PageWatch
+from harness.kernel_client import KernelClient, channels_url, kernel_id
+from harness.server import REPO
 
 # --- Bounded frame parsing (no server) ----------------------------------------------------------
 

@@ -45,7 +45,7 @@ def test_durations(minutes, words, short):
 
 
 def test_durations_agree_with_the_figures_helpers():
-    from explainer.figures import timeline as timeline_fig
+    from explainer.figures import session as timeline_fig
 
     long_words = timeline_fig.strings()["time"]["long"]
     for minutes in range(0, 400, 7):

@@ -19,11 +19,12 @@ is read by ``_assets.read_yaml`` (duplicate keys refused); field checks are ``_v
 
 The assets directory is ``<repo>/assets`` unless ``KETAMINE_EXPLAINER_ASSETS`` is set; string
 tables are in ``assets/strings/<locale>/`` (``explainer.paths.locale()``). The protocol library
-is a separate module (``explainer.content.protocols``), imported on demand.
+is a separate module (``explainer.content.protocols.library``), imported on demand.
 """
 
 from explainer.content._assets import ASSETS_ENV_VAR, ContentError, assets_dir
-from explainer.content.passages import (
+from explainer.content.references import Reference, format_refs, reference, references
+from explainer.content.walkthrough.passages import (
     AUDIENCES,
     STEPS,
     Choice,
@@ -41,7 +42,6 @@ from explainer.content.passages import (
     ui,
     validate,
 )
-from explainer.content.references import Reference, format_refs, reference, references
 
 __all__ = [
     "ASSETS_ENV_VAR",

@@ -22,8 +22,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from explainer.content import _markdown
 from explainer.content._assets import ContentError, assets_dir, read_yaml
+from explainer.content.markdown import render as _markdown
 from explainer.content.references import _load as _load_references
 
 __all__ = ["BLOCK_NAME", "AftercareBlock", "block", "expand", "fill_timeline"]

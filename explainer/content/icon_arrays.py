@@ -18,8 +18,8 @@ from pathlib import Path
 
 from explainer.content import strings
 from explainer.content._assets import ContentError, assets_dir, read_yaml
-from explainer.content.passages import passages
 from explainer.content.references import _load as _load_references
+from explainer.content.walkthrough.passages import passages
 
 __all__ = ["FILE", "Group", "IconArray", "after", "arrays", "describe", "group_sentence"]
 

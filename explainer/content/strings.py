@@ -37,10 +37,12 @@ from types import MappingProxyType
 from typing import Any
 
 from explainer import paths
-from explainer.content import _markdown, aftercare
+from explainer.content import aftercare
 from explainer.content._assets import ContentError, read_yaml
 from explainer.content._validate import Problems, has_number, ref_list, unknown_refs
+from explainer.content.markdown import render as _markdown
 from explainer.content.references import _load as _load_references
+from explainer.content.walkthrough.records import STEPS
 
 __all__ = ["MODEL_NOTE_FILE", "NO_NUMBERS", "REQUIRED", "TABLES", "clear_cache", "model_note",
            "table", "text", "validate"]
@@ -62,7 +64,7 @@ REQUIRED: Mapping[str, tuple[str, ...]] = MappingProxyType({
 })
 """Per table, the keys (dotted for nested ones) the code reads: missing one fails at load."""
 LENGTHS: Mapping[str, Mapping[str, int]] = MappingProxyType({
-    "ui": MappingProxyType({"step_titles": 9}),  # one title per walkthrough step
+    "ui": MappingProxyType({"step_titles": len(STEPS)}),  # one title per walkthrough step
 })
 """Per table, lists that must have exactly this many entries."""
 TABLES: tuple[str, ...] = tuple(REQUIRED)

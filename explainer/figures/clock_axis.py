@@ -13,7 +13,7 @@ from __future__ import annotations
 from explainer.figures import svg
 from explainer.figures.geometry import TICK_PX, AxisMap
 from explainer.figures.overlay import boxed_text, overlay_text
-from explainer.figures.session_layout import CANVASES, Canvas, Layout
+from explainer.figures.session.layout import CANVASES, Canvas, Layout
 from explainer.models.plan import Plan, clock
 
 __all__ = ["clock_axis", "tick_label"]

@@ -3,10 +3,10 @@ found over the following weeks — honest bands, each with its source — and, o
 that this is an illustration of published averages, not a prediction for this patient.
 
 The background (drawn once per process, `course_scene`) holds the 14-day calendar, the
-zoom lines from those two weeks to the weeks axis, and the rows of findings (bands and words from
-`assets/content/timeline.yaml`, `course.rows`). The overlay (`course_overlay`) holds what depends
-on the protocol and audience: the title, the session blocks, an outline on the finding closest to
-this protocol, and the "not a prediction" line.
+zoom lines from those two weeks to the weeks axis, and the rows of findings (bands and words
+from `assets/strings/<locale>/timeline.yaml`, `course.rows`). The overlay (`course_overlay`)
+holds what depends on the protocol and audience: the title, the session blocks, an outline on
+the finding closest to this protocol, and the "not a prediction" line.
 """
 
 from __future__ import annotations
@@ -17,7 +17,8 @@ from functools import lru_cache
 
 import numpy as np
 
-from explainer.content.protocols import Protocol
+from explainer.content.clinic.env import shown_protocols as protocols
+from explainer.content.protocols.library import Protocol
 from explainer.figures import palette as pal
 from explainer.figures import svg
 from explainer.figures.course_layout import (
@@ -43,7 +44,7 @@ from explainer.figures.geometry import (
 )
 from explainer.figures.overlay import boxed_text, overlay_text
 from explainer.figures.scene import Scene
-from explainer.figures.timeline_words import protocols, strings, strings_key
+from explainer.figures.session.words import strings, strings_key
 from explainer.models.protocol import MINUTES_PER_DAY
 
 __all__ = ["CourseFrame", "course_frame", "course_overlay", "course_scene"]

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
-from explainer.figures.timeline_words import strings
+from explainer.figures.session.words import strings
 
 __all__ = ["BAND_H", "CALENDAR_DAYS", "CANVASES", "COURSE_H", "COURSE_W", "CourseCanvas",
            "LINE_PX", "WEEKS", "WEEK_TICKS", "day_x", "row_boxes", "rows_bottom", "week_x"]

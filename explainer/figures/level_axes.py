@@ -18,7 +18,7 @@ from explainer.figures.geometry import (
     pt,
 )
 from explainer.figures.overlay import overlay_text
-from explainer.figures.timeline_words import short_number, strings
+from explainer.figures.session.words import short_number, strings
 from explainer.models.bands import BAND_ORDER, BANDS
 
 if TYPE_CHECKING:

@@ -30,7 +30,7 @@ from explainer.figures.geometry import (
 from explainer.figures.level_axes import draw_level_axes, y_axis_overlay
 from explainer.figures.overlay import overlay_text
 from explainer.figures.scene import Scene
-from explainer.figures.timeline_words import strings, strings_key
+from explainer.figures.session.words import strings, strings_key
 from explainer.models import pk
 from explainer.models.route_comparison import HORIZON_MIN, ROUTE_KEYS, RouteCurve, compare_routes
 

@@ -11,8 +11,8 @@ nowhere else: no file, no log line, no cache.
 
 from __future__ import annotations
 
-from explainer.content import clinic_text
-from explainer.figures import timeline as tl
+from explainer.content.clinic import text as clinic_text
+from explainer.figures import session as tl
 from explainer.handout.document import HandoutRequest, handout_data, signal_frame
 
 __all__ = ["HandoutRequest", "build_handout"]

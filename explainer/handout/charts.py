@@ -24,10 +24,10 @@ from html import escape
 from typing import NamedTuple
 
 from explainer.figures import pain_signal as pain_fig
-from explainer.figures import timeline as tl
+from explainer.figures import session as tl
 from explainer.figures.clock_axis import clock_axis
 from explainer.figures.scene import Scene, project_style
-from explainer.figures.session_curve import SessionCurve
+from explainer.figures.session.curve import SessionCurve
 from explainer.models.plan import Plan
 
 __all__ = ["Cursor", "compose", "pain_signal_svg", "session_chart_svg"]

@@ -5,8 +5,8 @@ numbers (or that none is set up), the plan's times, the chosen protocol, the wal
 points, side effects and questions (the same passages the pages show), the clinic's rules and
 when-to-call list, the regulator statement, and the sources those parts cite.
 
-Text with emphasis is passed as *runs* (``{"t": text, "b": bold}``, `explainer.content.runs`),
-so the template shows every value as text, never as markup.
+Text with emphasis is passed as *runs* (``{"t": text, "b": bold}``,
+`explainer.content.markdown.runs`), so the template shows every value as text, never as markup.
 """
 
 from __future__ import annotations
@@ -16,12 +16,12 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from explainer import content
-from explainer.content import clinic_text
-from explainer.content.clinic_env import current
+from explainer.content.clinic import text as clinic_text
+from explainer.content.clinic.env import current, shown_protocols
+from explainer.content.markdown.runs import blocks, plain
 from explainer.content.references import reference
-from explainer.content.runs import blocks, plain
 from explainer.figures import pain_signal as pain_fig
-from explainer.figures import timeline as tl
+from explainer.figures import session as tl
 from explainer.models import nmda
 from explainer.models.plan import Plan, clock, day_words, when
 
@@ -222,7 +222,7 @@ def handout_data(request: HandoutRequest) -> dict:
     words = clinic_text.strings()["handout"]
     plan_words = clinic_text.strings()["plan"]
     rules = clinic_text.rules(cfg)
-    protocol = tl.protocols()[request.protocol_id]
+    protocol = shown_protocols()[request.protocol_id]
     iv = protocol.route == "intravenous"
     markers = other_regions(cfg.clinic.country if cfg else None)
     sections = {key: _section(key, markers) for key in PASSAGES}

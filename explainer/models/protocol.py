@@ -1,6 +1,6 @@
 """A protocol's doses before they meet a patient: `DoseSpec` scales a dose to a body weight,
 applies its cap and turns it into a `pk` dose (pure numbers; the protocol library that holds
-the words lives in `explainer.content.protocols`).
+the words lives in `explainer.content.protocols.library`).
 
 >>> spec = DoseSpec("infusion", 0, "mg_per_kg_per_h", 0.35, duration_min=240, cap=25.0)
 >>> spec.scaled_amount(70), spec.is_capped(80), spec.dose(80).mg_per_h

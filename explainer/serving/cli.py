@@ -13,7 +13,8 @@ from urllib.parse import urlsplit
 
 from explainer import paths
 from explainer.serving.admission import MAX_KERNELS_PER_CLIENT, RESERVATION_SECONDS
-from explainer.serving.config import LOCALHOST, ServeOptions, build_config
+from explainer.serving.config import ServeOptions, build_config
+from explainer.serving.edges import LOCALHOST
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -171,7 +172,7 @@ def cache_environment() -> Path:
 
 def clinic_environment(clinic_file: Path | None) -> None:
     """Name the clinic file for the server's kernels (or make sure none is inherited)."""
-    from explainer.content.clinic_env import CLINIC_ENV_VAR
+    from explainer.content.clinic.constants import CLINIC_ENV_VAR
 
     if clinic_file is None:
         os.environ.pop(CLINIC_ENV_VAR, None)
@@ -182,7 +183,7 @@ def clinic_environment(clinic_file: Path | None) -> None:
 def check_clinic(path: Path) -> int:
     """Validate a clinic file; print one line per problem to stderr. Returns the exit status:
     0 if the file is good, 2 if not (never a traceback)."""
-    from explainer.content.clinic import ClinicConfigError, load_clinic
+    from explainer.content.clinic.config import ClinicConfigError, load_clinic
 
     try:
         cfg = load_clinic(path)

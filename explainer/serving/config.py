@@ -13,31 +13,19 @@ from pathlib import Path
 from traitlets.config import Config
 
 from explainer.serving.admission import MAX_KERNELS_PER_CLIENT, RESERVATION_SECONDS
+from explainer.serving.edges import (
+    CONTENT_SECURITY_POLICY,
+    LOCALHOST,
+    allowed_hosts,
+    without_versions,
+)
 
 START_PAGE = "start.ipynb"
-LOCALHOST = "127.0.0.1"
-
 FILE_ALLOWLIST = [r"images/[\w\-]+\.(png|svg|jpg)"]
 """Only images under notebooks/images/ may be fetched through /voila/files/."""
 FILE_DENYLIST = [r".*\.(ipynb|py|pyc|toml|cfg|ini|json|yaml|yml|md|txt|sh|env)", r"(.*/)?\..*"]
 """Notebook sources, code, configuration and dot-files are never served, allowlisted or not."""
 
-CONTENT_SECURITY_POLICY = "; ".join(
-    [
-        "default-src 'self'",
-        # blob: anywidget (the browser-drawn overlays) imports the module it was sent as
-        # text through a blob: URL made in this page; see docs/serving.md.
-        "script-src 'self' 'unsafe-inline' 'unsafe-eval' blob:",
-        "style-src 'self' 'unsafe-inline'",
-        "img-src 'self' data: blob:",
-        "font-src 'self' data:",
-        "connect-src 'self'",
-        "frame-ancestors 'self'",
-        "form-action 'self'",
-        "base-uri 'self'",
-    ]
-)
-"""The browser itself refuses any request to another host (Voilà's page needs inline scripts)."""
 
 MAX_MESSAGE_BYTES = 1024 * 1024
 """Largest websocket frame a viewer may send (tornado closes the socket past it); the browser
@@ -133,7 +121,6 @@ def build_config(options: ServeOptions) -> Config:
     c.Voila.base_url = options.base_url
     c.Voila.open_browser = options.open_browser
     # Admission control and the HTTP edges (explainer.serving.admission, .edges).
-    from explainer.serving.edges import allowed_hosts, without_versions
 
     ev = c.ExplainerVoila
     ev.max_kernels = options.max_kernels
@@ -160,8 +147,9 @@ def build_config(options: ServeOptions) -> Config:
     }
     # Study notebooks cite sources as [@key] in markdown; the page template links them.
     # The page's scripts take their words from the site strings (explainer.pages.words_json).
-    c.VoilaExporter.filters = {"cite_markdown": "explainer.content.citations.cite_markdown",
-                               "site_words_json": "explainer.pages.words_json"}
+    c.VoilaExporter.filters = {
+        "cite_markdown": "explainer.content.markdown.citations.cite_markdown",
+        "site_words_json": "explainer.pages.words_json"}
     # Bounded frame parsing, a rate limit, and no tracebacks or stderr to the viewer.
     c.Voila.kernel_websocket_connection_class = (
         "explainer.serving.websocket.GuardedChannelsConnection")

@@ -34,7 +34,26 @@ from html import escape
 import tornado.web
 from tornado.httpserver import HTTPServer
 
-from explainer.serving.config import CONTENT_SECURITY_POLICY, LOCALHOST
+LOCALHOST = "127.0.0.1"
+"""The address the server binds to unless told otherwise (`--host`)."""
+
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        # blob: anywidget (the browser-drawn overlays) imports the module it was sent as
+        # text through a blob: URL made in this page; see docs/serving.md.
+        "script-src 'self' 'unsafe-inline' 'unsafe-eval' blob:",
+        "style-src 'self' 'unsafe-inline'",
+        "img-src 'self' data: blob:",
+        "font-src 'self' data:",
+        "connect-src 'self'",
+        "frame-ancestors 'self'",
+        "form-action 'self'",
+        "base-uri 'self'",
+    ]
+)
+"""The browser itself refuses any request to another host (Voilà's page needs inline scripts)."""
+
 
 HEADER_SECONDS = 5
 """A browser sends a request's headers at once; a slow-header client held a connection (and a

@@ -19,7 +19,7 @@ after that hands back another 1.6 MB (measured with `benchmarks/load.py --only m
 of a kernel's small heap takes well under a millisecond.
 
 After each cell the kernel also saves what it rendered from Markdown for the next viewers'
-kernels (`explainer.content.markdown_cache`), so that later kernels need not import markdown-it.
+kernels (`explainer.content.markdown.cache`), so that later kernels need not import markdown-it.
 
 What a page imports is kept to what it needs (issue 14; `tests/test_kernel_diet.py`): the clinic
 schema only with a clinic file, matplotlib only on a background-cache miss, numpy only on the
@@ -50,7 +50,7 @@ def _trim_heap(*_args) -> None:
 
 def _save_rendered_markdown() -> None:
     """Hand what this kernel rendered to the next viewers' kernels (`markdown_cache`)."""
-    cache = sys.modules.get("explainer.content.markdown_cache")
+    cache = sys.modules.get("explainer.content.markdown.cache")
     if cache is not None:
         cache.save()
 

@@ -3,8 +3,8 @@
     pain_signal/   the NMDA diagram: state, describe, trainee_notes, model_note, widget, page
     timeline/      the treatment timeline: state, describe_session / _course / _routes,
                    trainee_notes, widget, page (and the link that drives the NMDA diagram)
-    walkthrough    the nine-step walkthrough (walkthrough_state, step_view, walkthrough_text,
-                   prediction, deeplink)
+    walkthrough/   the step-by-step walkthrough: state, text, step_view, prediction, deeplink,
+                   widget (and the page)
     plan, plan_state, clinic_panel, handout   the personal plan, the clinic panel, the PDF
     quiz           the study pages' self-check
     base           StateWidget: a state, a linked mode, a guard and its message slot

@@ -5,8 +5,8 @@
     clinic_panel_html()      # without a selection: the treatments the clinic offers
     ClinicPanel()            # the same as a widget (walkthrough step 8 embeds it)
 
-Words from `assets/content/clinic.yaml` through `explainer.content.clinic_text`; every value
-escaped.
+Words from `assets/strings/<locale>/clinic.yaml` through `explainer.content.clinic.text`; every
+value escaped.
 """
 
 from __future__ import annotations
@@ -16,9 +16,8 @@ from html import escape
 import ipywidgets as widgets
 import traitlets
 
-from explainer.content import clinic_text
-from explainer.content.clinic_env import current
-from explainer.figures import timeline as timeline_fig
+from explainer.content.clinic import text as clinic_text
+from explainer.content.clinic.env import current, shown_protocols
 
 
 def clinic_panel_html(protocol_id: str | None = None) -> str:
@@ -39,7 +38,7 @@ def clinic_panel_html(protocol_id: str | None = None) -> str:
     parts = [f'<h3>{escape(panel["title"].format(name=cfg.clinic.name))}</h3>',
              f'<p>{escape(panel["intro_clinic"].format(name=cfg.clinic.name))}</p>']
     if protocol_id is not None:
-        name = timeline_fig.protocols()[protocol_id].name
+        name = shown_protocols()[protocol_id].name
         parts.append(f'<p>{escape(panel["protocol"].format(protocol=name))}</p>')
     elif cfg.protocols:
         names = ", ".join(p.name for p in cfg.protocols.values())

@@ -20,7 +20,7 @@ from html import escape
 
 import ipywidgets as widgets
 
-from explainer.content import clinic_text
+from explainer.content.clinic import text as clinic_text
 from explainer.widgets.pace import Pace
 from explainer.widgets.safety import CallbackGuard, error_message
 
@@ -33,7 +33,7 @@ HANDOUT_EVERY_SECONDS = 5.0
 
 
 def handout_strings() -> dict:
-    """The handout button's words (`assets/content/clinic.yaml`, `handout`)."""
+    """The handout button's words (`assets/strings/<locale>/clinic.yaml`, `handout`)."""
     return clinic_text.strings()["handout"]
 
 

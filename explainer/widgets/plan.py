@@ -16,9 +16,9 @@ from html import escape
 import ipywidgets as widgets
 
 from explainer import formatting as fmt
-from explainer.content import clinic_text
-from explainer.content.clinic_env import current
-from explainer.figures import timeline as timeline_fig
+from explainer.content.clinic import text as clinic_text
+from explainer.content.clinic.env import current, shown_protocols
+from explainer.figures import session as timeline_fig
 from explainer.figures.clock_axis import clock_axis
 from explainer.models.plan import Plan
 from explainer.widgets.clinic_panel import ClinicPanel, clinic_panel_html
@@ -39,7 +39,7 @@ def plan_html(plan: Plan | None, protocol_id: str, invalid: bool = False) -> str
     words = plan_strings()
     if plan is None:
         return f'<p class="kx-muted">{escape(words["invalid" if invalid else "empty"])}</p>'
-    iv = timeline_fig.protocols()[protocol_id].route == "intravenous"
+    iv = shown_protocols()[protocol_id].route == "intravenous"
     rows = "".join(f"<tr><th scope=\"row\">{escape(a)}</th><td>{escape(b)}</td></tr>"
                    for a, b in plan_rows(plan, iv))
     hours = fmt.plain(clinic_text.plan_rules().no_driving_hours)

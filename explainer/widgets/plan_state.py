@@ -17,9 +17,8 @@ from zoneinfo import ZoneInfo
 import traitlets
 
 from explainer import formatting as fmt
-from explainer.content import clinic_text
-from explainer.content.clinic_env import current
-from explainer.figures import timeline as timeline_fig
+from explainer.content.clinic import text as clinic_text
+from explainer.content.clinic.env import current, shown_protocols
 from explainer.models import pk
 from explainer.models.plan import (
     Plan,
@@ -32,12 +31,12 @@ from explainer.models.plan import (
 
 
 def plan_strings() -> dict:
-    """The plan's words (`assets/content/clinic.yaml`, `plan`)."""
+    """The plan's words (`assets/strings/<locale>/clinic.yaml`, `plan`)."""
     return clinic_text.strings()["plan"]
 
 
 def _treatment_window(protocol_id: str) -> tuple[float, float]:
-    p = timeline_fig.protocols()[protocol_id]
+    p = shown_protocols()[protocol_id]
     return min(d.at_min for d in p.doses), max(d.end_min for d in p.doses)
 
 
@@ -84,7 +83,7 @@ class PlanState(traitlets.HasTraits):
     field = traitlets.Unicode("")
 
     def __init__(self, protocol: str | None = None, **kwargs):
-        super().__init__(protocol=protocol or next(iter(timeline_fig.protocols())), **kwargs)
+        super().__init__(protocol=protocol or next(iter(shown_protocols())), **kwargs)
 
     def _make(self, date_text: str, time_text: str, protocol: str) -> Plan:
         cfg = current()
@@ -92,7 +91,7 @@ class PlanState(traitlets.HasTraits):
         start, end = _treatment_window(protocol)
         return make_plan(date_text, time_text, zone, clinic_text.plan_rules(cfg),
                          treatment_from_min=start, treatment_to_min=end,
-                         session_days=timeline_fig.protocols()[protocol].session_days,
+                         session_days=shown_protocols()[protocol].session_days,
                          calendar=cfg.calendar.model if cfg else None,
                          today=datetime.now(zone).date())
 

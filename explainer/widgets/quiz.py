@@ -5,11 +5,11 @@ instant feedback in a polite live region, and a running score. Nothing is stored
     view.items[0].answer("S-ketamine")   # what pressing that choice's button does
     view.tally.correct, view.tally.answered
 
-The logic (shuffle, check, score) is pure and lives in `explainer.content.quiz`; this module only
-turns it into controls. A choice question is a group of buttons (Tab to one, Enter or Space
-answers), a numeric one a labelled text box and a "Check answer" button; the page's a11y glue
-(`a11y.js`) names each group after its question and makes `.kx-describer` outputs polite live
-regions.
+The logic (shuffle, check, score) is pure and lives in `explainer.content.quiz`; this
+module only turns it into controls. A choice question is a group of buttons (Tab to one, Enter
+or Space answers), a numeric one a labelled text box and a "Check answer" button; the page's
+a11y glue (`a11y.js`) names each group after its question and makes `.kx-describer` outputs
+polite live regions.
 """
 
 from __future__ import annotations

@@ -18,8 +18,8 @@ from html import escape
 import ipywidgets as widgets
 import traitlets
 
-from explainer.content import clinic_text
-from explainer.figures import timeline as timeline_fig
+from explainer.content.clinic import text as clinic_text
+from explainer.content.clinic.env import shown_protocols
 from explainer.widgets.plan import PlanWidget
 from explainer.widgets.timeline.state import TimelineState
 from explainer.widgets.timeline.state import strings as timeline_strings
@@ -42,7 +42,7 @@ class TakeHomeWidget(widgets.VBox):
         self.session_view = None  # no chart here: the plan draws no clock layer
         self.protocol_select = widgets.Dropdown(
             options=[(p.name + (labels["example_suffix"] if p.example else ""), pid)
-                     for pid, p in timeline_fig.protocols().items()],
+                     for pid, p in shown_protocols().items()],
             value=self.state.protocol, description=labels["protocol"],
             style={"description_width": "initial"})
         self.protocol_select.add_class("kx-take-home-protocol")

@@ -25,14 +25,13 @@ from functools import lru_cache
 from pathlib import Path
 
 from explainer.figures import pain_signal as pain_fig
-from explainer.figures import timeline as timeline_fig
+from explainer.figures import session as timeline_fig
 from explainer.figures.frames import FramePack, split_parts
 from explainer.figures.scene import background_key, cache_dir
 from explainer.models.plan import Plan, clock_label
-from explainer.widgets import pain_signal as pain
-from explainer.widgets import timeline as timeline
 from explainer.widgets.pain_signal import state as pain_state
 from explainer.widgets.pain_signal.state import simulate
+from explainer.widgets.timeline.describe_session import cursor_label
 
 __all__ = ["PATTERN_ORDER", "cursor_pack", "diagram_pack"]
 
@@ -115,10 +114,11 @@ def diagram_pack(mode: str, label: str, shape: str = "landscape") -> dict:
 
 def _diagram_pack(mode: str, label: str, shape: str = "landscape") -> dict:
     pack = FramePack()
-    grid = [float(c) for c in pain.SLIDER_GRID_NG_ML]
+    grid = [float(c) for c in pain_state.SLIDER_GRID_NG_ML]
     per_level = [_level_table(pack, c, mode, label, shape) for c in grid]
     table = [[per_level[i][p] for i in range(len(grid))] for p in range(len(PATTERN_ORDER))]
-    buttons = [grid.index(pain.level_concs()[lv["key"]]) for lv in pain.strings()["levels"]]
+    buttons = [grid.index(pain_state.level_concs()[lv["key"]])
+               for lv in pain_state.strings()["levels"]]
     animated = _animated(pack, grid[-1], mode, label, shape)
     # One control moves the level in the page: the buttons for patients, the slider for
     # trainees. The other one follows the kernel (which sets it to match), and a value it
@@ -140,7 +140,7 @@ def cursor_pack(curve: timeline_fig.SessionCurve, mode: str, shape: str = "lands
     canvas = timeline_fig.CANVASES[shape]
     days = curve.layout.key == "days"
     table = [pack.add(timeline_fig.layer_document(timeline_fig.session_cursor(
-        curve, t, mode, timeline.cursor_label(curve, t, mode), shape,
+        curve, t, mode, cursor_label(curve, t, mode), shape,
         None if clock_plan is None else clock_label(clock_plan, t, days)),
         canvas.width, canvas.height)) for t in positions]
     return _finish(pack, axes=["cursor"], table=table, positions=list(positions))

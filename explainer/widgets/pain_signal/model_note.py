@@ -15,8 +15,8 @@ from html import escape
 import ipywidgets as widgets
 
 from explainer import pages
-from explainer.content import _markdown
 from explainer.content import strings as string_tables
+from explainer.content.markdown import render as _markdown
 from explainer.widgets.audience import PATIENT, TRAINEE, Mode
 from explainer.widgets.pain_signal.state import strings
 

@@ -66,7 +66,7 @@ class PainSignalWidget(StateWidget):
         super().__init__(state, mode, **kwargs)
         # issue 15: the moving parts drawn in the page, linked to the controls there (after
         # the first render, so the kernel's messages of a change go before the overlay's).
-        from explainer.widgets.browser.attach import BrowserDiagram  # (it imports this module)
+        from explainer.widgets.browser.attach import BrowserDiagram  # (imported when first used)
 
         self.browser = BrowserDiagram(self)
         # Play runs in the page (the overlay's `playing`) or, as a fallback, in the kernel's

@@ -3,14 +3,15 @@
     describe_course("schwartzman-2009")             # the plan, what the studies found, and
     describe_course("schwartzman-2009", "trainee")  # always that it is not a prediction
 
-Words come from `assets/content/timeline.yaml` (`course`).
+Words come from `assets/strings/<locale>/timeline.yaml` (`course`).
 """
 
 from __future__ import annotations
 
 from explainer import formatting as fmt
+from explainer.content.clinic.env import shown_protocols
 from explainer.figures import course as course_fig
-from explainer.figures import timeline as timeline_fig
+from explainer.figures import session as timeline_fig
 from explainer.widgets.audience import PATIENT, TRAINEE
 from explainer.widgets.timeline.state import strings
 
@@ -18,7 +19,7 @@ from explainer.widgets.timeline.state import strings
 def plan_sentence(protocol_id: str) -> str:
     """How the protocol's sessions are given: one drip, daily drips, doses …"""
     plan = strings()["course"]["plan"]
-    protocol = timeline_fig.protocols()[protocol_id]
+    protocol = shown_protocols()[protocol_id]
     n = len(protocol.session_days)
     if protocol.route == "intravenous":
         if protocol.session_length_min > 1440:

@@ -6,7 +6,7 @@
     cursor_label(curve, 90, "patient")   # 'relief-linked + “floaty”' (beside the cursor)
 
 `curve` is a `SessionCurve` (one protocol's session, simulated once); words come from
-`assets/content/timeline.yaml`, numbers are formatted by `explainer.formatting`.
+`assets/strings/<locale>/timeline.yaml`, numbers are formatted by `explainer.formatting`.
 """
 
 from __future__ import annotations
@@ -14,9 +14,10 @@ from __future__ import annotations
 from html import escape
 
 from explainer import formatting as fmt
-from explainer.figures import timeline as timeline_fig
+from explainer.figures import session as timeline_fig
 from explainer.models import pk
 from explainer.models.bands import band_key
+from explainer.models.session import FLOATY_NG_ML, RELIEF_NG_ML
 from explainer.widgets.audience import PATIENT, TRAINEE
 from explainer.widgets.timeline.state import strings
 
@@ -67,7 +68,7 @@ def _eases_sentences(curve: timeline_fig.SessionCurve) -> list[str]:
         after = timeline_fig.duration_words(curve.below_floaty_after_min)
         out.append((eases["drip"] if iv else eases["dose"]).format(after=after))
     elif not curve.feel_spans:
-        out.append(eases["never_floaty"] if curve.c_peak >= timeline_fig.RELIEF
+        out.append(eases["never_floaty"] if curve.c_peak >= RELIEF_NG_ML
                    else eases["never_relief"])
     if not iv and curve.protocol.route in ("oral", "sublingual"):
         out.append(eases["norketamine"])
@@ -115,7 +116,7 @@ def session_numbers(curve: timeline_fig.SessionCurve, t_min: float) -> str:
         conc=fmt.level_text(curve.level_at(t_min)), weight=fmt.plain(curve.weight_kg),
         regimen=regimen_text(curve), peak=fmt.level_text(curve.c_peak),
         t_peak=timeline_fig.short_time(curve.t_peak_min, curve.layout))
-    if curve.below_floaty_after_min is None and curve.c_peak < timeline_fig.FLOATY:
+    if curve.below_floaty_after_min is None and curve.c_peak < FLOATY_NG_ML:
         return f"{text} {templates['fall_never']}"
     return text + " " + templates["fall"].format(
         t100=_minutes_or_dash(curve.below_floaty_after_min),

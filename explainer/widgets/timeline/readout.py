@@ -9,7 +9,7 @@ views and renderers), and re-draws what they change.
 
 from __future__ import annotations
 
-from explainer.figures import timeline as timeline_fig
+from explainer.figures import session as timeline_fig
 from explainer.models.plan import Plan, clock_label
 from explainer.widgets.syncing import syncing
 

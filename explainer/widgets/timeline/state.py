@@ -14,14 +14,15 @@ import math
 
 import traitlets
 
+from explainer.content.clinic.env import shown_protocols
 from explainer.figures import routes as routes_fig
-from explainer.figures import timeline as timeline_fig
+from explainer.figures import session as timeline_fig
 from explainer.models import pk
 from explainer.widgets.audience import PATIENT, Mode
 
 strings = timeline_fig.strings
-"""Every visible string: `assets/content/timeline.yaml` through the figures' loader (kept until
-the figures read the one strings loader: the tests here compare its lists as lists)."""
+"""Every visible string: `assets/strings/<locale>/timeline.yaml`, through the session figure's
+accessor (`explainer.figures.session.strings`)."""
 
 PATIENT_WEIGHT_KG = 70.0
 """Patient mode always draws a 70 kg adult, and says so."""
@@ -30,12 +31,12 @@ ROUTE_OF = {"intravenous": "iv"}
 
 
 def protocol_ids() -> tuple[str, ...]:
-    return tuple(timeline_fig.protocols())
+    return tuple(shown_protocols())
 
 
 def route_for(protocol_id: str) -> str | None:
     """The route comparison's key for a protocol's route, or None if it has none."""
-    route = timeline_fig.protocols()[protocol_id].route
+    route = shown_protocols()[protocol_id].route
     route = ROUTE_OF.get(route, route)
     return route if route in routes_fig.ROUTE_KEYS else None
 
@@ -85,9 +86,9 @@ class TimelineState(traitlets.HasTraits):
     @traitlets.validate("protocol")
     def _check_protocol(self, proposal):
         value = proposal["value"]
-        if value not in timeline_fig.protocols():
+        if value not in shown_protocols():
             raise traitlets.TraitError(
-                f"protocol must be one of {', '.join(timeline_fig.protocols())}; got {value!r}")
+                f"protocol must be one of {', '.join(shown_protocols())}; got {value!r}")
         return value
 
     @traitlets.validate("personal_weight_kg")
@@ -109,7 +110,7 @@ class TimelineState(traitlets.HasTraits):
 
     @traitlets.observe("protocol")
     def _new_protocol(self, change):
-        old = (timeline_fig.layout_for(timeline_fig.protocols()[change["old"]])
+        old = (timeline_fig.layout_for(shown_protocols()[change["old"]])
                if change["old"] else None)
         if old is not self.layout:
             self.cursor_min = self.layout.default_cursor_min
@@ -137,7 +138,7 @@ class TimelineState(traitlets.HasTraits):
 
     @property
     def layout(self) -> timeline_fig.Layout:
-        return timeline_fig.layout_for(timeline_fig.protocols()[self.protocol])
+        return timeline_fig.layout_for(shown_protocols()[self.protocol])
 
     def curve(self) -> timeline_fig.SessionCurve:
         """One session of the protocol at the weight used (cached: never re-simulated)."""

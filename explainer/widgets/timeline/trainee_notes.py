@@ -3,7 +3,7 @@
     routes_table_html(curves)          # peak, time to peak, AUC, bioavailability, sources
     trainee_html("schwartzman-2009")   # the protocol's trainee notes and sources (cached)
 
-Safe HTML (every value escaped); words from `assets/content/timeline.yaml`.
+Safe HTML (every value escaped); words from `assets/strings/<locale>/timeline.yaml`.
 """
 
 from __future__ import annotations
@@ -14,8 +14,9 @@ from html import escape
 
 from explainer import formatting as fmt
 from explainer.content import format_refs
+from explainer.content.clinic.env import shown_protocols
 from explainer.figures import routes as routes_fig
-from explainer.figures import timeline as timeline_fig
+from explainer.figures import session as timeline_fig
 from explainer.widgets.timeline.state import strings
 
 
@@ -59,7 +60,7 @@ def trainee_html(protocol_id: str) -> str:
     """The protocol's trainee notes and sources (shown under the views in trainee mode)."""
     all_strings = strings()
     session = all_strings["session"]["trainee"]
-    protocol = timeline_fig.protocols()[protocol_id]
+    protocol = shown_protocols()[protocol_id]
     spec = all_strings["patterns"][timeline_fig.pattern_for(protocol)]
     refs = [*protocol.refs, *session["refs"], *spec.get("refs", ())]
     for item in (*spec["phases"], spec["checks"]):

@@ -1,7 +1,7 @@
 """`TimelineWidget`: the controls that write to a `TimelineState` and its three views.
 
 Wiring only: the state is `state.py`, the words `describe_*.py`, the trainee tables
-`trainee_notes.py`, the pictures `explainer.figures.timeline`, `.course` and `.routes`. A
+`trainee_notes.py`, the pictures `explainer.figures.session`, `.course` and `.routes`. A
 cursor move only indexes into the session's cached arrays, picks words and rebuilds a small SVG
 string: no simulation and no matplotlib on the update path. Backgrounds are drawn once per
 process and layout. A weight outside the model's range shows a friendly message and keeps the
@@ -16,9 +16,10 @@ import ipywidgets as widgets
 import traitlets
 
 from explainer import formatting as fmt
+from explainer.content.clinic.env import shown_protocols
 from explainer.figures import course as course_fig
 from explainer.figures import routes as routes_fig
-from explainer.figures import timeline as timeline_fig
+from explainer.figures import session as timeline_fig
 from explainer.models import pk
 from explainer.widgets.audience import TRAINEE, trainee_only
 from explainer.widgets.base import StateWidget
@@ -90,7 +91,7 @@ class TimelineWidget(ChartReadout, StateWidget):
             "kx-stacked", "kx-timeline-views")
         self.protocol_select = _with_classes(widgets.Dropdown(
             options=[(p.name + (labels["example_suffix"] if p.example else ""), pid)
-                     for pid, p in timeline_fig.protocols().items()],
+                     for pid, p in shown_protocols().items()],
             value=state.protocol, description=labels["protocol"], style=_INITIAL),
             "kx-timeline-protocol")
         self.example_tag = _with_classes(widgets.HTML(""), "kx-timeline-example")

@@ -1,0 +1,130 @@
+"""A clinic's configuration file (TOML): schema, loader and the one copy each process uses.
+
+    from explainer.content.clinic import config as clinic
+    cfg = clinic.load_clinic("examples/clinic.toml")   # ClinicConfig, or ClinicConfigError
+    cfg.clinic.name, cfg.after_care.no_driving_hours, cfg.protocols   # validated values
+    clinic.current()            # the file named by $KETAMINE_EXPLAINER_CLINIC, read once; or None
+    clinic.shown_protocols()    # library + clinic protocols, filtered by [show] protocols
+
+The schema is a set of pydantic models (one per table; unknown fields refused); the
+``[[protocols]]`` tables are checked by the protocol library's own validator
+(``explainer.content.protocols.library.parse_protocols``), so a clinic's protocol takes exactly the
+fields of ``assets/protocols.yaml``. Every problem becomes one line naming the file, the line, the
+field and what is allowed (:class:`ClinicConfigError.problems`). The fields are documented in
+``docs/clinic-config.md``. Values are shown on pages and in the handout only through escaping
+(HTML) or as data (the handout's Typst template never reads them as markup).
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from functools import lru_cache
+from pathlib import Path
+from types import MappingProxyType
+
+from pydantic import ValidationError
+
+from explainer.content.clinic.constants import CLINIC_ENV_VAR, COUNTRIES  # noqa: F401 - re-exported  # noqa: F401 - re-exported
+from explainer.content.clinic.problems import (
+    field_lines,
+    problem_line,
+    protocol_problems,
+    pydantic_problems,
+)
+from explainer.content.clinic.schema import (  # noqa: F401 - re-exported
+    AFTER_CARE_REFS,
+    LOCAL_PROTOCOL_REF,
+    MIN_NO_ALCOHOL_HOURS,
+    MIN_NO_DRIVING_HOURS,
+    NO_DRIVING_REFS,
+    REQUIRED_STEPS,
+    STEPS,
+    AfterCare,
+    Before,
+    ClinicConfig,
+    ClinicConfigError,
+    ClinicInfo,
+    Show,
+    _File,
+)
+from explainer.content.protocols.library import Protocol, load_protocols
+
+__all__ = [
+    "AFTER_CARE_REFS",
+    "CLINIC_ENV_VAR",
+    "COUNTRIES",
+    "LOCAL_PROTOCOL_REF",
+    "MIN_NO_ALCOHOL_HOURS",
+    "MIN_NO_DRIVING_HOURS",
+    "REQUIRED_STEPS",
+    "STEPS",
+    "AfterCare",
+    "Before",
+    "ClinicConfig",
+    "ClinicConfigError",
+    "ClinicInfo",
+    "Show",
+    "current",
+    "load_clinic",
+    "shown_protocols",
+]
+
+
+def load_clinic(path: str | os.PathLike[str]) -> ClinicConfig:
+    """Read and validate a clinic file; raise :class:`ClinicConfigError` listing every problem."""
+    file = Path(path)
+    try:
+        text = file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ClinicConfigError([f"{file}: cannot read the file: {exc}"]) from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ClinicConfigError([f"{file}: not valid TOML: {exc}"]) from None
+    lines = field_lines(text)
+    problems: list[str] = []
+    tables = None
+    try:
+        tables = _File.model_validate(data)
+    except ValidationError as err:
+        problems += pydantic_problems(file, lines, err)
+    items = data.get("protocols") if isinstance(data.get("protocols"), list) else []
+    items = [item for item in items if isinstance(item, dict)]
+    protocols, own_problems = protocol_problems(file, lines, items)
+    problems += own_problems
+    if tables is not None and tables.show.protocols is not None:
+        known = {*load_protocols(), *(item.get("id") for item in items)}
+        for i, pid in enumerate(tables.show.protocols):
+            if pid not in known:
+                problems.append(problem_line(file, lines, ("show", "protocols", i),
+                                         f"unknown protocol {pid!r}; allowed: "
+                                         f"{', '.join(str(k) for k in known)}"))
+    if problems or tables is None:
+        raise ClinicConfigError(problems)
+    return ClinicConfig(file.resolve(), tables, protocols)
+
+
+# --- The one copy a process uses --------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def current() -> ClinicConfig | None:
+    """The clinic file named by ``$KETAMINE_EXPLAINER_CLINIC`` (read once per process), or None
+    when no clinic is configured (the pages then stay generic and say so)."""
+    path = os.environ.get(CLINIC_ENV_VAR)
+    return load_clinic(path) if path else None
+
+
+def shown_protocols() -> Mapping[str, Protocol]:
+    """The protocols the pages offer: the clinic's own first, then the library's; a clinic's
+    ``[show] protocols`` picks (and orders) them. Without a clinic: the library."""
+    library = load_protocols()
+    cfg = current()
+    if cfg is None:
+        return library
+    every = {**cfg.protocols, **library}
+    if cfg.show.protocols is None:
+        return MappingProxyType(every)
+    return MappingProxyType({pid: every[pid] for pid in cfg.show.protocols})

@@ -1,0 +1,205 @@
+"""Walkthrough passages, glossary, prediction prompts and UI strings from ``assets/content/``.
+
+File layout (YAML):
+
+- ``NN-<slug>.yaml``: ``step: N`` and ``passages:``, a list of passages, each with ``id``,
+  ``step``, ``audience`` (patient / trainee / both), ``text`` (Markdown, no raw HTML) and
+  either ``refs`` (registry keys) or ``claim: false`` (no clinical claim at all);
+- ``glossary.yaml``: ``terms:``, each with ``id``, ``term``, optional ``aliases``, ``text`` and
+  ``refs`` or ``claim: false``;
+- ``predictions.yaml``: ``predictions:``, each with ``id``, ``step``, ``audience``,
+  ``question``, 2–3 ``choices`` (``id`` and ``text``), ``answer`` (a choice id),
+  ``explanation`` and ``refs``;
+
+Interface strings (``assets/strings/<locale>/ui.yaml``) are the ``ui`` table of the one
+strings loader, :mod:`explainer.content.strings`; :func:`ui` reads them there.
+
+Everything is loaded and checked once (cached); any broken rule raises :class:`ContentError`
+listing every problem, so a bad edit fails at start-up rather than showing unsourced text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from explainer.content import aftercare, strings
+from explainer.content._assets import ContentError, assets_dir
+from explainer.content._validate import Problems
+from explainer.content.references import _load as _load_references
+from explainer.content.walkthrough.glossary import parse_glossary
+from explainer.content.walkthrough.predictions import parse_predictions
+from explainer.content.walkthrough.records import (
+    AUDIENCES,
+    STEPS,
+    VIEWS,
+    Choice,
+    GlossaryEntry,
+    Passage,
+    Prediction,
+)
+from explainer.content.walkthrough.steps import STEP_FILE, parse_step_file
+
+__all__ = [
+    "AUDIENCES",
+    "STEPS",
+    "Choice",
+    "GlossaryEntry",
+    "Passage",
+    "Prediction",
+    "cited_keys",
+    "clear_cache",
+    "glossary",
+    "passage",
+    "passages",
+    "predictions",
+    "step_title",
+    "step_titles",
+    "ui",
+    "validate",
+]
+
+@dataclass(frozen=True)
+class _Bundle:
+    passages: tuple[Passage, ...]
+    glossary: tuple[GlossaryEntry, ...]
+    predictions: tuple[Prediction, ...]
+
+
+def _parse_all(root: Path) -> _Bundle:
+    known = _load_references(root / "references.yaml")
+    content = root / "content"
+    if not content.is_dir():
+        raise ContentError(f"{content}: content directory not found")
+    p = Problems()
+    seen: dict[str, str] = {}
+    step_files = sorted(f for f in content.iterdir() if STEP_FILE.match(f.name))
+    numbers = [int(STEP_FILE.match(f.name).group(1)) for f in step_files]
+    if numbers != list(range(1, len(numbers) + 1)):
+        p.add("content", "step files must be numbered 01, 02, … without gaps or repeats; "
+              f"found {', '.join(f'{n:02d}' for n in numbers) or 'none'}")
+    found: list[Passage] = []
+    for path in step_files:
+        found.extend(parse_step_file(path, known, p, seen))
+    missing_steps = sorted(set(STEPS) - {x.step for x in found})
+    if missing_steps:
+        p.add("content", f"no passages for step(s) {', '.join(map(str, missing_steps))}")
+    for view in VIEWS:
+        for s in STEPS:
+            if not any(x.step == s and x.visible_to(view) for x in found if x.step in STEPS
+                       and x.audience in AUDIENCES):
+                if s not in missing_steps:
+                    p.add("content", f"step {s} has nothing to show in {view} mode")
+    terms = parse_glossary(content / "glossary.yaml", known, p, seen)
+    preds = parse_predictions(content / "predictions.yaml", known, p, seen)
+    if p:
+        raise ContentError(f"content in {root} has {len(p)} problem(s):\n  " + "\n  ".join(p))
+    found.sort(key=lambda x: x.step)  # stable: file order within a step
+    return _Bundle(tuple(found), tuple(terms), tuple(preds))
+
+
+@lru_cache(maxsize=4)
+def _bundle_at(root: Path) -> _Bundle:
+    return _parse_all(root)
+
+
+def _bundle() -> _Bundle:
+    return _bundle_at(assets_dir())
+
+
+# --- Public API -------------------------------------------------------------------------------
+
+
+def passages(audience: str = "patient", step: int | None = None) -> tuple[Passage, ...]:
+    """The passages shown in ``audience`` mode, in walkthrough order.
+
+    "patient" gives passages tagged patient or both; "trainee" adds the trainee passages, so
+    a trainee sees everything. ``step`` (1–9) narrows to one step.
+    """
+    if step is not None and step not in STEPS:
+        raise ValueError(f"step must be 1–9, not {step!r}")
+    return tuple(x for x in _bundle().passages
+                 if x.visible_to(audience) and (step is None or x.step == step))
+
+
+def passage(passage_id: str) -> Passage:
+    """One passage by id (any audience); ``KeyError`` if there is none."""
+    for x in _bundle().passages:
+        if x.id == passage_id:
+            return x
+    raise KeyError(f"no passage {passage_id!r}")
+
+
+def glossary() -> tuple[GlossaryEntry, ...]:
+    """Every glossary entry, in file order (all audiences see the glossary)."""
+    return _bundle().glossary
+
+
+def predictions(step: int | None = None, audience: str = "patient") -> tuple[Prediction, ...]:
+    """Prediction prompts for ``step`` (all steps if None) visible in ``audience`` mode."""
+    return tuple(x for x in _bundle().predictions
+                 if x.visible_to(audience) and (step is None or x.step == step))
+
+
+def ui(key: str | None = None) -> Any:
+    """An interface string by dotted key, e.g. ``ui("disclaimer")``, ``ui("buttons.next")``:
+    the ``ui`` table of :mod:`explainer.content.strings` (the one strings loader).
+
+    Returns a ``str``; a list in the file comes back as a tuple and a group as a read-only
+    mapping (``ui()`` gives them all). ``KeyError`` names the missing key.
+    """
+    try:
+        return strings.text("ui", key)
+    except KeyError:
+        raise KeyError(f"no interface string {key!r}") from None
+
+
+def step_titles() -> tuple[str, ...]:
+    """The step titles, one per step (`STEPS`), in order."""
+    return ui("step_titles")
+
+
+def step_title(step: int) -> str:
+    """The title of step 1–9."""
+    if step not in STEPS:
+        raise ValueError(f"step must be 1–9, not {step!r}")
+    return step_titles()[step - 1]
+
+
+def cited_keys() -> frozenset[str]:
+    """Every reference key cited by a passage, glossary entry or prediction."""
+    b = _bundle()
+    items: Iterable[Any] = (*b.passages, *b.glossary, *b.predictions)
+    return frozenset(k for item in items for k in item.refs)
+
+
+def clear_cache() -> None:
+    """Forget loaded files (after editing them, or after changing the assets directory)."""
+    _bundle_at.cache_clear()
+    _load_references.cache_clear()
+    aftercare._block_at.cache_clear()
+    strings.clear_cache()
+
+
+def validate(root: str | Path | None = None) -> dict[str, int]:
+    """Load and check all content afresh; raise :class:`ContentError` listing every problem.
+
+    Checks: unknown reference keys; duplicate ids (across passages, glossary and predictions);
+    bad audience or step; a number in a passage that cites no reference; a passage with
+    neither refs nor ``claim: false`` (or with both); raw HTML; unknown fields; predictions
+    whose answer is not a choice; numbers in interface strings. Returns counts on success.
+    """
+    path = Path(root).expanduser().resolve() if root is not None else assets_dir()
+    _load_references.cache_clear()
+    aftercare._block_at.cache_clear()
+    bundle = _parse_all(path)
+    strings.validate(root=path)
+    return {
+        "passages": len(bundle.passages),
+        "glossary": len(bundle.glossary),
+        "predictions": len(bundle.predictions),
+        "references": len(_load_references(path / "references.yaml")),
+    }

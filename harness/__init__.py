@@ -1,0 +1,10 @@
+"""The one test harness, shared by tests and benchmarks: the server, the browser and its pages.
+
+    server        Server (a real `ketamine-explainer serve` on a free port), free ports, REPO
+    browser       Chromium's path and flags, VIEWPORTS, PageWatch, open_sized, shoot, waits
+    kernel_client a bare kernel-websocket client (the security tests)
+    delay_proxy   a TCP proxy that adds latency (the drawn-overlay tests, the latency benchmark)
+    trees         leaves(): every (path, value) of a YAML-like tree
+
+`tests/conftest.py` holds only pytest's fixtures and hooks, built on these.
+"""

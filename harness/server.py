@@ -1,0 +1,115 @@
+"""The real server for tests and benchmarks: `Server` (a `ketamine-explainer serve` process on a
+free port) and free ports.
+
+Tests (through the fixtures in ``tests/conftest.py``) and benchmarks import this module; neither
+imports the other.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+ARTIFACTS = REPO / "tests" / "artifacts"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def free_consecutive_ports(count: int, avoid: tuple[int, ...] = ()) -> int:
+    """The first of `count` consecutive loopback ports that are free now (and not in `avoid`):
+    `deploy.multi --first-port P` uses P, P+1, ... (a free P alone once left P+1 taken)."""
+    for _ in range(200):
+        first = free_port()
+        ports = range(first, first + count)
+        if ports[-1] > 65535 or set(ports) & set(avoid):
+            continue
+        held = []
+        try:
+            for port in ports:
+                s = socket.socket()
+                held.append(s)
+                s.bind(("127.0.0.1", port))
+        except OSError:
+            continue
+        finally:
+            for s in held:
+                s.close()
+        return first
+    raise RuntimeError(f"no {count} consecutive free ports")
+
+
+class Server:
+    """A running explainer server on a free port; its log is kept for assertions."""
+
+    def __init__(self, *extra: str, notebook_dir: Path | None = None, log_path: Path,
+                 env: dict[str, str] | None = None):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log_path = log_path
+        command = str(Path(sys.executable).parent / "ketamine-explainer")
+        args = [command, "serve", "--port", str(self.port)]
+        if notebook_dir is not None:
+            args += ["--notebook-dir", str(notebook_dir)]
+        self._log = open(log_path, "w")  # noqa: SIM115  (closed in stop)
+        self.proc = subprocess.Popen(
+            [*args, *extra], stdout=self._log, stderr=subprocess.STDOUT, cwd=REPO,
+            env={**os.environ, **(env or {})},
+        )
+        self._wait_ready()
+
+    def _wait_ready(self, timeout: float = 60) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"server exited early:\n{self.log()}")
+            try:
+                urllib.request.urlopen(self.url + "/voila/static/", timeout=2)
+                return
+            except urllib.error.HTTPError:
+                return  # it answered
+            except OSError:
+                time.sleep(0.3)
+        raise RuntimeError(f"server did not start:\n{self.log()}")
+
+    def log(self) -> str:
+        self._log.flush()
+        return self.log_path.read_text(errors="replace")
+
+    def kernels(self) -> dict[str, int]:
+        """Running kernels of this server: kernel id -> process id."""
+        import psutil
+
+        try:
+            children = psutil.Process(self.proc.pid).children(recursive=True)
+        except psutil.NoSuchProcess:
+            return {}
+        found = {}
+        for child in children:
+            try:
+                cmd = " ".join(child.cmdline())
+            except psutil.Error:
+                continue
+            match = re.search(r"kernel-([0-9a-f-]{36})\.json", cmd)
+            if ("ipykernel" in cmd or "explainer.serving.kernel" in cmd) and match:
+                found[match.group(1)] = child.pid
+        return found
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+        self._log.close()
