@@ -9,16 +9,17 @@ def test_the_handout_is_built_at_most_once_every_few_seconds(monkeypatch):
     import explainer.handout
     from explainer.widgets import handout as handout_widget
     from explainer.widgets.pace import Pace
+    from explainer.widgets.plan_state import PlanState
 
     built = []
     monkeypatch.setattr(explainer.handout, "build_handout",
                         lambda req: built.append(req) or b"%PDF")
 
-    class Stub:
+    class Timeline:  # what the handout reads of the timeline page
         state = type("S", (), {"protocol": "x", "weight_used": 70})()
-        plan = None
 
-    widget = handout_widget.HandoutWidget(Stub(), Stub())
+    widget = handout_widget.HandoutWidget(Timeline(), PlanState())
+    monkeypatch.setattr(widget, "request", lambda name=None: name)
     for _ in range(50):
         widget.button.click()
     assert len(built) == 1
