@@ -20,7 +20,6 @@ import argparse
 import io
 import json
 import os
-import re
 import statistics
 import sys
 import tempfile
@@ -30,6 +29,7 @@ from pathlib import Path
 from explainer.content.clinic.env import shown_protocols
 from explainer.widgets.handout import HANDOUT_EVERY_SECONDS
 from harness.browser import launch
+from harness.clinics import EXAMPLES, with_paper
 from harness.server import REPO, Server
 
 RESULTS = REPO / "benchmarks" / "results"
@@ -44,18 +44,7 @@ def _summary(values: list[float]) -> dict:
 
 
 PAPERS = ("A4", "Letter")
-CLINICS = {"uk": REPO / "examples" / "clinic.toml", "us": REPO / "examples" / "clinic-us.toml",
-           "none": None}
-
-
-def _clinic_with_paper(path: Path, paper: str, folder: Path) -> Path:
-    """A copy of a clinic file with its paper set to ``paper``."""
-    text = path.read_text(encoding="utf-8")
-    text = re.sub(r'^paper = ".*"\n', "", text, flags=re.M)
-    text = re.sub(r"^(country = .*)$", rf'\1\npaper = "{paper}"', text, count=1, flags=re.M)
-    out = folder / f"{path.stem}-{paper}.toml"
-    out.write_text(text, encoding="utf-8")
-    return out
+CLINICS = {**EXAMPLES, "none": None}
 
 
 def _use_clinic(path: Path | None) -> None:
@@ -108,7 +97,7 @@ def build_table(n: int) -> list[dict]:
     with tempfile.TemporaryDirectory() as tmp:
         for name, path in CLINICS.items():
             for paper in PAPERS if path else ("A4",):  # no clinic: A4, as the pages say
-                _use_clinic(_clinic_with_paper(path, paper, Path(tmp)) if path else None)
+                _use_clinic(with_paper(path, paper, Path(tmp)) if path else None)
                 for pid in shown_protocols():
                     def request(i, pid=pid):
                         return HandoutRequest(pid, plan=_plan(pid), patient_name=f"Bench {i}",

@@ -5,6 +5,7 @@
     kernel_client a bare kernel-websocket client (the security tests)
     delay_proxy   a TCP proxy that adds latency (the drawn-overlay tests, the latency benchmark)
     trees         leaves(): every (path, value) of a YAML-like tree
+    clinics       the example clinic files, and a copy on another paper size
 
 `tests/conftest.py` holds only pytest's fixtures and hooks, built on these.
 """

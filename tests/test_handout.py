@@ -23,10 +23,11 @@ from explainer.content.clinic.text import plan_rules
 from explainer.figures import session as tl
 from explainer.handout import HandoutRequest, build_handout
 from explainer.models.plan import make_plan
+from harness.clinics import EXAMPLES, with_paper
+from harness.server import REPO
 from tests.test_readability import readable
 
-REPO = Path(__file__).resolve().parents[1]
-UK, US = REPO / "examples" / "clinic.toml", REPO / "examples" / "clinic-us.toml"
+UK, US = EXAMPLES["uk"], EXAMPLES["us"]
 
 
 def _use(monkeypatch, path: Path | None) -> None:
@@ -354,21 +355,12 @@ def test_the_pdfs_chart_has_the_cursor_where_the_page_had_it(monkeypatch):
                                                         request.cursor_label))
 
 
-def _with_paper(path: Path, paper: str, tmp_path: Path) -> Path:
-    text = path.read_text(encoding="utf-8")
-    text = re.sub(r'^paper = ".*"\n', "", text, flags=re.M)
-    text = re.sub(r'^(country = .*)$', rf'\1\npaper = "{paper}"', text, count=1, flags=re.M)
-    out = tmp_path / f"{path.stem}-{paper}.toml"
-    out.write_text(text, encoding="utf-8")
-    return out
-
-
 @pytest.mark.parametrize("path,paper", [(UK, "A4"), (UK, "Letter"), (US, "Letter"), (US, "A4"),
                                         (None, "A4")],
                          ids=["uk-a4", "uk-letter", "us-letter", "us-a4", "generic-a4"])
 def test_at_most_4_pages_for_every_clinic_protocol_and_paper(monkeypatch, tmp_path, path,
                                                              paper):
-    _use(monkeypatch, _with_paper(path, paper, tmp_path) if path else None)
+    _use(monkeypatch, with_paper(path, paper, tmp_path) if path else None)
     for pid in shown_protocols():
         # over Christmas: the most sessions moved, so the longest notes
         reader, text = _read(build_handout(HandoutRequest(pid, plan=_plan(pid, "2026-12-23"),
