@@ -84,10 +84,10 @@ def test_the_routes_chart_takes_the_layout_the_page_asks_for():
     tw.browser.overlay.shape = "portrait"            # the page measured a phone
     assert tw.routes_view.background.value == routes_fig.routes_scene(
         "portrait")[0].background_png()
-    assert _view_box(tw.routes_view.overlay.value) == (520, 850)
+    assert _view_box(tw.routes_view.overlay.value) == (520, 800)
     tw.route_buttons.value = "oral"                  # still follows the controls
     assert "kx-routes-chosen" in tw.routes_view.overlay.value
-    assert _view_box(tw.routes_view.overlay.value) == (520, 850)
+    assert _view_box(tw.routes_view.overlay.value) == (520, 800)
     tw.browser.overlay.shape = "landscape"           # turned to landscape
     assert tw.routes_view.background.value == landscape_png
     assert _view_box(tw.routes_view.overlay.value) == (1040, 700)
@@ -97,7 +97,7 @@ def test_the_routes_chart_shown_later_takes_the_pages_layout():
     tw = TimelineWidget()
     tw.browser.overlay.shape = "portrait"            # chosen while the session view shows
     tw.view_buttons.value = "routes"
-    assert _view_box(tw.routes_view.overlay.value) == (520, 850)
+    assert _view_box(tw.routes_view.overlay.value) == (520, 800)
     assert tw.routes_view.scene is routes_fig.routes_scene("portrait")[0]
 
 

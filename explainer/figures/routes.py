@@ -76,8 +76,8 @@ class RoutesCanvas:
 
 def _portrait() -> RoutesCanvas:
     plot = Box(PLOT.left, 120, 480, 430)
-    key_top = 530
-    return RoutesCanvas("portrait", 520, 850, plot, legend_left=16, legend_top=key_top + 86,
+    key_top = 526
+    return RoutesCanvas("portrait", 520, 800, plot, legend_left=16, legend_top=key_top + 80,
                         title_chars=34, unit_y=96, band_key_top=key_top)
 
 
