@@ -1,9 +1,9 @@
 """Figures drawn for the width they are shown at (issue 23), in real headless Chromium.
 
 At 390, 768 and 1280 px: the page picks the portrait layout of the pain-signal diagram and the
-session chart on a phone and the landscape one on wider screens (and picks again when the
-window is resized or turned), and the smallest word in every figure, as rendered, is at least
-the page's small print (12 CSS px).
+session, course and routes charts on a phone and the landscape one on wider screens (and picks
+again when the window is resized or turned), and the smallest word in every figure, as
+rendered, is at least the page's small print (12 CSS px).
 
 How a word's rendered size is measured:
   - SVG text (the overlays): its font size × the scale its SVG is drawn at (`getScreenCTM`);
@@ -12,7 +12,8 @@ How a word's rendered size is measured:
     image is shown at (its shown width ÷ its width in layout px). An image the test does not
     know fails the test.
 
-Screenshots of both pages at 390 px land in tests/artifacts/figures-*.png.
+Screenshots of both pages at 390 px, and of the course and routes charts at 390 and 1280 px,
+land in tests/artifacts/figures-*.png.
 """
 
 from __future__ import annotations
@@ -30,10 +31,10 @@ PAGES = {
 }
 EXPECTED = {"phone": "portrait", "tablet": "landscape", "desktop": "landscape"}
 
-def _course_button() -> str:
+def _view_button(view: str) -> str:
     from explainer.widgets.timeline.state import strings
 
-    return strings()["controls"]["views"]["course"]
+    return strings()["controls"]["views"][view]
 
 
 def background_min_text() -> dict[str, float]:
@@ -51,7 +52,8 @@ def background_min_text() -> dict[str, float]:
         scenes += [tl.session_scene(key, shape)[0] for key in tl.LAYOUTS]
     from explainer.figures import course, routes
 
-    scenes += [*(course.course_scene(shape) for shape in SHAPES), routes.routes_scene()[0]]
+    scenes += [*(course.course_scene(shape) for shape in SHAPES),
+               *(routes.routes_scene(shape)[0] for shape in SHAPES)]
     out: dict[str, float] = {}
     for sc in scenes:
         sizes = [t.get_fontsize() * 100 / 72 for t in sc.fig.findobj(matplotlib.text.Text)
@@ -135,20 +137,24 @@ def test_figure_layout_and_smallest_text(browser, server, artifacts, known, name
                   f"({m['bgImage']})")
             assert m["unknown"] == [] and set(m["shapes"]) == {EXPECTED[size]}, m
             assert m["svg"] >= SMALL_PRINT_PX and m["bg"] >= SMALL_PRINT_PX, m
-        if name == "timeline":      # the course chart, too
-            page.get_by_role("button", name=_course_button()).click()
-            page.wait_for_selector(".kx-timeline-course .kx-figure img", state="visible")
-            _settle(page, EXPECTED[size])
-            m = page.evaluate(_MEASURE, known)
-            print(f"course at {VIEWPORTS[size][0]} px: smallest SVG text {m['svg']:.1f} px "
-                  f"({m['svgText']!r}), smallest background text {m['bg']:.1f} px "
-                  f"({m['bgImage']})")
-            assert m["unknown"] == [] and set(m["shapes"]) == {EXPECTED[size]}, m
-            assert m["svg"] >= SMALL_PRINT_PX and m["bg"] >= SMALL_PRINT_PX, m
-            if size == "phone":
-                page.locator(".kx-timeline-course").scroll_into_view_if_needed()
-                page.wait_for_timeout(300)
-                page.screenshot(path=str(artifacts / "figures-course-390.png"))
+        if name == "timeline":      # the course and routes charts, too
+            for view, shown in (("course", ".kx-timeline-course"),
+                                ("routes", ".kx-timeline-routes-view")):
+                page.get_by_role("button", name=_view_button(view)).click()
+                page.wait_for_selector(f"{shown} .kx-figure img, {shown}.kx-figure img",
+                                       state="visible")
+                _settle(page, EXPECTED[size])
+                m = page.evaluate(_MEASURE, known)
+                print(f"{view} at {VIEWPORTS[size][0]} px: smallest SVG text {m['svg']:.1f} "
+                      f"px ({m['svgText']!r}), smallest background text {m['bg']:.1f} px "
+                      f"({m['bgImage']})")
+                assert m["unknown"] == [] and set(m["shapes"]) == {EXPECTED[size]}, m
+                assert m["svg"] >= SMALL_PRINT_PX and m["bg"] >= SMALL_PRINT_PX, m
+                if size in ("phone", "desktop"):
+                    page.locator(shown).scroll_into_view_if_needed()
+                    page.wait_for_timeout(300)
+                    page.screenshot(path=str(
+                        artifacts / f"figures-{view}-{VIEWPORTS[size][0]}.png"))
         watch.assert_clean()
     finally:
         context.close()

@@ -192,17 +192,78 @@ def test_course_words_never_collide(mode, shape):
             assert box.bottom <= scene.height_px, (pid, text, box)
 
 
+_POLYLINE = re.compile(r"<polyline ([^>]*)/>")
+
+
+def leader_segments(svg_text: str) -> list[Box]:
+    """The routes legend's leaders (horizontal and vertical runs) as thin boxes."""
+    out = []
+    for m in _POLYLINE.finditer(svg_text):
+        a = dict(_ATTR.findall(m.group(1)))
+        if "kx-routes-leader" not in a.get("class", ""):
+            continue
+        pts = [tuple(map(float, p.split(","))) for p in a["points"].split()]
+        for (x1, y1), (x2, y2) in zip(pts, pts[1:], strict=False):
+            out.append(Box(min(x1, x2) - 0.75, min(y1, y2) - 0.75, max(x1, x2) + 0.75,
+                           max(y1, y2) + 0.75))
+    return out
+
+
+def _bands_box(shape: str) -> Box:
+    """The part of the routes plot the concentration bands fill (from the lowest band's
+    bottom to the highest's top, across the plot)."""
+    from explainer.figures import routes
+    from explainer.models.bands import BANDS
+
+    c = routes.CANVASES[shape]
+    amap = AxisMap(c.plot, 0, 1)
+    low = min(b.low_ng_ml for b in BANDS.values())
+    high = max(b.high_ng_ml for b in BANDS.values())
+    return Box(c.plot.left, float(amap.y(high)), c.plot.right, float(amap.y(low)))
+
+
+@pytest.mark.parametrize("shape", SHAPES)
 @pytest.mark.parametrize("mode", ["patient", "trainee"])
-def test_routes_legend_and_words_never_collide(mode):
+def test_routes_legend_and_words_never_collide(mode, shape):
+    """No word on another; the legend's card over neither the bands nor any word that is not
+    its own; its leaders through no word; everything inside the figure. For every route
+    highlighted and the weights the trainee can reach (the curves' ends move with weight)."""
     from explainer.figures import routes
 
-    scene = routes.routes_scene()[0]
+    scene = routes.routes_scene(shape)[0]
     background = list(background_text_boxes(scene))
-    curves = routes.route_curves(70.0)
-    for route in routes.ROUTE_KEYS:
-        words = svg_text_boxes("".join(routes.routes_overlay(curves, route, mode, 70.0)))
-        clashes = _pairs_overlapping([*background, *words])
-        assert clashes == [], (route, clashes)
+    legend = routes.legend_box(shape)
+    bands = _bands_box(shape)
+    assert not overlaps(legend, bands), (shape, legend, bands)
+    assert not overlaps(legend, routes.CANVASES[shape].plot)
+    for words, box in background:
+        assert not overlaps(legend, box), (shape, words, box)
+    from explainer.models import pk
+
+    for weight in (pk.WEIGHT_RANGE_KG[0], 70.0, pk.WEIGHT_RANGE_KG[1]):
+        curves = routes.route_curves(weight)
+        for route in routes.ROUTE_KEYS:
+            doc = "".join(routes.routes_overlay(curves, route, mode, weight, shape))
+            words = svg_text_boxes(doc)
+            everything = [*background, *words]
+            clashes = _pairs_overlapping(everything)
+            assert clashes == [], (weight, route, clashes)
+            inside = [w for w, b in words if overlaps(b, legend)]
+            names = set(routes.strings()["routes"]["names"].values())
+            assert set(inside) == names | {routes.strings()["routes"]["band_label"]}, inside
+            for w, b in words:
+                if w in inside:
+                    assert (legend.left <= b.left and b.right <= legend.right
+                            and legend.top <= b.top and b.bottom <= legend.bottom), (w, b)
+            leaders = leader_segments(doc)
+            assert len(leaders) == 3 * len(routes.ROUTE_KEYS)
+            for seg in leaders:
+                hits = [w for w, b in everything if overlaps(seg, b)]
+                assert hits == [], (weight, route, seg, hits)
+                assert 0 <= seg.left and seg.right <= scene.width_px, (weight, route, seg)
+            for text, box in everything:
+                assert 0 <= box.left and box.right <= scene.width_px, (text, box)
+                assert 0 <= box.top and box.bottom <= scene.height_px, (text, box)
 
 
 @pytest.mark.parametrize("shape", SHAPES)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from explainer.figures import pain_signal as pain_fig
+from explainer.figures import routes as routes_fig
 from explainer.figures import session as tl
 from explainer.figures.frames import document
 from explainer.figures.geometry import SHAPES
@@ -28,6 +29,12 @@ def test_every_figure_has_both_layouts():
         g, c = pain_fig.GEOMETRIES[shape], tl.CANVASES[shape]
         assert (pain_fig.diagram_scene(shape).width_px, c.width) == (g.width, c.width)
     assert pain_fig.GEOMETRIES["portrait"].width < pain_fig.GEOMETRIES["portrait"].height
+    assert tuple(routes_fig.CANVASES) == SHAPES
+    for shape in SHAPES:
+        scene = routes_fig.routes_scene(shape)[0]
+        c = routes_fig.CANVASES[shape]
+        assert (scene.width_px, scene.height_px) == (c.width, c.height)
+    assert routes_fig.CANVASES["portrait"].width == tl.CANVASES["portrait"].width
 
 
 def test_the_diagram_takes_the_layout_the_page_asks_for():
@@ -69,6 +76,31 @@ def test_the_session_chart_takes_the_layout_the_page_asks_for():
     assert _view_box(tw.session_view.overlay.value) == (520, 850)
 
 
+def test_the_routes_chart_takes_the_layout_the_page_asks_for():
+    tw = TimelineWidget()
+    tw.view_buttons.value = "routes"
+    landscape_png = tw.routes_view.background.value
+    assert _view_box(tw.routes_view.overlay.value) == (1040, 700)
+    tw.browser.overlay.shape = "portrait"            # the page measured a phone
+    assert tw.routes_view.background.value == routes_fig.routes_scene(
+        "portrait")[0].background_png()
+    assert _view_box(tw.routes_view.overlay.value) == (520, 800)
+    tw.route_buttons.value = "oral"                  # still follows the controls
+    assert "kx-routes-chosen" in tw.routes_view.overlay.value
+    assert _view_box(tw.routes_view.overlay.value) == (520, 800)
+    tw.browser.overlay.shape = "landscape"           # turned to landscape
+    assert tw.routes_view.background.value == landscape_png
+    assert _view_box(tw.routes_view.overlay.value) == (1040, 700)
+
+
+def test_the_routes_chart_shown_later_takes_the_pages_layout():
+    tw = TimelineWidget()
+    tw.browser.overlay.shape = "portrait"            # chosen while the session view shows
+    tw.view_buttons.value = "routes"
+    assert _view_box(tw.routes_view.overlay.value) == (520, 800)
+    assert tw.routes_view.scene is routes_fig.routes_scene("portrait")[0]
+
+
 def test_with_clock_times_on_the_cursor_reads_clock_time():
     tw = TimelineWidget()
     plan = tw.plan
@@ -79,7 +111,18 @@ def test_with_clock_times_on_the_cursor_reads_clock_time():
     assert "11:00" in tw.cursor_layer.value                 # the chart's label
     assert tw.cursor.options[tw.cursor.index][0] == "11:00"  # the slider's readout
     pack = tw.browser.overlay.pack
-    assert "11:00" in document(pack, pack["table"][tw.browser.overlay.cursor])  # the page's
+    frame = document(pack, pack["table"][tw.browser.overlay.cursor])
+    assert "11:00" in frame                                  # the page's
+    assert frame == tw.cursor_layer.value                    # the same frame as the kernel's
+    said = tw.session_view.describer.value                   # the describer, too
+    assert "At 11:00," in said and tl.short_time(90, tw.state.layout) not in said
+    tw.state.cursor_min = 120.0
+    assert "At 11:30," in tw.session_view.describer.value
+    frame = document(tw.browser.overlay.pack, tw.browser.overlay.pack["table"][
+        tw.browser.overlay.pack["positions"].index(120)])
+    assert frame == tw.cursor_layer.value
     plan.clock_toggle.value = False                          # clock times off: time from start
-    assert "11:00" not in tw.cursor_layer.value
-    assert tw.cursor.options[tw.cursor.index][0] == tl.short_time(90, tw.state.layout)
+    assert "11:30" not in tw.cursor_layer.value
+    assert "11:30" not in tw.session_view.describer.value
+    assert tw.cursor.options[tw.cursor.index][0] == tl.short_time(120, tw.state.layout)
+    assert f"At {tl.short_time(120, tw.state.layout)}," in tw.session_view.describer.value

@@ -140,13 +140,14 @@ def render_course(protocol_id: str, mode: str, shape: str = "landscape") -> dict
             "describer": tw.describe_course(protocol_id, mode)}
 
 
-def render_routes(highlight: str, mode: str, weight_kg: float) -> dict:
+def render_routes(highlight: str, mode: str, weight_kg: float,
+                  shape: str = "landscape") -> dict:
     from explainer.figures import routes
     from explainer.widgets import timeline as tw
 
     curves = routes.route_curves(weight_kg)
-    out = {"overlay": routes.routes_scene()[0].svg(
-               routes.routes_overlay(curves, highlight, mode, weight_kg),
+    out = {"overlay": routes.routes_scene(shape)[0].svg(
+               routes.routes_overlay(curves, highlight, mode, weight_kg, shape),
                tw.strings()["routes"]["label"]),
            "describer": tw.describe_routes(curves, highlight, mode, weight_kg)}
     if mode == TRAINEE:
@@ -177,6 +178,7 @@ def render_backgrounds() -> dict[str, bytes]:
     out["course"] = course.course_scene.__wrapped__().background_png()
     out["course-portrait"] = course.course_scene.__wrapped__("portrait").background_png()
     out["routes"] = routes.routes_scene.__wrapped__()[0].background_png()
+    out["routes-portrait"] = routes.routes_scene.__wrapped__("portrait")[0].background_png()
     return out
 
 
@@ -299,12 +301,13 @@ def test_timeline_course(request, shape):
     check_golden(request, _golden_name("timeline_course", shape), data)
 
 
-def test_timeline_routes(request):
-    data = {f"{route}/{mode}/70kg": render_routes(route, mode, 70.0)
+@pytest.mark.parametrize("shape", ["landscape", "portrait"])
+def test_timeline_routes(request, shape):
+    data = {f"{route}/{mode}/70kg": render_routes(route, mode, 70.0, shape)
             for route in route_keys() for mode in (PATIENT, TRAINEE)}
-    data.update({f"{route}/trainee/{w:g}kg": render_routes(route, TRAINEE, w)
+    data.update({f"{route}/trainee/{w:g}kg": render_routes(route, TRAINEE, w, shape)
                  for route in route_keys()[:1] for w in TRAINEE_WEIGHTS_KG})
-    check_golden(request, "timeline_routes", data)
+    check_golden(request, _golden_name("timeline_routes", shape), data)
 
 
 def test_backgrounds(request, tmp_path, monkeypatch):

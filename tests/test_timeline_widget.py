@@ -345,6 +345,29 @@ def test_describer_names_the_band_at_the_cursor(widget):
     assert "rest" in text and "falls below the “floaty” range about 10 minutes" in text
 
 
+def test_describer_says_the_moment_in_clock_time_when_the_chart_does():
+    """The pure describer: with a clock (the chart shows clock times) every moment it names is
+    that clock's time, the same words otherwise; without one, the time from the start."""
+    curve = fig.session_curve("schwartzman-2009", 70.0)
+
+    def clock(minutes):
+        return f"clock {minutes:g}"
+
+    patient = tl.describe_session(curve, 90.0, PATIENT, clock)
+    from_start = tl.describe_session(curve, 90.0, PATIENT)
+    at = tl.strings()["session"]["describer"]["at"]
+    level = tl.level_words(curve.level_at(90.0))
+    assert patient.startswith(at.format(time="clock 90", level=level))
+    assert from_start.startswith(at.format(time=fig.short_time(90.0, curve.layout), level=level))
+    assert patient.replace("clock 90", fig.short_time(90.0, curve.layout)) == from_start
+    trainee = tl.describe_session(curve, 90.0, TRAINEE, clock)
+    assert trainee.startswith(patient)
+    assert f"clock {curve.t_peak_min:g}" in trainee          # the peak's moment, too
+    assert "clock 0" in tl.describe_session(curve, 0.0, PATIENT, clock)   # the start
+    html = tl.session_html(curve, 90.0, TRAINEE, clock)
+    assert "clock 90" in html and "clock 90" in words(html).split(".")[0]
+
+
 def test_trainee_describer_adds_numbers(widget):
     widget.cursor.value = 90
     assert "ng/mL" not in widget.session_view.describer.value

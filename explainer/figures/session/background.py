@@ -7,6 +7,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from explainer.figures import level_axes  # the module: level_axes imports session.words
 from explainer.figures import palette as pal
 from explainer.figures.geometry import (
     STRIP_PX,
@@ -15,7 +16,6 @@ from explainer.figures.geometry import (
     paper_axes,
     pt,
 )
-from explainer.figures.level_axes import draw_level_axes
 from explainer.figures.scene import Scene
 from explainer.figures.session.layout import CANVASES, LANE_H, LANES, LAYOUTS, Canvas, Layout
 from explainer.figures.session.words import strings, strings_key
@@ -54,8 +54,9 @@ def _draw_strip(paper, layout: Layout, amap: AxisMap, canvas: Canvas) -> None:
 def _draw_session(fig: Figure, layout: Layout, canvas: Canvas) -> AxisMap:
     paper = paper_axes(fig, canvas.width, canvas.height)
     x_label = strings()["session"]["layouts"][layout.key]
-    draw_level_axes(fig, paper, canvas.plot, layout.lo_min, layout.hi_min, layout.unit_min,
-                    layout.ticks, x_label, key_top=canvas.band_key_top)
+    level_axes.draw_level_axes(fig, paper, canvas.plot, layout.lo_min, layout.hi_min,
+                               layout.unit_min, layout.ticks, x_label,
+                               key_top=canvas.band_key_top)
     amap = AxisMap(canvas.plot, layout.lo_min, layout.hi_min)
     _draw_strip(paper, layout, amap, canvas)
     return amap

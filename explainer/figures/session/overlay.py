@@ -11,8 +11,11 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from explainer.figures import (
+    level_axes,  # the module: level_axes imports session.words
+    svg,
+)
 from explainer.figures import palette as pal
-from explainer.figures import svg
 from explainer.figures.geometry import (
     LABEL_PX,
     STRIP_PX,
@@ -22,7 +25,6 @@ from explainer.figures.geometry import (
     plot_indices,
     text_width,
 )
-from explainer.figures.level_axes import y_axis_overlay
 from explainer.figures.overlay import boxed_text, hatch_defs, overlay_text
 from explainer.figures.session.curve import Phase, SessionCurve
 from explainer.figures.session.layout import CANVASES, LANE_H, SESSION_H, SESSION_W, Canvas
@@ -121,7 +123,7 @@ def session_static(curve: SessionCurve, mode: str, shape: str = "landscape") -> 
                                 else canvas.tag_y, words["example_tag"],
                                 size=STRIP_PX - 2, text_anchor="end", fill=pal.MUTED_INK,
                                 font_style="italic", class_="kx-tl-example"))
-    out += y_axis_overlay(plot, mode, canvas.unit_y)
+    out += level_axes.y_axis_overlay(plot, mode, canvas.unit_y)
 
     # the curve (line from the first minute; levels below the axis run along its floor)
     idx = _decimate(curve)

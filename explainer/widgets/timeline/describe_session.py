@@ -3,6 +3,7 @@
     describe_session(curve, 90)          # 'At 1 h 30 min, the level in the blood is in the …'
                                          # (where the level is, what happens, when it eases)
     describe_session(curve, 90, "trainee")   # … plus the regimen and the model's numbers
+    describe_session(curve, 90, clock=lambda t: "10:30")   # 'At 10:30, …' (clock times on)
     cursor_label(curve, 90, "patient")   # 'relief-linked + “floaty”' (beside the cursor)
 
 `curve` is a `SessionCurve` (one protocol's session, simulated once); words come from
@@ -11,6 +12,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from html import escape
 
 from explainer import formatting as fmt
@@ -35,12 +37,25 @@ def cursor_label(curve: timeline_fig.SessionCurve, t_min: float, mode: str) -> s
     return level_words(level, short=True)
 
 
-def session_sentences(curve: timeline_fig.SessionCurve, t_min: float) -> list[str]:
-    """The patient sentences (also the first part of the trainee describer)."""
+Clock = Callable[[float], str] | None
+"""How a moment of the session reads when the chart shows clock times (minutes from the start
+-> ``10:30``, the time cursor's readout), or None: as time from the start."""
+
+
+def moment_text(curve: timeline_fig.SessionCurve, t_min: float, clock: Clock = None) -> str:
+    """A moment of the session in words: its clock time (`clock`), else the time from the
+    start, as the time cursor's readout says it."""
+    return timeline_fig.short_time(t_min, curve.layout) if clock is None else clock(t_min)
+
+
+def session_sentences(curve: timeline_fig.SessionCurve, t_min: float,
+                      clock: Clock = None) -> list[str]:
+    """The patient sentences (also the first part of the trainee describer); the moment in
+    clock time when `clock` is given."""
     session = strings()["session"]
     describer = session["describer"]
     level = curve.level_at(t_min)
-    when = timeline_fig.short_time(t_min, curve.layout)
+    when = moment_text(curve, t_min, clock)
     out: list[str] = []
     if t_min < 0:
         out.append(describer["before"])
@@ -108,14 +123,15 @@ def _minutes_or_dash(minutes: float | None) -> str:
     return strings()["time"]["m"].format(m=fmt.fixed(minutes))
 
 
-def session_numbers(curve: timeline_fig.SessionCurve, t_min: float) -> str:
-    """The trainee's extra sentences: the model's numbers at the cursor."""
+def session_numbers(curve: timeline_fig.SessionCurve, t_min: float, clock: Clock = None) -> str:
+    """The trainee's extra sentences: the model's numbers at the cursor (its moment and the
+    peak's in clock time when `clock` is given)."""
     templates = strings()["session"]["trainee"]
     text = templates["numbers"].format(
-        time=timeline_fig.short_time(t_min, curve.layout),
+        time=moment_text(curve, t_min, clock),
         conc=fmt.level_text(curve.level_at(t_min)), weight=fmt.plain(curve.weight_kg),
         regimen=regimen_text(curve), peak=fmt.level_text(curve.c_peak),
-        t_peak=timeline_fig.short_time(curve.t_peak_min, curve.layout))
+        t_peak=moment_text(curve, curve.t_peak_min, clock))
     if curve.below_floaty_after_min is None and curve.c_peak < FLOATY_NG_ML:
         return f"{text} {templates['fall_never']}"
     return text + " " + templates["fall"].format(
@@ -124,17 +140,19 @@ def session_numbers(curve: timeline_fig.SessionCurve, t_min: float) -> str:
 
 
 def describe_session(curve: timeline_fig.SessionCurve, t_min: float,
-                     mode: str = PATIENT) -> str:
-    """The session describer as plain text; trainee mode adds the numbers."""
-    text = " ".join(session_sentences(curve, t_min))
+                     mode: str = PATIENT, clock: Clock = None) -> str:
+    """The session describer as plain text; trainee mode adds the numbers. Moments read in
+    clock time when `clock` is given (the chart shows clock times)."""
+    text = " ".join(session_sentences(curve, t_min, clock))
     if mode == TRAINEE:
-        text += " " + session_numbers(curve, t_min)
+        text += " " + session_numbers(curve, t_min, clock)
     return text
 
 
-def session_html(curve: timeline_fig.SessionCurve, t_min: float, mode: str) -> str:
+def session_html(curve: timeline_fig.SessionCurve, t_min: float, mode: str,
+                 clock: Clock = None) -> str:
     """The session describer as safe HTML: the sentences, then (trainee) the numbers line."""
-    html = f"<p>{escape(' '.join(session_sentences(curve, t_min)))}</p>"
+    html = f"<p>{escape(' '.join(session_sentences(curve, t_min, clock)))}</p>"
     if mode == TRAINEE:
-        html += f'<p class="kx-numbers-line">{escape(session_numbers(curve, t_min))}</p>'
+        html += f'<p class="kx-numbers-line">{escape(session_numbers(curve, t_min, clock))}</p>'
     return html

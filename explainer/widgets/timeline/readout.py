@@ -1,7 +1,7 @@
 """How the timeline's charts read on this page: their layout and the time cursor's readout.
 
-The layout is landscape, or portrait on a narrow page (the session and course charts); the
-readout is the time from the start, or clock times once a plan is shown.
+The layout is landscape, or portrait on a narrow page (the session, course and routes charts);
+the readout is the time from the start, or clock times once a plan is shown.
 
 `ChartReadout` holds the two choices for `TimelineWidget` (a mixin: it uses the widget's state,
 views and renderers), and re-draws what they change.
@@ -46,8 +46,8 @@ class ChartReadout:
             browser.sync()
 
     def set_shape(self, shape: str) -> None:
-        """Show the session and course charts in the layout `shape` (the page chose it from
-        its width; the course chart takes it when it is next shown)."""
+        """Show the session, course and routes charts in the layout `shape` (the page chose it
+        from its width; a chart not on screen takes it when it is next shown)."""
         if shape == self.shape:
             return
         self.shape = shape
@@ -56,4 +56,6 @@ class ChartReadout:
             self._render_session(self.state.curve(), self.state.cursor_min)
         elif self.state.view == "course":
             self._render_course()
+        elif self.state.view == "routes":
+            self._render_routes()
         self.plan._render()

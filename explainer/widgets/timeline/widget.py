@@ -246,7 +246,9 @@ class TimelineWidget(ChartReadout, StateWidget):
             scene.width_px, scene.height_px)
         if layer != self.cursor_layer.value:
             self.cursor_layer.value = layer
-        view.show_description(session_html(curve, t, state.mode))
+        clock = None if self.clock_plan is None else (
+            lambda minutes: self._time_text(minutes, curve.layout))
+        view.show_description(session_html(curve, t, state.mode, clock))
         self._shown["session"] = key
 
     def _render_course(self) -> None:
@@ -268,18 +270,19 @@ class TimelineWidget(ChartReadout, StateWidget):
     def _render_routes(self) -> None:
         state = self.state
         weight = state.weight_used
-        key = (weight, state.route, state.mode, state.model)
+        key = (weight, state.route, state.mode, state.model, self.shape)
         if key == self._shown["routes"]:
             return
+        scene = routes_fig.routes_scene(self.shape)[0]
         if self.routes_view is None:
-            self.routes_view = FigureView(routes_fig.routes_scene()[0],
-                                          strings()["routes"]["label"])
+            self.routes_view = FigureView(scene, strings()["routes"]["label"])
             self.routes_view.add_class("kx-timeline-routes-view")
             self.routes_box.children = (self.route_buttons, self.routes_view, self.routes_table)
+        self.routes_view.set_scene(scene)
         curves = routes_fig.route_curves(weight, state.model)
         html = f"<p>{escape(describe_routes(curves, state.route, state.mode, weight))}</p>"
-        self.routes_view.show(routes_fig.routes_overlay(curves, state.route, state.mode, weight),
-                              html)
+        self.routes_view.show(routes_fig.routes_overlay(curves, state.route, state.mode, weight,
+                                                        self.shape), html)
         table = routes_table_html(curves) if state.mode == TRAINEE else ""
         if self.routes_table.value != table:
             self.routes_table.value = table
