@@ -212,7 +212,7 @@ def signal_frame(request: HandoutRequest) -> pain_fig.DiagramFrame:
 
 def picture_state(frame: pain_fig.DiagramFrame) -> str:
     """The picture's state in words, for its caption: the share blocked and the signal."""
-    strength = pain_fig.strings()["strength"]["words"][frame.strength]
+    strength = strings.text("pain_signal", "strength.words")[frame.strength]
     return strings.text("clinic", "handout.picture_state").format(
         blocked=frame.blocked_text, strength=strength)
 

@@ -22,7 +22,6 @@ from explainer.content import strings
 from explainer.content.clinic.env import shown_protocols
 from explainer.widgets.plan import PlanWidget
 from explainer.widgets.timeline.state import TimelineState
-from explainer.widgets.timeline.state import strings as timeline_strings
 
 __all__ = ["TakeHomeWidget"]
 
@@ -37,7 +36,7 @@ class TakeHomeWidget(widgets.VBox):
 
     def __init__(self, mode: str = "patient", **kwargs):
         words = strings.text("clinic", "take_home")
-        labels = timeline_strings()["controls"]
+        labels = strings.text("timeline", "controls")
         self.state = TimelineState()
         self.session_view = None  # no chart here: the plan draws no clock layer
         self.protocol_select = widgets.Dropdown(

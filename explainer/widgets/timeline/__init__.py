@@ -15,6 +15,7 @@ diagram). Each protocol's session is simulated once per weight
 `CallbackGuard`, so a failure shows a short message in place.
 """
 
+from explainer.figures.session import strings  # the figures' words this widget shows (tests)
 from explainer.widgets.timeline.describe_course import (
     course_sentences,
     describe_course,
@@ -36,7 +37,6 @@ from explainer.widgets.timeline.state import (
     ROUTE_OF,
     VIEWS,
     TimelineState,
-    strings,
 )
 from explainer.widgets.timeline.trainee_notes import routes_table_html, trainee_html
 from explainer.widgets.timeline.widget import TimelineWidget
