@@ -261,7 +261,8 @@ def test_no_module_wraps_the_strings_accessor_in_another():
                         and value.func.attr in ("table", "text")
                         and isinstance(value.func.value, ast.Name)
                         and value.func.value.id in aliases
-                        and all(isinstance(a, ast.Constant | ast.Name) for a in value.args)):
+                        and all(isinstance(a, ast.Constant | ast.Name)
+                                for a in (*value.args, *(k.value for k in value.keywords)))):
                     found.append(f"{module}:{node.lineno} def {node.name} wraps the accessor")
         for node in tree.body:
             if (isinstance(node, ast.Assign) and isinstance(node.value, ast.Attribute)

@@ -360,8 +360,8 @@ def test_predictions_for_mechanism_and_timeline():
 
 def test_ui_strings():
     assert strings.text("ui", "disclaimer") == "Education, not medical advice"
-    assert len(content.step_titles()) == len(content.STEPS)
-    assert content.step_title(3) == content.step_titles()[2]
+    assert len(strings.text("ui", "step_titles")) == len(content.STEPS)
+    assert content.step_title(3) == strings.text("ui", "step_titles")[2]
     assert strings.text("ui", "buttons.next") and strings.text("ui", "buttons.back")
     assert strings.text("ui", "step_counter").format(current=3, total=12) == "Step 3 of 12"
     with pytest.raises(KeyError, match="buttons.nope"):

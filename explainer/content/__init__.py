@@ -38,7 +38,6 @@ from explainer.content.walkthrough.passages import (
     passages,
     predictions,
     step_title,
-    step_titles,
     validate,
 )
 
@@ -63,6 +62,5 @@ __all__ = [
     "reference",
     "references",
     "step_title",
-    "step_titles",
     "validate",
 ]

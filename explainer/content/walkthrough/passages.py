@@ -57,7 +57,6 @@ __all__ = [
     "passages",
     "predictions",
     "step_title",
-    "step_titles",
     "validate",
 ]
 
@@ -143,16 +142,11 @@ def predictions(step: int | None = None, audience: str = "patient") -> tuple[Pre
                  if x.visible_to(audience) and (step is None or x.step == step))
 
 
-def step_titles() -> tuple[str, ...]:
-    """The step titles, one per step (`STEPS`), in order."""
-    return strings.text("ui", "step_titles")
-
-
 def step_title(step: int) -> str:
     """The title of step 1–9."""
     if step not in STEPS:
         raise ValueError(f"step must be 1–9, not {step!r}")
-    return step_titles()[step - 1]
+    return strings.text("ui", "step_titles")[step - 1]
 
 
 def cited_keys() -> frozenset[str]:

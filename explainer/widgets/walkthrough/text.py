@@ -58,7 +58,7 @@ def counter_text(step: int, shown: tuple[int, ...] = tuple(content.STEPS)) -> st
 def announce_text(step: int, shown: tuple[int, ...] = tuple(content.STEPS)) -> str:
     """What a screen reader hears after a step change: "Step 3 of 9: What ketamine does"."""
     return strings.text("ui", "walkthrough.announce", counter=counter_text(step, shown),
-                   title=content.step_title(step))
+                        title=content.step_title(step))
 
 
 @lru_cache(maxsize=4 * len(content.STEPS))
