@@ -52,7 +52,7 @@ def expected_diagram(conc: float, pattern: str, impulse: int, mode: str,
     frame = pain_fig.diagram_frame(simulate(float(conc), pattern), impulse, mode,
                                    animate=animate)
     doc = pain_fig.diagram_scene().svg(pain_fig.diagram_overlay(frame),
-                                       pain.strings()["figure"]["label"])
+                                       pain_fig.strings()["figure"]["label"])
     return canonical(doc)
 
 

@@ -31,9 +31,9 @@ PAGES = {
 EXPECTED = {"phone": "portrait", "tablet": "landscape", "desktop": "landscape"}
 
 def _course_button() -> str:
-    from explainer.widgets.timeline.state import strings
+    from explainer.content import strings
 
-    return strings()["controls"]["views"]["course"]
+    return strings.text("timeline", "controls.views.course")
 
 
 def background_min_text() -> dict[str, float]:
