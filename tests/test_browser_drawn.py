@@ -91,7 +91,7 @@ def test_diagram_grid_matches_the_kernels_frames_and_the_kernels_layer_hides(bro
     assert not page.locator(".kx-browser-fallback").first.is_visible()
     wait_drawn(page, expected_diagram(0, "repeated", 16, "patient"))
 
-    levels = pain.strings()["levels"]
+    levels = pain_fig.strings()["levels"]
     for pattern, name in (("single", "One pinch"), ("repeated", "Repeated pinches")):
         page.get_by_role("button", name=name, exact=True).click()
         for lv in levels:
