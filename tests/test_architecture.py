@@ -182,30 +182,93 @@ def test_the_architecture_map_is_current():
             assert f"`{path.relative_to(PACKAGE).as_posix()}`" in text
 
 
+STRINGS_MODULE = "explainer.content.strings"
+"""The one accessor of visible strings: ``strings.table(name)``, ``strings.text(name, key,
+**fields)``, ``strings.path(name)``. It alone names the strings folder (and, later, the locale)."""
 STRINGS_ACCESSORS = {"explainer.figures.session.words", "explainer.figures.pain_signal.geometry"}
-"""The only figure modules that may reach the strings loader (each holds one `strings()`
-accessor for its figure family); every other figure module gets its words from them or from
-its caller (e.g. `icon_array.html(a, icon_count)`). Figures never load a table by name."""
+"""The figure families' words: each holds one ``strings()`` that returns its table from the
+accessor (the family names its table once), and they are the only figure modules that may
+import the accessor. Every other figure module gets its words from them or from its caller
+(e.g. `icon_array.html(a, icon_count)`): figures never name a table."""
 
 
-def test_figures_reach_the_strings_loader_only_through_their_accessors():
-    loaders = {"explainer.content.strings", "explainer.content.walkthrough.passages"}
+def _strings_aliases(tree) -> set[str]:
+    """The names a module binds to the accessor module (``from explainer.content import
+    strings [as x]``, ``import explainer.content.strings as x``)."""
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module == "explainer.content":
+            names |= {a.asname or a.name for a in node.names if a.name == "strings"}
+        elif isinstance(node, ast.Import):
+            names |= {a.asname for a in node.names if a.name == STRINGS_MODULE and a.asname}
+    return names
+
+
+def test_figures_reach_the_strings_accessor_only_through_their_families_words():
     found = []
     for path, module in _modules():
         if _part(module) != "figures" or module in STRINGS_ACCESSORS:
             continue
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-        for node in ast.walk(tree):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
                 names = {f"{node.module}.{alias.name}" for alias in node.names}
-                if node.module in loaders or names & loaders or any(
-                        alias.name == "ui" for alias in node.names
-                        if node.module == "explainer.content"):
+                if node.module == STRINGS_MODULE or STRINGS_MODULE in names:
                     found.append(f"{module}:{node.lineno} imports from {node.module}")
             elif isinstance(node, ast.Import):
                 found += [f"{module}:{node.lineno} imports {alias.name}"
-                          for alias in node.names if alias.name in loaders]
+                          for alias in node.names if alias.name == STRINGS_MODULE]
     assert not found, "figures receive their strings; these load them:\n" + "\n".join(found)
+
+
+def test_only_the_strings_accessor_names_the_strings_folder():
+    found = []
+    for path, module in _modules():
+        if module in (STRINGS_MODULE, "explainer.paths"):
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            name = (node.id if isinstance(node, ast.Name) else
+                    node.attr if isinstance(node, ast.Attribute) else
+                    None if not isinstance(node, ast.alias) else node.name)
+            if name == "strings_dir":
+                found.append(f"{module}:{getattr(node, 'lineno', '?')}")
+    assert not found, "open a table with strings.table(name), not the folder:\n" + "\n".join(found)
+
+
+def _returns_only(fn) -> ast.AST | None:
+    body = fn.body[1:] if (fn.body and isinstance(fn.body[0], ast.Expr)
+                           and isinstance(fn.body[0].value, ast.Constant)) else fn.body
+    return body[0].value if len(body) == 1 and isinstance(body[0], ast.Return) else None
+
+
+def test_no_module_wraps_the_strings_accessor_in_another():
+    """One way to reach a string: a function whose whole body returns ``strings.table(...)`` or
+    ``strings.text(...)`` (or a part of one), or a module name bound to a ``strings``
+    accessor elsewhere, is a second route; only the figure families' ``strings()`` remain."""
+    found = []
+    for path, module in _modules():
+        if module == STRINGS_MODULE:
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        aliases = _strings_aliases(tree)
+        for node in ast.walk(tree):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                if module in STRINGS_ACCESSORS and node.name == "strings":
+                    continue
+                value = _returns_only(node)
+                while isinstance(value, ast.Subscript) and isinstance(value.slice, ast.Constant):
+                    value = value.value
+                if (isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute)
+                        and value.func.attr in ("table", "text")
+                        and isinstance(value.func.value, ast.Name)
+                        and value.func.value.id in aliases
+                        and all(isinstance(a, ast.Constant | ast.Name)
+                                for a in (*value.args, *(k.value for k in value.keywords)))):
+                    found.append(f"{module}:{node.lineno} def {node.name} wraps the accessor")
+        for node in tree.body:
+            if (isinstance(node, ast.Assign) and isinstance(node.value, ast.Attribute)
+                    and node.value.attr in ("strings", "table", "text")):
+                found.append(f"{module}:{node.lineno} binds another name to an accessor")
+    assert not found, "call explainer.content.strings directly:\n" + "\n".join(found)
 
 
 BENCHMARK_TESTS = {"test_benchmarks_smoke.py", "test_load_smoke.py"}

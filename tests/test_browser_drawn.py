@@ -14,6 +14,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
+from explainer.content import strings
 from explainer.content.clinic.env import shown_protocols
 from explainer.figures import pain_signal as pain_fig
 from explainer.figures import session as timeline_fig
@@ -52,7 +53,7 @@ def expected_diagram(conc: float, pattern: str, impulse: int, mode: str,
     frame = pain_fig.diagram_frame(simulate(float(conc), pattern), impulse, mode,
                                    animate=animate)
     doc = pain_fig.diagram_scene().svg(pain_fig.diagram_overlay(frame),
-                                       pain.strings()["figure"]["label"])
+                                       pain_fig.strings()["figure"]["label"])
     return canonical(doc)
 
 
@@ -91,7 +92,7 @@ def test_diagram_grid_matches_the_kernels_frames_and_the_kernels_layer_hides(bro
     assert not page.locator(".kx-browser-fallback").first.is_visible()
     wait_drawn(page, expected_diagram(0, "repeated", 16, "patient"))
 
-    levels = pain.strings()["levels"]
+    levels = pain_fig.strings()["levels"]
     for pattern, name in (("single", "One pinch"), ("repeated", "Repeated pinches")):
         page.get_by_role("button", name=name, exact=True).click()
         for lv in levels:
@@ -206,7 +207,7 @@ def test_timeline_grid_matches_the_kernels_cursor_and_the_linked_diagram_follows
     protocols = shown_protocols()
     for pid in list(protocols)[:4]:
         p = protocols[pid]
-        label = p.name + (timeline.strings()["controls"]["example_suffix"] if p.example else "")
+        label = p.name + (strings.text("timeline", "controls.example_suffix") if p.example else "")
         page.select_option(".kx-timeline-protocol select", label=label)
         wait_text(page, f"{SESSION} .kx-figure-overlay:not(.kx-figure-cursor)", p.name)
         layout = timeline_fig.layout_for(p)

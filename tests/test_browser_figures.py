@@ -32,9 +32,9 @@ PAGES = {
 EXPECTED = {"phone": "portrait", "tablet": "landscape", "desktop": "landscape"}
 
 def _view_button(view: str) -> str:
-    from explainer.widgets.timeline.state import strings
+    from explainer.content import strings
 
-    return strings()["controls"]["views"][view]
+    return strings.text("timeline", f"controls.views.{view}")
 
 
 def background_min_text() -> dict[str, float]:

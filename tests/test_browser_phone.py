@@ -20,8 +20,8 @@ import re
 import pytest
 
 from explainer import content
+from explainer.content import strings
 from explainer.pages import pages
-from explainer.widgets.timeline import strings as timeline_strings
 from harness.browser import VIEWPORTS, full_page_shot, open_sized
 
 pytestmark = pytest.mark.browser
@@ -194,7 +194,7 @@ def test_pain_signal_mode_both_ways_and_play_announces_start_and_end(browser, se
 
 
 def _view(page, key: str) -> None:
-    name = timeline_strings()["controls"]["views"][key]
+    name = strings.text("timeline", f"controls.views.{key}")
     page.get_by_role("button", name=name, exact=True).click()
 
 

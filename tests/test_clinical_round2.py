@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from explainer import content
-from explainer.content import aftercare
+from explainer.content import aftercare, strings
 from explainer.content.clinic import text as clinic_text
 from explainer.content.clinic.config import load_clinic
 from explainer.content.protocols import library as protocols
@@ -211,10 +211,10 @@ def test_the_test_infusion_is_worded_the_same_everywhere():
 def test_nice_is_in_england_everywhere():
     shown = [*(p.text for p in content.passages("trainee")),
              *(r["short"] + r["text"] for r in tl.strings()["course"]["rows"]),
-             clinic_text.strings()["regulator"]["UK"]["text"]]
+             strings.text("clinic", "regulator.UK.text")]
     for text in shown:
         assert not re.search(r"NICE \(UK\)|in the UK, NICE", text), text
-    assert "in england, nice" in clinic_text.strings()["regulator"]["UK"]["text"].casefold()
+    assert "in england, nice" in strings.text("clinic", "regulator.UK.text").casefold()
 
 
 # --- 5. Corrections ---------------------------------------------------------------------------

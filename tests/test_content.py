@@ -23,6 +23,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from explainer import content
+from explainer.content import strings
 from explainer.content.markdown import render as _markdown
 from explainer.content.walkthrough.passages import _bundle_at
 from harness.trees import leaves
@@ -80,7 +81,7 @@ def _shown_strings():
         yield g.id, f"{g.term} {' '.join(g.aliases)} {g.text}"
     for q in content.predictions(audience="trainee"):
         yield q.id, " ".join([q.question, q.explanation, *(c.text for c in q.choices)])
-    yield from leaves(content.ui(), "ui")
+    yield from leaves(strings.table("ui"), "ui")
 
 
 # --- Collecting reference keys from the other sources ------------------------------------------
@@ -358,13 +359,13 @@ def test_predictions_for_mechanism_and_timeline():
 
 
 def test_ui_strings():
-    assert content.ui("disclaimer") == "Education, not medical advice"
-    assert len(content.step_titles()) == len(content.STEPS)
-    assert content.step_title(3) == content.step_titles()[2]
-    assert content.ui("buttons.next") and content.ui("buttons.back")
-    assert content.ui("step_counter").format(current=3, total=12) == "Step 3 of 12"
+    assert strings.text("ui", "disclaimer") == "Education, not medical advice"
+    assert len(strings.text("ui", "step_titles")) == len(content.STEPS)
+    assert content.step_title(3) == strings.text("ui", "step_titles")[2]
+    assert strings.text("ui", "buttons.next") and strings.text("ui", "buttons.back")
+    assert strings.text("ui", "step_counter").format(current=3, total=12) == "Step 3 of 12"
     with pytest.raises(KeyError, match="buttons.nope"):
-        content.ui("buttons.nope")
+        strings.text("ui", "buttons.nope")
 
 
 # --- Honesty -----------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ import json
 
 import pytest
 
+from explainer.content import strings
 from explainer.content.clinic.env import shown_protocols
 from explainer.figures import pain_signal as pain_fig
 from explainer.figures import session as timeline_fig
@@ -18,7 +19,7 @@ from explainer.widgets.browser.overlay import CursorOverlay, DiagramOverlay
 from explainer.widgets.inbound import allowed_update
 from explainer.widgets.pain_signal.state import simulate
 
-LABEL = pain.strings()["figure"]["label"]
+LABEL = strings.text("pain_signal", "figure.label")
 
 
 def kernel_diagram(conc, pattern, impulse, mode, animate=False) -> str:
@@ -77,7 +78,7 @@ def test_the_animated_swap_gives_the_kernels_animated_frames():
 
 def test_the_modes_control_maps_onto_the_level_axis():
     pack = packs.diagram_pack("patient", LABEL)
-    named = [pain.level_concs()[lv["key"]] for lv in pain.strings()["levels"]]
+    named = [pain.level_concs()[lv["key"]] for lv in strings.text("pain_signal", "levels")]
     assert [pack["levels"][i] for i in pack["maps"]["button_level"]] == named
     assert "slider_level" not in pack["maps"]   # hidden for patients; follows the kernel
     trainee = packs.diagram_pack("trainee", LABEL)

@@ -30,6 +30,8 @@ from pathlib import Path
 
 import pytest
 
+from explainer.content import strings
+
 GOLDEN = Path(__file__).resolve().parent / "golden"
 UPDATE_ENV = "KX_UPDATE_GOLDEN"
 PNG_TOLERANCE = 2.0
@@ -136,7 +138,7 @@ def render_course(protocol_id: str, mode: str, shape: str = "landscape") -> dict
 
     frame = course.course_frame(protocol_id, mode)
     return {"overlay": course.course_scene(shape).svg(course.course_overlay(frame, shape),
-                                                 tw.strings()["course"]["label"]),
+                                                 strings.text("timeline", "course.label")),
             "describer": tw.describe_course(protocol_id, mode)}
 
 
@@ -148,7 +150,7 @@ def render_routes(highlight: str, mode: str, weight_kg: float,
     curves = routes.route_curves(weight_kg)
     out = {"overlay": routes.routes_scene(shape)[0].svg(
                routes.routes_overlay(curves, highlight, mode, weight_kg, shape),
-               tw.strings()["routes"]["label"]),
+               strings.text("timeline", "routes.label")),
            "describer": tw.describe_routes(curves, highlight, mode, weight_kg)}
     if mode == TRAINEE:
         out["table"] = tw.routes_table_html(curves)

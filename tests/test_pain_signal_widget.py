@@ -16,6 +16,7 @@ import textstat
 import traitlets
 import yaml
 
+from explainer.content import strings
 from explainer.figures import pain_signal as fig
 from explainer.figures.geometry import PHONE_FIGURE_PX, PORTRAIT_BELOW_PX, SHAPES
 from explainer.models import nmda
@@ -81,7 +82,7 @@ def test_named_levels_are_the_band_midpoints():
 
 def test_strings_carry_known_reference_keys():
     registry = yaml.safe_load((REPO / "assets" / "references.yaml").read_text(encoding="utf-8"))
-    s = ps.strings()
+    s = strings.table("pain_signal")
     keys = {k for refs in s["refs"].values() for k in refs}
     keys |= {k for lv in s["levels"] for k in lv.get("refs", [])}
     keys |= {key for key, _ in s["numbers"]["sources"]}
@@ -94,7 +95,7 @@ def test_strings_carry_known_reference_keys():
 
 
 def test_strings_are_loaded_once():
-    assert ps.strings() is ps.strings()
+    assert strings.table("pain_signal") is strings.table("pain_signal")
 
 
 # --- The figure ----------------------------------------------------------------------------------
@@ -285,7 +286,7 @@ def test_describer_matches_the_state(mode, pattern, key):
     w.level_buttons.value = key
     w.pattern_buttons.value = pattern
     text = describer(w)
-    level = next(lv for lv in ps.strings()["levels"] if lv["key"] == key)
+    level = next(lv for lv in strings.text("pain_signal", "levels") if lv["key"] == key)
     assert level["in_sentence"].lower() in text.lower()
     if pattern == "repeated" and key == "none":
         assert "stronger than the last" in text

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import ast
 import re
 import shutil
+from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
@@ -68,13 +70,131 @@ def test_text_looks_up_dotted_keys():
         strings.table("nope")
 
 
-def test_old_readers_delegate_to_the_loader():
-    from explainer import content, pages
-    from explainer.content.clinic import text as clinic_text
+def test_text_fills_placeholders_and_refuses_a_group():
+    assert strings.text("ui", "step_counter", current=3, total=9) == "Step 3 of 9"
+    with pytest.raises(TypeError, match="not a string"):
+        strings.text("ui", "buttons", next="x")
 
-    assert content.ui() is strings.table("ui")
+
+def test_the_other_readers_return_the_accessors_tables():
+    from explainer import pages
+    from explainer.figures import pain_signal, session
+
     assert pages.site() is strings.table("site")
-    assert clinic_text.strings() is strings.table("clinic")
+    assert session.strings() is strings.table("timeline")
+    assert pain_signal.strings() is strings.table("pain_signal")
+    assert strings.path("timeline") == paths.strings_dir() / "timeline.yaml"
+
+
+FAMILY_TABLES = {"explainer.figures.session": "timeline",
+                 "explainer.figures.session.words": "timeline",
+                 "explainer.widgets.timeline": "timeline",
+                 "explainer.figures.pain_signal": "pain_signal",
+                 "explainer.figures.pain_signal.geometry": "pain_signal"}
+"""The figure families' ``strings()`` (their table named once) and the table each returns."""
+
+
+def _literal_keys(source: str, module: str):
+    """Every literal string key the code reads: ``strings.text("ui", "buttons.next")``,
+    ``strings.table("timeline")["session"]["lanes"]``, a family's ``strings()["figure"]``;
+    yields (line, table, dotted key). Keys built at run time (f-strings, variables) are not
+    literal and are left to the tables' own checks."""
+    tree = ast.parse(source)
+    accessor, family = set(), {}  # names bound to the accessor module; to a family's strings
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            for a in node.names:
+                full = f"{node.module}.{a.name}"
+                if full == "explainer.content.strings":
+                    accessor.add(a.asname or a.name)
+                elif a.name == "strings" and node.module in FAMILY_TABLES:
+                    family[a.asname or a.name] = FAMILY_TABLES[node.module]
+                elif full in FAMILY_TABLES:
+                    family[f"{a.asname or a.name}.strings"] = FAMILY_TABLES[full]
+        elif isinstance(node, ast.Import):
+            for a in node.names:
+                if a.name == "explainer.content.strings" and a.asname:
+                    accessor.add(a.asname)
+    if module in FAMILY_TABLES:
+        family["strings"] = FAMILY_TABLES[module]
+    parents = {child: node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
+
+    def constant(node):
+        is_text = isinstance(node, ast.Constant) and isinstance(node.value, str)
+        return node.value if is_text else None
+
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        name = ast.unparse(node.func)
+        table, parts = None, []
+        if (isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Name)
+                and node.func.value.id in accessor and node.func.attr in ("table", "text")):
+            table = constant(node.args[0]) if node.args else None
+            if table is None:
+                continue
+            if node.func.attr == "text" and len(node.args) > 1:
+                key = constant(node.args[1])
+                if key is None:
+                    continue
+                parts = key.split(".")
+        elif name in family and not node.args:
+            table = family[name]
+        else:
+            continue
+        up = node
+        while (isinstance(parents.get(up), ast.Subscript) and parents[up].value is up
+               and constant(parents[up].slice) is not None):
+            up = parents[up]
+            parts.append(constant(up.slice))
+        yield node.lineno, table, ".".join(parts)
+
+
+def _missing_keys(pairs) -> list[str]:
+    missing = []
+    for where, table, key in pairs:
+        if table not in strings.TABLES:
+            missing.append(f"{where}: no table {table!r}")
+            continue
+        node = strings.table(table)
+        for part in key.split(".") if key else ():
+            if not isinstance(node, Mapping):
+                break  # a list or a string: its items are indexed at run time
+            if part not in node:
+                missing.append(f"{where}: no key {key!r} in the {table} table")
+                break
+            node = node[part]
+    return missing
+
+
+def test_every_literal_key_in_the_code_is_in_the_en_gb_tables():
+    """The validated accessor (PhET generates a typed one from its strings file): every
+    literal ``strings.text(table, "dotted.key")``, ``strings.table(name)[...]`` and figure
+    family ``strings()[...]`` in ``explainer/`` names a key the en-GB tables hold, so a
+    mistyped key fails here rather than on a page."""
+    pairs = []
+    for path in sorted((REPO / "explainer").rglob("*.py")):
+        module = path.relative_to(REPO).with_suffix("").as_posix().replace("/", ".")
+        module = module.removesuffix(".__init__")
+        pairs += [(f"{path.relative_to(REPO)}:{line}", table, key)
+                  for line, table, key in _literal_keys(path.read_text(encoding="utf-8"), module)]
+    assert len(pairs) > 150, "the key finder found too few reads: is it still matching calls?"
+    assert {table for _, table, _ in pairs} == set(strings.TABLES)
+    assert not _missing_keys(pairs), "\n".join(_missing_keys(pairs))
+
+
+def test_a_mistyped_key_is_caught():
+    source = ("from explainer.content import strings\n"
+              "from explainer.figures import session as fig\n"
+              "a = strings.text('ui', 'buttons.nxet')\n"
+              "b = strings.table('clinic')['plan']['nope']\n"
+              "c = fig.strings()['sesion']\n"
+              "d = strings.text('uii', 'buttons.next')\n"
+              "e = strings.text('ui', 'buttons.next')\n")
+    found = _missing_keys(sorted(_literal_keys(source, "x")))
+    assert found == ["3: no key 'buttons.nxet' in the ui table",
+                     "4: no key 'plan.nope' in the clinic table",
+                     "5: no key 'sesion' in the timeline table", "6: no table 'uii'"]
 
 
 REFUSED = [

@@ -16,6 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from explainer import content
+from explainer.content import strings
 from explainer.widgets.audience import AUDIENCES, PATIENT, TRAINEE, Mode
 from explainer.widgets.safety import FRIENDLY_ERROR
 from explainer.widgets.walkthrough import (
@@ -33,7 +34,7 @@ from explainer.widgets.walkthrough.text import note_html, step_html
 REPO = Path(__file__).resolve().parents[1]
 STEPS = list(content.STEPS)
 LAST = STEPS[-1]
-DISCLAIMER = content.ui("disclaimer")
+DISCLAIMER = strings.text("ui", "disclaimer")
 
 
 def html_in(widget: widgets.Widget) -> str:
@@ -235,12 +236,13 @@ def test_prompt_shows_feedback_only_after_a_choice():
     wrong = next(c for c in pred.choices if c.id != pred.answer)
     prompt.buttons[pred.choices.index(wrong)].click()
     assert prompt.choice == wrong.id and prompt.correct is False
-    assert content.ui("prediction.incorrect") in prompt.feedback.value.replace("&#x27;", "'")
+    incorrect = strings.text("ui", "prediction.incorrect")
+    assert incorrect in prompt.feedback.value.replace("&#x27;", "'")
     assert pred.correct_choice.text in prompt.feedback.value
     assert "kx-wt-chosen" in prompt.buttons[pred.choices.index(wrong)]._dom_classes
     prompt.choose(pred.answer)
     assert prompt.correct is True
-    assert content.ui("prediction.correct") in prompt.feedback.value.replace("&#x27;", "'")
+    assert strings.text("ui", "prediction.correct") in prompt.feedback.value.replace("&#x27;", "'")
     assert pred.explanation.replace("'", "&#x27;") in prompt.feedback.value
     assert "kx-wt-chosen" not in prompt.buttons[pred.choices.index(wrong)]._dom_classes
     assert "Sources" not in prompt.feedback.value
@@ -620,7 +622,7 @@ def test_a_bad_link_opens_step_one_with_a_gentle_note():
     w = from_link("step=99&mode=" + quote(SCRIPT))
     assert (w.state.step, w.state.mode) == (1, PATIENT)
     assert w.note.layout.display is None
-    assert content.ui("walkthrough.notes.step") in w.note.value
+    assert strings.text("ui", "walkthrough.notes.step") in w.note.value
     assert "script" not in w.note.value and "99" not in w.note.value
     w.next_button.click()  # once the viewer moves on, the note has done its job
     assert w.note.layout.display == "none"

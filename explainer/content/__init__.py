@@ -9,12 +9,12 @@ is loaded once (cached) and checked on load: a broken rule raises :class:`Conten
         p.id, p.text, p.html, p.refs                   # plain text, safe HTML, registry keys
     content.passages("trainee")                        # trainee mode adds to patient content
     content.reference("orhurhu2019").format()          # one-line citation
-    content.glossary(); content.predictions(5); content.ui("buttons.next")
+    content.glossary(); content.predictions(5)
     content.validate()                                 # raise on any problem, fresh from disk
 
 Every visible string of the interface, figures and pages comes from the one strings loader,
 ``explainer.content.strings`` (``strings.table("timeline")``,
-``strings.text("ui", "buttons.next")``; ``content.ui`` is its ``ui`` table). Every YAML file
+``strings.text("ui", "buttons.next")``): the one accessor, used everywhere). Every YAML file
 is read by ``_assets.read_yaml`` (duplicate keys refused); field checks are ``_validate``.
 
 The assets directory is ``<repo>/assets`` unless ``KETAMINE_EXPLAINER_ASSETS`` is set; string
@@ -38,8 +38,6 @@ from explainer.content.walkthrough.passages import (
     passages,
     predictions,
     step_title,
-    step_titles,
-    ui,
     validate,
 )
 
@@ -64,7 +62,5 @@ __all__ = [
     "reference",
     "references",
     "step_title",
-    "step_titles",
-    "ui",
     "validate",
 ]

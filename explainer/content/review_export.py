@@ -27,7 +27,7 @@ from pathlib import Path
 from markdown_it import MarkdownIt
 
 from explainer import content
-from explainer.content import icon_arrays
+from explainer.content import icon_arrays, strings
 
 __all__ = ["COLUMNS", "FORMATS", "add_parser", "markdown_document", "rows", "run", "write"]
 
@@ -104,7 +104,7 @@ def markdown_document(today: dt.date | None = None) -> str:
     """The readable review document, step by step, then the glossary, prompts and registry."""
     today = today or dt.date.today()
     items = content.passages("trainee")
-    out = [f"# Content review: {content.ui('app_title')}", "",
+    out = [f"# Content review: {strings.text('ui', 'app_title')}", "",
            f"Exported {today.isoformat()}. {len(items)} passages, {len(content.glossary())} "
            f"glossary entries, {len(content.predictions(audience='trainee'))} prediction "
            "prompts. Each passage is quoted as written (Markdown), with the sources it cites, "

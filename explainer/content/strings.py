@@ -4,9 +4,19 @@
     words = strings.table("timeline")           # read-only mapping, parsed once per process
     words["session"]["lanes"]["feel"]            # "You may feel"
     strings.text("ui", "buttons.next")           # one string by dotted key: "Next"
+    strings.text("ui", "step_counter", current=3, total=9)  # "Step 3 of 9"
     strings.text("site", "pages")                # a list comes back as a tuple of mappings
     strings.model_note()                         # the trainee model notes (Markdown)
     strings.validate()                           # check every table afresh; raise on problems
+    strings.path("timeline")                     # the file behind a table (for cache keys)
+
+This module is the one way code reaches a visible string: no other module opens a table,
+names the strings folder, or wraps :func:`table` / :func:`text` in an accessor of its own
+(``tests/test_architecture.py``), and every literal ``text("table", "dotted.key")`` and
+``table("name")`` in ``explainer/`` is checked against the en-GB tables by
+``tests/test_strings.py``, so a mistyped key fails in CI rather than on a page. Locale
+selection (and a fallback chain) belongs here too, behind these same calls: today
+:func:`explainer.paths.strings_dir` picks the one folder.
 
 A table is a YAML file (``TABLES``) in the folder :func:`explainer.paths.strings_dir` picks
 (``assets/strings/en-GB/``). A second language or a US-English variant is a new folder of the
@@ -45,7 +55,7 @@ from explainer.content.references import _load as _load_references
 from explainer.content.walkthrough.records import STEPS
 
 __all__ = ["MODEL_NOTE_FILE", "NO_NUMBERS", "REQUIRED", "TABLES", "clear_cache", "model_note",
-           "table", "text", "validate"]
+           "path", "table", "text", "validate"]
 
 REQUIRED: Mapping[str, tuple[str, ...]] = MappingProxyType({
     "ui": ("app_title", "disclaimer", "disclaimer_long", "step_counter", "step_menu_title",
@@ -177,6 +187,13 @@ def _table_at(folder: Path, name: str, root: Path) -> Mapping[str, Any]:
     return _parse(folder, name, root)
 
 
+def path(name: str) -> Path:
+    """The file behind table ``name`` (a figure's background cache key changes with it)."""
+    if name not in REQUIRED:
+        raise KeyError(f"no string table {name!r}; tables: {', '.join(TABLES)}")
+    return paths.strings_dir() / f"{name}.yaml"
+
+
 def table(name: str) -> Mapping[str, Any]:
     """The whole string table ``name`` (one of ``TABLES``), checked and frozen, parsed once."""
     if name not in REQUIRED:
@@ -184,16 +201,25 @@ def table(name: str) -> Mapping[str, Any]:
     return _table_at(paths.strings_dir(), name, paths.assets_dir())
 
 
-def text(name: str, key: str | None = None) -> Any:
+def text(name: str, key: str | None = None, **fields: Any) -> Any:
     """One entry of table ``name`` by dotted key (``text("ui", "buttons.next")``); a string,
-    a tuple (a list in the file) or a read-only mapping (a group). ``KeyError`` names the key."""
+    a tuple (a list in the file) or a read-only mapping (a group). ``KeyError`` names the key.
+
+    With ``fields`` the entry must be a string and its ``{placeholders}`` are filled in
+    (``text("ui", "step_counter", current=3, total=9)``): the one place a string is formatted by
+    name, so a later locale (plural rules, number formats) changes only this function."""
     node = table(name)
     if key is None:
         return node
     try:
-        return _lookup(node, key)
+        found = _lookup(node, key)
     except KeyError:
         raise KeyError(f"no string {key!r} in the {name} table") from None
+    if not fields:
+        return found
+    if not isinstance(found, str):
+        raise TypeError(f"{name}.{key} is not a string; it has no placeholders to fill")
+    return found.format(**fields)
 
 
 @lru_cache(maxsize=4)

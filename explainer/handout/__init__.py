@@ -11,7 +11,7 @@ nowhere else: no file, no log line, no cache.
 
 from __future__ import annotations
 
-from explainer.content.clinic import text as clinic_text
+from explainer.content import strings
 from explainer.figures import session as tl
 from explainer.handout.document import HandoutRequest, handout_data, signal_frame
 
@@ -28,7 +28,7 @@ def build_handout(request: HandoutRequest) -> bytes:
     cursor = (Cursor(request.cursor_min, request.cursor_label)
               if request.cursor_min is not None else None)
     plan = request.plan
-    words = clinic_text.strings()["handout"]
+    words = strings.text("clinic", "handout")
     axis_word = words["chart_x_days" if curve.layout.key == "days" else "chart_x_clock"]
     chart = session_chart_svg(curve, request.mode, cursor, plan, axis_word)
     return typeset(handout_data(request), chart, pain_signal_svg(signal_frame(request)))

@@ -23,6 +23,7 @@ from functools import lru_cache
 from html import escape
 from typing import NamedTuple
 
+from explainer.content import strings
 from explainer.figures import pain_signal as pain_fig
 from explainer.figures import session as tl
 from explainer.figures.clock_axis import clock_axis
@@ -83,6 +84,6 @@ def session_chart_svg(curve: SessionCurve, mode: str = "patient", cursor: Cursor
 
 def pain_signal_svg(frame: pain_fig.DiagramFrame) -> str:
     """The pain-signal diagram with the moving parts of ``frame`` (the page's overlay)."""
-    label = pain_fig.strings()["figure"]["label"]
+    label = strings.text("pain_signal", "figure.label")
     return compose(pain_fig.diagram_scene(), "pain-signal", pain_fig.diagram_overlay(frame),
                    label)

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from explainer import content
+from explainer.content import strings
 from explainer.content.clinic import text as clinic_text
 from explainer.content.clinic.env import current, shown_protocols
 from explainer.content.markdown.runs import blocks, plain
@@ -59,7 +60,7 @@ def other_regions(country: str | None) -> tuple[str, ...]:
     """Words that tie a sentence to a country other than ``country`` (None: no clinic, so no
     country is "other"): such a sentence is left off the sheet, and the clinic's own
     regulator line stands in its place (`handout.region_markers` in the strings)."""
-    markers = clinic_text.strings()["handout"]["region_markers"]
+    markers = strings.text("clinic", "handout.region_markers")
     if country is None:
         return ()
     return tuple(w for c, words in markers.items() if c != country for w in words)
@@ -103,7 +104,7 @@ def short_source(key: str) -> tuple[str, bool]:
 def sources_in_short(keys) -> list[str]:
     """The sheet's sources in plain words: a sentence on where the facts are listed in full,
     then the studies and the labels, leaflets and guides by short name."""
-    words = clinic_text.strings()["handout"]
+    words = strings.text("clinic", "handout")
     studies, others = [], []
     for key in dict.fromkeys(keys):
         if reference(key).kind == "example":
@@ -120,8 +121,8 @@ def sources_in_short(keys) -> list[str]:
 
 def plan_rows(plan: Plan, iv: bool) -> list[tuple[str, str]]:
     """The plan's rows as (label, time) pairs: the same rows the page shows."""
-    rows = clinic_text.strings()["plan"]["rows"]
-    ft = clinic_text.strings()["plan"]["from_to"]
+    rows = strings.text("clinic", "plan.rows")
+    ft = strings.text("clinic", "plan.from_to")
     return [
         (rows["last_food"], when(plan.last_food)),
         (rows["last_drink"], when(plan.last_drink)),
@@ -136,7 +137,7 @@ def plan_rows(plan: Plan, iv: bool) -> list[tuple[str, str]]:
 
 def session_lines(plan: Plan) -> list[str]:
     """One line per session of the course: ``Session 2: Tuesday 3 March 2026, start 09:30``."""
-    s = clinic_text.strings()["plan"]
+    s = strings.text("clinic", "plan")
     return [s["session"].format(n=x.number, day=day_words(x.start, year=False),
                                 time=clock(x.start))
             for x in plan.sessions]
@@ -148,7 +149,7 @@ PAGE_ONLY_NOTES = ("past",)
 
 def _listed(items: list[str], joiner: str) -> str:
     """``a``, ``a and b``, ``a, b and c`` (``joiner``: the strings' ``and`` or ``or``)."""
-    words = clinic_text.strings()["plan"]["notes"]
+    words = strings.text("clinic", "plan.notes")
     if len(items) <= 1:
         return "".join(items)
     return words[joiner].format(items=", ".join(items[:-1]), last=items[-1])
@@ -156,7 +157,7 @@ def _listed(items: list[str], joiner: str) -> str:
 
 def _grouped(kind: str, notes: list) -> str:
     """One sentence for the sessions that moved for one reason (or fall on a weekend)."""
-    words = clinic_text.strings()["plan"]["notes"]
+    words = strings.text("clinic", "plan.notes")
     numbers = [str(n.session) for n in notes]
     many = len(numbers) > 1
     sessions = words["sessions" if many else "session"].format(n=_listed(numbers, "and"))
@@ -176,7 +177,7 @@ def plan_notes(plan: Plan, page: bool = True) -> list[str]:
     """The plan's notes in words (`explainer.models.plan.PlanNote`): clock changes, sessions
     moved off closed days (one sentence per reason) or on a weekend, a date in the past
     (``page`` only)."""
-    words = clinic_text.strings()["plan"]["notes"]
+    words = strings.text("clinic", "plan.notes")
     out, groups = [], {}
     for note in plan.notes:
         if note.kind in PAGE_ONLY_NOTES and not page:
@@ -211,16 +212,16 @@ def signal_frame(request: HandoutRequest) -> pain_fig.DiagramFrame:
 
 def picture_state(frame: pain_fig.DiagramFrame) -> str:
     """The picture's state in words, for its caption: the share blocked and the signal."""
-    strength = pain_fig.strings()["strength"]["words"][frame.strength]
-    return clinic_text.strings()["handout"]["picture_state"].format(
+    strength = strings.text("pain_signal", "strength.words")[frame.strength]
+    return strings.text("clinic", "handout.picture_state").format(
         blocked=frame.blocked_text, strength=strength)
 
 
 def handout_data(request: HandoutRequest) -> dict:
     """Everything the template shows, as JSON-ready data."""
     cfg = current()
-    words = clinic_text.strings()["handout"]
-    plan_words = clinic_text.strings()["plan"]
+    words = strings.text("clinic", "handout")
+    plan_words = strings.text("clinic", "plan")
     rules = clinic_text.rules(cfg)
     protocol = shown_protocols()[request.protocol_id]
     iv = protocol.route == "intravenous"
@@ -268,16 +269,16 @@ def handout_data(request: HandoutRequest) -> dict:
         "questions": sections["questions"][0],
         "call_intro": rules.call_intro or "",
         "call": list(rules.call),
-        "call_note": (clinic_text.strings()["default_when_to_call"]["note"]
+        "call_note": (strings.text("clinic", "default_when_to_call.note")
                       if rules.call_is_default else ""),
         "before": list(rules.before),
-        "medicines_intro": clinic_text.strings()["panel"]["medicines"] if rules.medicines else "",
+        "medicines_intro": strings.text("clinic", "panel.medicines") if rules.medicines else "",
         "medicines": list(rules.medicines),
-        "bring_intro": clinic_text.strings()["panel"]["bring"] if rules.bring else "",
+        "bring_intro": strings.text("clinic", "panel.bring") if rules.bring else "",
         "bring": list(rules.bring),
         "after": list(rules.after),
         "regulator": " ".join(regulator["text"].split()) if regulator else "",
-        "generic_note": "" if cfg else " ".join(clinic_text.strings()["generic"]["note"].split()),
+        "generic_note": "" if cfg else " ".join(strings.text("clinic", "generic.note").split()),
         "sources": sources_in_short(refs),
         "footer": words["footer"],
     }

@@ -16,6 +16,7 @@ from html import escape
 import ipywidgets as widgets
 import traitlets
 
+from explainer.content import strings
 from explainer.content.clinic import text as clinic_text
 from explainer.content.clinic.env import current, shown_protocols
 
@@ -25,7 +26,7 @@ def clinic_panel_html(protocol_id: str | None = None) -> str:
     as ones it offers), before / after rules, when to call, the regulator line; or the note
     that the pages are not set up for one clinic. All values escaped."""
     cfg = current()
-    texts = clinic_text.strings()
+    texts = strings.table("clinic")
     if cfg is None:
         return (f'<div class="kx-clinic-panel kx-clinic-generic"><p>'
                 f'{escape(" ".join(texts["generic"]["note"].split()))}</p></div>')

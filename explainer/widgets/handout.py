@@ -20,7 +20,7 @@ from html import escape
 
 import ipywidgets as widgets
 
-from explainer.content.clinic import text as clinic_text
+from explainer.content import strings
 from explainer.widgets.pace import Pace
 from explainer.widgets.safety import CallbackGuard, error_message
 
@@ -32,14 +32,9 @@ HANDOUT_EVERY_SECONDS = 5.0
 """A page builds at most one handout in this time (a PDF takes about 0.1 s of the kernel)."""
 
 
-def handout_strings() -> dict:
-    """The handout button's words (`assets/strings/<locale>/clinic.yaml`, `handout`)."""
-    return clinic_text.strings()["handout"]
-
-
 def download_link_html(pdf: bytes) -> str:
     """A link that downloads ``pdf``; a11y.js clicks it once when it appears."""
-    words = handout_strings()
+    words = strings.text("clinic", "handout")
     href = "data:application/pdf;base64," + base64.b64encode(pdf).decode("ascii")
     return (f'<p class="kx-handout-ready" role="status">{escape(words["ready"])} '
             f'<a class="kx-download" data-kx-auto="1" download="{escape(words["filename"])}" '
@@ -53,7 +48,7 @@ class HandoutWidget(widgets.VBox):
     bytes (for the benchmark), never its content."""
 
     def __init__(self, timeline, plan_state, **kwargs):
-        words = handout_strings()
+        words = strings.text("clinic", "handout")
         self.timeline = timeline
         self.plan_state = plan_state
         self.pain_signal = None
@@ -84,9 +79,9 @@ class HandoutWidget(widgets.VBox):
         self._follow_plan()
 
     def _follow_plan(self, change=None) -> None:
-        state, words = self.plan_state, handout_strings()
+        state, words = self.plan_state, strings.text("clinic", "handout")
         refused = state.status == "invalid"
-        fix = clinic_text.strings()["plan"]["fix_first"]
+        fix = strings.text("clinic", "plan.fix_first")
         self.button.disabled = refused
         self.button.description = fix.get(state.field, fix["rules"]) if refused else words["button"]
         if change is not None and change["name"] in ("plan", "protocol"):
@@ -116,17 +111,17 @@ class HandoutWidget(widgets.VBox):
 
         if self.plan_state.status == "invalid":
             self.name_input.value = ""
-            words = clinic_text.strings()["plan"]["fix_first"]
+            words = strings.text("clinic", "plan.fix_first")
             what = words.get(self.plan_state.field, words["rules"])
             self.link.value = f'<p class="kx-note" role="alert">{escape(what)}</p>'
             return b""
         name = self.name_input.value
         self.name_input.value = ""  # the name lives on only inside the PDF
-        self.link.value = f'<p role="status">{escape(handout_strings()["making"])}</p>'
+        self.link.value = f'<p role="status">{escape(strings.text("clinic", "handout.making"))}</p>'
         try:
             pdf = build_handout(self.request(name or None))
         except Exception:
-            failed = escape(handout_strings()["failed"])
+            failed = escape(strings.text("clinic", "handout.failed"))
             self.link.value = f'<p class="kx-note" role="alert">{failed}</p>'
             raise
         finally:

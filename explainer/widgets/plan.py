@@ -16,6 +16,7 @@ from html import escape
 import ipywidgets as widgets
 
 from explainer import formatting as fmt
+from explainer.content import strings
 from explainer.content.clinic import text as clinic_text
 from explainer.content.clinic.env import current, shown_protocols
 from explainer.figures import session as timeline_fig
@@ -23,7 +24,7 @@ from explainer.figures.clock_axis import clock_axis
 from explainer.models.plan import Plan
 from explainer.widgets.clinic_panel import ClinicPanel, clinic_panel_html
 from explainer.widgets.figure_view import overlay_layer
-from explainer.widgets.plan_state import PlanState, parse_weight, plan_strings
+from explainer.widgets.plan_state import PlanState, parse_weight
 from explainer.widgets.safety import CallbackGuard, error_message
 
 __all__ = ["ClinicPanel", "PlanState", "PlanWidget", "clinic_panel_html", "parse_weight",
@@ -36,7 +37,7 @@ def plan_html(plan: Plan | None, protocol_id: str, invalid: bool = False) -> str
     until the boxes are fixed)."""
     from explainer.handout.document import plan_notes, plan_rows, session_lines
 
-    words = plan_strings()
+    words = strings.text("clinic", "plan")
     if plan is None:
         return f'<p class="kx-muted">{escape(words["invalid" if invalid else "empty"])}</p>'
     iv = shown_protocols()[protocol_id].route == "intravenous"
@@ -75,7 +76,7 @@ def clock_axis_layer(plan: Plan | None, layout: timeline_fig.Layout,
 
 def clock_axis_word(layout: timeline_fig.Layout) -> str:
     """The words under a clock-time axis: "clock time" or "day"."""
-    words = clinic_text.strings()["handout"]
+    words = strings.text("clinic", "handout")
     return words["chart_x_days" if layout.key == "days" else "chart_x_clock"]
 
 
@@ -96,7 +97,7 @@ class PlanWidget(widgets.VBox):
         self.timeline = timeline
         tstate = timeline.state
         self.state = PlanState(protocol=tstate.protocol)
-        words = plan_strings()
+        words = strings.text("clinic", "plan")
         cfg = current()
         self.error = error_message()
         safe = CallbackGuard(self.error)
@@ -187,8 +188,8 @@ class PlanWidget(widgets.VBox):
             self.message.value, self.message.layout.display = "", "none"
         html = plan_html(state.plan, state.protocol, invalid=state.status == "invalid")
         if state.plan is not None and state.weight_kg is not None:
-            html += (f'<p class="kx-muted">'
-                     f'{escape(plan_strings()["weight_used"].format(weight=fmt.plain(state.weight_kg)))}</p>')
+            used = strings.text("clinic", "plan.weight_used", weight=fmt.plain(state.weight_kg))
+            html += f'<p class="kx-muted">{escape(used)}</p>'
         if html != self.times.value:
             self.times.value = html
         layer = (clock_axis_layer(state.plan, self.timeline.state.layout, self.timeline.shape)

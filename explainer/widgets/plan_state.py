@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 import traitlets
 
 from explainer import formatting as fmt
+from explainer.content import strings
 from explainer.content.clinic import text as clinic_text
 from explainer.content.clinic.env import current, shown_protocols
 from explainer.models import pk
@@ -28,11 +29,6 @@ from explainer.models.plan import (
     parse_date,
     parse_time,
 )
-
-
-def plan_strings() -> dict:
-    """The plan's words (`assets/strings/<locale>/clinic.yaml`, `plan`)."""
-    return clinic_text.strings()["plan"]
 
 
 def _treatment_window(protocol_id: str) -> tuple[float, float]:
@@ -59,7 +55,7 @@ printed), or something to fix (no times anywhere; the handout button says what t
 
 def error_words(exc: PlanInputError) -> str:
     """A refusal in the page's words (by its code), else the model's own sentence."""
-    words = plan_strings()["errors"]
+    words = strings.text("clinic", "plan.errors")
     if exc.code in words:
         values = {"day": day_words(exc.values["day"]) if "day" in exc.values else "",
                   "weekday": exc.values["day"].strftime("%A") if "day" in exc.values else ""}
@@ -111,7 +107,7 @@ class PlanState(traitlets.HasTraits):
             weight = parse_weight(weight_text)
         except ValueError:
             lo, hi = pk.WEIGHT_RANGE_KG
-            return self._refuse(plan_strings()["weight_bad"].format(
+            return self._refuse(strings.text("clinic", "plan.weight_bad").format(
                 low=fmt.plain(lo), high=fmt.plain(hi)), "weight")
         if not date_text and not time_text:
             with self.hold_trait_notifications():
@@ -125,7 +121,7 @@ class PlanState(traitlets.HasTraits):
             return self._refuse(error_words(exc), exc.field)
         if not (date_text and time_text):
             missing = "time" if date_text else "date"
-            return self._refuse("" if quiet else plan_strings()["empty"], missing)
+            return self._refuse("" if quiet else strings.text("clinic", "plan.empty"), missing)
         try:
             plan = self._make(date_text, time_text, self.protocol)
         except PlanInputError as exc:

@@ -24,12 +24,7 @@ from explainer.content import format_refs, strings
 from explainer.content import quiz as quiz_data
 from explainer.widgets.safety import CallbackGuard
 
-__all__ = ["QuestionView", "QuizView", "quiz_words"]
-
-
-def quiz_words():
-    """The quiz's interface words (`ui.quiz` in the strings tables)."""
-    return strings.text("ui", "quiz")
+__all__ = ["QuestionView", "QuizView"]
 
 
 class QuestionView(widgets.VBox):
@@ -44,7 +39,7 @@ class QuestionView(widgets.VBox):
         self._on_answer = on_answer
         self.verdict: quiz_data.Verdict | None = None
         q = self.question
-        words = quiz_words()
+        words = strings.text("ui", "quiz")
         heading = words["question_heading"].format(number=number, total=total)
         prompt = widgets.HTML(
             f'<h3 class="kx-quiz-heading">{escape(heading)}</h3>'
@@ -89,7 +84,7 @@ class QuestionView(widgets.VBox):
 
     def _lock(self, response: object) -> None:
         q = self.question
-        words = quiz_words()
+        words = strings.text("ui", "quiz")
         for button in self.choice_buttons:
             text = button.description
             if text == q.choices[q.correct_index]:
@@ -141,7 +136,7 @@ class QuizView(widgets.VBox):
         self.questions = tuple(questions)
         self._rng = rng if rng is not None else random.Random()
         self._safe = guard if guard is not None else CallbackGuard()
-        words = quiz_words()
+        words = strings.text("ui", "quiz")
         self.heading = widgets.HTML(
             f'<h2 class="kx-quiz-title">{escape(title)}</h2>'
             f'<p class="kx-quiz-intro">'
@@ -173,7 +168,7 @@ class QuizView(widgets.VBox):
         self._show_score()
 
     def _show_score(self) -> None:
-        tally, words = self.tally, quiz_words()
+        tally, words = self.tally, strings.text("ui", "quiz")
         if tally.finished:
             text = words["finished"].format(correct=tally.correct, total=tally.total)
         else:

@@ -14,13 +14,7 @@ import ipywidgets as widgets
 
 from explainer.content import strings
 
-
-def friendly_error() -> str:
-    """The message shown in place of a failed update (`ui.errors.friendly`)."""
-    return strings.text("ui", "errors.friendly")
-
-
-FRIENDLY_ERROR = friendly_error()
+FRIENDLY_ERROR = strings.text("ui", "errors.friendly")
 """The friendly message as loaded at import (tests compare with it)."""
 
 _log = logging.getLogger("explainer")
@@ -71,7 +65,8 @@ class CallbackGuard:
             except Exception:
                 _Round.failed = True
                 _log.exception("callback %s failed", getattr(func, "__qualname__", func))
-                self.slot.value = f'<div class="kx-error" role="alert">{friendly_error()}</div>'
+                friendly = strings.text("ui", "errors.friendly")
+                self.slot.value = f'<div class="kx-error" role="alert">{friendly}</div>'
                 self.slot.layout.display = None
                 return None
             finally:

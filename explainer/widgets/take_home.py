@@ -18,11 +18,10 @@ from html import escape
 import ipywidgets as widgets
 import traitlets
 
-from explainer.content.clinic import text as clinic_text
+from explainer.content import strings
 from explainer.content.clinic.env import shown_protocols
 from explainer.widgets.plan import PlanWidget
 from explainer.widgets.timeline.state import TimelineState
-from explainer.widgets.timeline.state import strings as timeline_strings
 
 __all__ = ["TakeHomeWidget"]
 
@@ -36,8 +35,8 @@ class TakeHomeWidget(widgets.VBox):
     mode = traitlets.Unicode("patient")
 
     def __init__(self, mode: str = "patient", **kwargs):
-        words = clinic_text.strings()["take_home"]
-        labels = timeline_strings()["controls"]
+        words = strings.text("clinic", "take_home")
+        labels = strings.text("timeline", "controls")
         self.state = TimelineState()
         self.session_view = None  # no chart here: the plan draws no clock layer
         self.protocol_select = widgets.Dropdown(

@@ -1,7 +1,6 @@
 """The clinic's rules in plain sentences: one source for the pages and the handout.
 
     from explainer.content.clinic import text as clinic_text
-    clinic_text.strings()                     # the `clinic` string table, loaded once
     rules = clinic_text.rules()               # the clinic's rules, or the explainer's examples
     rules.before, rules.after, rules.call     # lists of plain sentences (not HTML)
     clinic_text.plan_rules()                  # explainer.models.plan.PlanRules for the times
@@ -23,8 +22,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from explainer.content import aftercare
-from explainer.content import strings as string_tables
+from explainer.content import aftercare, strings
 from explainer.content.clinic.constants import COUNTRIES
 from explainer.content.clinic.env import current
 from explainer.content.markdown.runs import blocks, plain
@@ -34,19 +32,13 @@ if TYPE_CHECKING:
     from explainer.content.clinic.config import ClinicConfig
 
 __all__ = ["AftercareParts", "ClinicRules", "aftercare_parts", "duration", "footer_text",
-           "plan_rules", "regulator", "rules", "strings"]
-
-def strings() -> Mapping:
-    """Every string of the clinic panel, plan and handout: the ``clinic`` table of the one
-    strings loader (``assets/strings/<locale>/clinic.yaml``, read-only, parsed once)."""
-    return string_tables.table("clinic")
-
+           "plan_rules", "regulator", "rules"]
 
 def duration(hours: float | None = None, minutes: float | None = None) -> str:
     """``6 hours``, ``1 hour``, ``90 minutes``, ``1 hour 30 minutes``: plain durations."""
     total = round(minutes if minutes is not None else (hours or 0) * 60)
     h, m = divmod(int(total), 60)
-    words = strings()["duration"]
+    words = strings.text("clinic", "duration")
     parts = []
     if h:
         parts.append(words["hour" if h == 1 else "hours"].format(n=h))
@@ -115,7 +107,7 @@ def plan_rules(cfg: ClinicConfig | None = None) -> PlanRules:
     """The rules the plan's times follow: the clinic's, else the explainer's examples."""
     cfg = cfg if cfg is not None else current()
     if cfg is None:
-        ex = strings()["example_rules"]
+        ex = strings.text("clinic", "example_rules")
         return PlanRules(food_hours=ex["food_hours"], clear_fluids_hours=ex["clear_fluids_hours"],
                          arrive_minutes_before=ex["arrive_minutes_before"],
                          observe_minutes=ex["observe_minutes"],
@@ -129,7 +121,7 @@ def plan_rules(cfg: ClinicConfig | None = None) -> PlanRules:
 def rules(cfg: ClinicConfig | None = None) -> ClinicRules:
     """The clinic's rules in sentences (or the examples, when no clinic is configured)."""
     cfg = cfg if cfg is not None else current()
-    s = strings()
+    s = strings.table("clinic")
     panel = s["panel"]
     block = aftercare_parts()
     r = plan_rules(cfg)
@@ -181,13 +173,13 @@ def rules(cfg: ClinicConfig | None = None) -> ClinicRules:
 def regulator(cfg: ClinicConfig | None = None) -> Mapping | None:
     """The country's regulator statement (``text``, ``refs``), or None without a clinic."""
     cfg = cfg if cfg is not None else current()
-    return strings()["regulator"][cfg.clinic.country] if cfg else None
+    return strings.text("clinic", "regulator")[cfg.clinic.country] if cfg else None
 
 
 def footer_text(cfg: ClinicConfig | None = None) -> str:
     """The footer's clinic line: its name and numbers, or that it is not set up for one."""
     cfg = cfg if cfg is not None else current()
-    s = strings()
+    s = strings.table("clinic")
     if cfg is None:
         return s["generic"]["footer"]
     c = cfg.clinic

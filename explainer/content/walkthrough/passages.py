@@ -12,7 +12,7 @@ File layout (YAML):
   ``explanation`` and ``refs``;
 
 Interface strings (``assets/strings/<locale>/ui.yaml``) are the ``ui`` table of the one
-strings loader, :mod:`explainer.content.strings`; :func:`ui` reads them there.
+strings loader, :mod:`explainer.content.strings` (``strings.text("ui", "buttons.next")``).
 
 Everything is loaded and checked once (cached); any broken rule raises :class:`ContentError`
 listing every problem, so a bad edit fails at start-up rather than showing unsourced text.
@@ -57,8 +57,6 @@ __all__ = [
     "passages",
     "predictions",
     "step_title",
-    "step_titles",
-    "ui",
     "validate",
 ]
 
@@ -144,29 +142,11 @@ def predictions(step: int | None = None, audience: str = "patient") -> tuple[Pre
                  if x.visible_to(audience) and (step is None or x.step == step))
 
 
-def ui(key: str | None = None) -> Any:
-    """An interface string by dotted key, e.g. ``ui("disclaimer")``, ``ui("buttons.next")``:
-    the ``ui`` table of :mod:`explainer.content.strings` (the one strings loader).
-
-    Returns a ``str``; a list in the file comes back as a tuple and a group as a read-only
-    mapping (``ui()`` gives them all). ``KeyError`` names the missing key.
-    """
-    try:
-        return strings.text("ui", key)
-    except KeyError:
-        raise KeyError(f"no interface string {key!r}") from None
-
-
-def step_titles() -> tuple[str, ...]:
-    """The step titles, one per step (`STEPS`), in order."""
-    return ui("step_titles")
-
-
 def step_title(step: int) -> str:
     """The title of step 1–9."""
     if step not in STEPS:
         raise ValueError(f"step must be 1–9, not {step!r}")
-    return step_titles()[step - 1]
+    return strings.text("ui", "step_titles")[step - 1]
 
 
 def cited_keys() -> frozenset[str]:

@@ -8,28 +8,25 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import numpy as np
 
 from explainer.content import strings as string_tables
-from explainer.paths import strings_dir
-
-if TYPE_CHECKING:
-    pass
-
 
 STRINGS_TABLE = "pain_signal"
 
 
 def strings() -> Mapping:
-    """Every visible string of the diagram and its widget, from the one strings loader."""
+    """The diagram's words: the `pain_signal` table of the one accessor,
+    :mod:`explainer.content.strings`. Figure modules receive their words here (the family
+    names its table once) rather than naming a table themselves; widgets and pages call
+    the accessor directly."""
     return string_tables.table(STRINGS_TABLE)
 
 
 def strings_file() -> Path:
     """The file behind :func:`strings` (a background's cache key changes when it changes)."""
-    return strings_dir() / f"{STRINGS_TABLE}.yaml"
+    return string_tables.path(STRINGS_TABLE)
 
 
 

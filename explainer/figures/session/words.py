@@ -13,11 +13,10 @@ from explainer import formatting as fmt
 from explainer.content import aftercare
 from explainer.content import strings as string_tables
 from explainer.figures.scene import background_key
-from explainer.paths import assets_dir, strings_dir
+from explainer.paths import assets_dir
 
 if TYPE_CHECKING:
     from explainer.figures.session.layout import Layout
-    pass
 
 
 STRINGS_TABLE = "timeline"
@@ -25,13 +24,15 @@ STRINGS_TABLE = "timeline"
 
 def strings_key(name: str) -> str:
     """A background cache key for a timeline figure (changes when its strings change)."""
-    return background_key(name, strings_dir() / f"{STRINGS_TABLE}.yaml",
+    return background_key(name, string_tables.path(STRINGS_TABLE),
                           assets_dir() / aftercare.FILE)
 
 
 def strings() -> Mapping:
-    """Every visible string of the timeline, from the one strings loader (the "home" phases
-    already carry the after-care block)."""
+    """The timeline figures' words: the `timeline` table of the one accessor,
+    :mod:`explainer.content.strings` (the "home" phases already carry the after-care block).
+    Figure modules receive their words here (the family names its table once) rather than
+    naming a table themselves; widgets and pages call the accessor directly."""
     return string_tables.table(STRINGS_TABLE)
 
 

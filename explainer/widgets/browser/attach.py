@@ -24,7 +24,6 @@ from html import escape
 import ipywidgets as widgets
 
 from explainer.content import strings
-from explainer.figures.pain_signal import strings as pain_strings
 from explainer.widgets.browser.overlay import CursorOverlay, DiagramOverlay
 from explainer.widgets.browser.packs import PATTERN_ORDER, cursor_pack, diagram_pack
 from explainer.widgets.safety import CallbackGuard
@@ -118,7 +117,7 @@ class BrowserDiagram:
             st.impulse = change["new"]
 
     def _on_playing(self, change) -> None:
-        c = pain_strings()["controls"]
+        c = strings.text("pain_signal", "controls")
         with syncing(self.widget):
             self.widget.play_button.description = c["pause"] if change["new"] else c["play"]
 

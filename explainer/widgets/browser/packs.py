@@ -24,6 +24,7 @@ import tempfile
 from functools import lru_cache
 from pathlib import Path
 
+from explainer.content import strings
 from explainer.figures import pain_signal as pain_fig
 from explainer.figures import session as timeline_fig
 from explainer.figures.frames import FramePack, split_parts
@@ -118,7 +119,7 @@ def _diagram_pack(mode: str, label: str, shape: str = "landscape") -> dict:
     per_level = [_level_table(pack, c, mode, label, shape) for c in grid]
     table = [[per_level[i][p] for i in range(len(grid))] for p in range(len(PATTERN_ORDER))]
     buttons = [grid.index(pain_state.level_concs()[lv["key"]])
-               for lv in pain_state.strings()["levels"]]
+               for lv in strings.text("pain_signal", "levels")]
     animated = _animated(pack, grid[-1], mode, label, shape)
     # One control moves the level in the page: the buttons for patients, the slider for
     # trainees. The other one follows the kernel (which sets it to match), and a value it

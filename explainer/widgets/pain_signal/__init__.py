@@ -29,7 +29,6 @@ from explainer.widgets.pain_signal.state import (
     PainSignalState,
     level_concs,
     level_key,
-    strings,
 )
 from explainer.widgets.pain_signal.trainee_notes import numbers_html
 from explainer.widgets.pain_signal.widget import PainSignalWidget
@@ -55,5 +54,4 @@ __all__ = [
     "numbers_sentence",
     "page",
     "page_widgets",
-    "strings",
 ]

@@ -14,6 +14,7 @@ from __future__ import annotations
 from html import escape
 
 from explainer import formatting as fmt
+from explainer.content import strings
 from explainer.figures import pain_signal as pain_fig
 from explainer.models.bands import band_key
 from explainer.widgets.audience import PATIENT, TRAINEE
@@ -22,7 +23,6 @@ from explainer.widgets.pain_signal.state import (
     level_key,
     named_level,
     simulate,
-    strings,
 )
 
 
@@ -30,15 +30,16 @@ def level_phrase(conc: float, mode: str = PATIENT) -> str:
     """How the describer names a level (> 0 unless named): 'a level linked with pain relief',
     'a low level'; trainee mode adds the ng/mL ('a low level (50 ng/mL)')."""
     key = level_key(conc)
-    name = named_level(key)["in_sentence"] if key else strings()["band_phrases"][band_key(conc)]
+    name = (named_level(key)["in_sentence"] if key
+            else strings.text("pain_signal", "band_phrases")[band_key(conc)])
     if mode == TRAINEE and conc > 0:
-        name = strings()["describer"]["trainee"]["level"].format(name=name,
+        name = strings.text("pain_signal", "describer.trainee.level").format(name=name,
                                                                  conc=fmt.conc_text(conc))
     return name
 
 
 def _strength_word(response: float) -> str:
-    return strings()["strength"]["words"][pain_fig.strength_index(response)]
+    return strings.text("pain_signal", "strength.words")[pain_fig.strength_index(response)]
 
 
 def _impulses_so_far(impulse: int, n_impulses: int) -> int:
@@ -47,7 +48,7 @@ def _impulses_so_far(impulse: int, n_impulses: int) -> int:
 
 def describe_sentences(conc: float, pattern: str, impulse: int, mode: str = PATIENT) -> list[str]:
     """The plain sentences that put the picture into words (same for both audiences)."""
-    templates = strings()["describer"]["patient"]
+    templates = strings.text("pain_signal", "describer.patient")
     result = simulate(conc, pattern)
     n = result.n_impulses
     k = _impulses_so_far(impulse, n)
@@ -67,7 +68,7 @@ def describe_sentences(conc: float, pattern: str, impulse: int, mode: str = PATI
         keys = ["playing", "playing_ketamine" if ketamine else "playing_none"]
     elif not ketamine:
         keys = ["repeated_none", "repeated_none_end"]
-    elif result.wind_up_ratio < strings()["strength"]["flat_wind_up"]:
+    elif result.wind_up_ratio < strings.text("pain_signal", "strength.flat_wind_up"):
         keys = ["repeated_flat", "ketamine_flat"]
     else:
         keys = ["repeated_ketamine", "ketamine_build_up"]
@@ -80,7 +81,7 @@ def describe_sentences(conc: float, pattern: str, impulse: int, mode: str = PATI
 
 def numbers_sentence(conc: float, pattern: str, impulse: int) -> str:
     """The trainee's extra sentence: the model's numbers for this state."""
-    templates = strings()["describer"]["trainee"]
+    templates = strings.text("pain_signal", "describer.trainee")
     result, baseline = simulate(conc, pattern), simulate(0.0, pattern)
     k = _impulses_so_far(impulse, result.n_impulses)
     common = {"conc": fmt.conc_text(conc), "um": fmt.ratio(result.conc_um),
@@ -117,7 +118,7 @@ def chart_description(state: PainSignalState) -> str:
     """The trainee chart's text alternative (safe HTML): first and last responses and the
     wind-up, with and without ketamine."""
     result, baseline = state.result(), state.baseline()
-    chart = strings()["chart"]
+    chart = strings.text("pain_signal", "chart")
     words = {"first0": fmt.ratio(baseline.first_response),
              "last0": fmt.ratio(baseline.last_response),
              "wind_up0": fmt.ratio(baseline.wind_up_ratio),

@@ -15,18 +15,17 @@ from html import escape
 import ipywidgets as widgets
 
 from explainer import pages
-from explainer.content import strings as string_tables
+from explainer.content import strings
 from explainer.content.markdown import render as _markdown
 from explainer.widgets.audience import PATIENT, TRAINEE, Mode
-from explainer.widgets.pain_signal.state import strings
 
 
 @lru_cache(maxsize=1)
 def model_notes_html() -> str:
     """The sections of the model notes named in the strings file (`note.model_sections`), as
     safe HTML."""
-    wanted = strings()["note"]["model_sections"]
-    return pages.markdown_html(_markdown.sections(string_tables.model_note(), wanted))
+    wanted = strings.text("pain_signal", "note.model_sections")
+    return pages.markdown_html(_markdown.sections(strings.model_note(), wanted))
 
 
 class ModelNote(widgets.HTML):
@@ -42,7 +41,7 @@ class ModelNote(widgets.HTML):
         self._update()
 
     def _update(self) -> None:
-        note = strings()["note"]
+        note = strings.text("pain_signal", "note")
         html = f'<div class="kx-note"><p>{escape(note["patient"])}</p>'
         if self.mode == TRAINEE:
             html += (f'<details open><summary>{escape(note["trainee_summary"])}</summary>'

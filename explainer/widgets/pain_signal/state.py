@@ -17,16 +17,10 @@ from functools import lru_cache
 
 import traitlets
 
-from explainer.content import strings as string_tables
+from explainer.content import strings
 from explainer.models import nmda
 from explainer.models.bands import BANDS
 from explainer.widgets.audience import PATIENT, Mode
-
-
-def strings() -> Mapping:
-    """Every visible string: the `pain_signal` table of the one strings loader (checked at
-    start-up, frozen, parsed once)."""
-    return string_tables.table("pain_signal")
 
 N_IMPULSES = nmda.DEFAULT_N_IMPULSES
 """Impulses in a 'repeated' train (16)."""
@@ -46,7 +40,7 @@ SLIDER_GRID_NG_ML: tuple[float, ...] = (
 def level_concs() -> Mapping[str, float]:
     """Named level key -> ng/mL: 0 for 'none', else the midpoint of its band (bands.py)."""
     out = {}
-    for level in strings()["levels"]:
+    for level in strings.text("pain_signal", "levels"):
         out[level["key"]] = 0.0 if level["band"] is None else BANDS[level["band"]].middle_ng_ml
     return out
 
@@ -61,7 +55,7 @@ def level_key(conc_ng_ml: float) -> str | None:
 
 def named_level(key: str) -> Mapping:
     """The strings of one named level (label, tooltip, in_sentence, band)."""
-    return next(level for level in strings()["levels"] if level["key"] == key)
+    return next(level for level in strings.text("pain_signal", "levels") if level["key"] == key)
 
 
 def nearest_grid(conc: float) -> float:

@@ -10,10 +10,10 @@ from __future__ import annotations
 from html import escape
 
 from explainer import formatting as fmt
-from explainer.content import references
+from explainer.content import references, strings
 from explainer.models import nmda
 from explainer.models.bands import BANDS, MOLAR_MASS_G_PER_MOL, bands_at
-from explainer.widgets.pain_signal.state import simulate, strings
+from explainer.widgets.pain_signal.state import simulate
 
 
 def _bands_text(conc: float, table: dict, forms: dict) -> str:
@@ -27,8 +27,8 @@ def _bands_text(conc: float, table: dict, forms: dict) -> str:
 
 def numbers_html(conc: float, pattern: str, impulse: int) -> str:
     """The trainee's table: level, µM, % blocked, Mg2+ unblock, responses, wind-up, sources."""
-    table_strings = strings()["numbers"]
-    forms = strings()["formats"]
+    table_strings = strings.text("pain_signal", "numbers")
+    forms = strings.text("pain_signal", "formats")
     rows = table_strings["rows"]
     without = table_strings["no_ketamine"]
     result, baseline = simulate(conc, pattern), simulate(0.0, pattern)

@@ -19,6 +19,7 @@ import ipywidgets as widgets
 import traitlets
 
 from explainer import formatting as fmt
+from explainer.content import strings
 from explainer.figures import pain_signal as pain_fig
 from explainer.models import nmda
 from explainer.widgets.audience import TRAINEE, trainee_only
@@ -31,7 +32,6 @@ from explainer.widgets.pain_signal.state import (
     level_concs,
     level_key,
     nearest_grid,
-    strings,
 )
 from explainer.widgets.pain_signal.trainee_notes import numbers_html
 from explainer.widgets.syncing import syncing
@@ -83,7 +83,8 @@ class PainSignalWidget(StateWidget):
     def _on_clock(self, change) -> None:
         if change["new"]:
             state = self.state
-            start = strings()["describer"]["patient"]["play_start"].format(n=state.n_impulses)
+            start = strings.text("pain_signal", "describer.patient.play_start",
+                                 n=state.n_impulses)
             self._announce(f"<p>{escape(start)}</p>")
         else:
             self._announce(self.view.describer.value)
@@ -93,7 +94,7 @@ class PainSignalWidget(StateWidget):
             self.announcer.value = html
 
     def _build(self) -> list[widgets.Widget]:
-        all_strings = strings()
+        all_strings = strings.table("pain_signal")
         labels = all_strings["controls"]
         state = self.state
         self._last_key: tuple | None = None
@@ -186,7 +187,7 @@ class PainSignalWidget(StateWidget):
             self.play.playing = bool(change["new"])
 
     def _on_playing(self, change):
-        labels = strings()["controls"]
+        labels = strings.text("pain_signal", "controls")
         with syncing(self):
             self.play_button.value = bool(change["new"])
             self.play_button.description = labels["pause"] if change["new"] else labels["play"]
@@ -251,7 +252,7 @@ class PainSignalWidget(StateWidget):
         state = self.state
         scene, geo = pain_fig.chart_scene(self.shape)
         if self.chart is None:
-            self.chart = FigureView(scene, strings()["chart"]["label"], live=False)
+            self.chart = FigureView(scene, strings.text("pain_signal", "chart.label"), live=False)
             self.chart.add_class("kx-pain-chart")
             self.trainee_box.children = (self.chart, self.numbers)
         self.chart.set_scene(scene)

@@ -36,7 +36,6 @@ from explainer.widgets.timeline.state import (
     ROUTE_OF,
     VIEWS,
     TimelineState,
-    strings,
 )
 from explainer.widgets.timeline.trainee_notes import routes_table_html, trainee_html
 from explainer.widgets.timeline.widget import TimelineWidget
@@ -63,6 +62,5 @@ __all__ = [
     "session_html",
     "session_numbers",
     "session_sentences",
-    "strings",
     "trainee_html",
 ]

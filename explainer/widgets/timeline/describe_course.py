@@ -9,16 +9,16 @@ Words come from `assets/strings/<locale>/timeline.yaml` (`course`).
 from __future__ import annotations
 
 from explainer import formatting as fmt
+from explainer.content import strings
 from explainer.content.clinic.env import shown_protocols
 from explainer.figures import course as course_fig
 from explainer.figures import session as timeline_fig
 from explainer.widgets.audience import PATIENT, TRAINEE
-from explainer.widgets.timeline.state import strings
 
 
 def plan_sentence(protocol_id: str) -> str:
     """How the protocol's sessions are given: one drip, daily drips, doses …"""
-    plan = strings()["course"]["plan"]
+    plan = strings.text("timeline", "course.plan")
     protocol = shown_protocols()[protocol_id]
     n = len(protocol.session_days)
     if protocol.route == "intravenous":
@@ -33,13 +33,13 @@ def plan_sentence(protocol_id: str) -> str:
 
 def course_sentences(protocol_id: str, mode: str = PATIENT) -> list[str]:
     """The course describer's sentences, in order."""
-    course = strings()["course"]
+    course = strings.text("timeline", "course")
     rows = {r["key"]: " ".join(r["text"].split()) for r in course["rows"]}  # drawn on two lines
     sources = {r["key"]: r["source"] for r in course["rows"]}
     frame = course_fig.course_frame(protocol_id, mode)
     out = [plan_sentence(protocol_id), rows["onset"]]
     if mode == TRAINEE:
-        source_row = strings()["formats"]["source_row"]
+        source_row = strings.text("timeline", "formats.source_row")
         out += [source_row.format(text=rows[k].rstrip("."), source=sources[k])
                 for k in rows if k != "onset"]
     else:

@@ -9,16 +9,17 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from explainer import formatting as fmt
+from explainer.content import strings
 from explainer.figures import routes as routes_fig
 from explainer.widgets.audience import PATIENT, TRAINEE
-from explainer.widgets.timeline.state import PATIENT_WEIGHT_KG, strings
+from explainer.widgets.timeline.state import PATIENT_WEIGHT_KG
 
 
 def describe_routes(curves: Mapping[str, routes_fig.RouteCurve], highlight: str,
                     mode: str = PATIENT, weight_kg: float = PATIENT_WEIGHT_KG) -> str:
     """The route comparison's describer; trainee mode adds the model's terms. (`curves` is
     accepted for the callers' sake: the words do not depend on them.)"""
-    routes = strings()["routes"]
+    routes = strings.text("timeline", "routes")
     describer = routes["describer"]
     text = f"{describer['patient']} {describer['highlight'][highlight]}"
     if mode == TRAINEE:

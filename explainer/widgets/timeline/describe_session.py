@@ -16,24 +16,24 @@ from collections.abc import Callable
 from html import escape
 
 from explainer import formatting as fmt
+from explainer.content import strings
 from explainer.figures import session as timeline_fig
 from explainer.models import pk
 from explainer.models.bands import band_key
 from explainer.models.session import FLOATY_NG_ML, RELIEF_NG_ML
 from explainer.widgets.audience import PATIENT, TRAINEE
-from explainer.widgets.timeline.state import strings
 
 
 def level_words(conc: float, short: bool = False) -> str:
     """The level in words (`level_words`, or `level_short` beside the cursor)."""
-    return strings()["level_short" if short else "level_words"][band_key(conc)]
+    return strings.table("timeline")["level_short" if short else "level_words"][band_key(conc)]
 
 
 def cursor_label(curve: timeline_fig.SessionCurve, t_min: float, mode: str) -> str:
     """The level beside the time cursor: words (patient) or ng/mL (trainee)."""
     level = curve.level_at(t_min)
     if mode == TRAINEE:
-        return strings()["formats"]["conc"].format(conc=fmt.level_text(level))
+        return strings.text("timeline", "formats.conc").format(conc=fmt.level_text(level))
     return level_words(level, short=True)
 
 
@@ -52,7 +52,7 @@ def session_sentences(curve: timeline_fig.SessionCurve, t_min: float,
                       clock: Clock = None) -> list[str]:
     """The patient sentences (also the first part of the trainee describer); the moment in
     clock time when `clock` is given."""
-    session = strings()["session"]
+    session = strings.text("timeline", "session")
     describer = session["describer"]
     level = curve.level_at(t_min)
     when = moment_text(curve, t_min, clock)
@@ -76,7 +76,7 @@ def session_sentences(curve: timeline_fig.SessionCurve, t_min: float,
 
 
 def _eases_sentences(curve: timeline_fig.SessionCurve) -> list[str]:
-    eases = strings()["session"]["eases"]
+    eases = strings.text("timeline", "session.eases")
     iv = curve.protocol.route == "intravenous"
     out: list[str] = []
     if curve.below_floaty_after_min is not None:
@@ -92,8 +92,8 @@ def _eases_sentences(curve: timeline_fig.SessionCurve) -> list[str]:
 
 def regimen_text(curve: timeline_fig.SessionCurve) -> str:
     """The session's doses at the curve's weight, as the trainee reads them."""
-    templates = strings()["session"]["trainee"]
-    minutes = strings()["time"]["m"]
+    templates = strings.text("timeline", "session.trainee")
+    minutes = strings.text("timeline", "time.m")
     layouts = timeline_fig.LAYOUTS
     protocol = curve.protocol
     parts = []
@@ -113,20 +113,20 @@ def regimen_text(curve: timeline_fig.SessionCurve) -> str:
                 f=fmt.ratio(dose.fraction)))
     text = "; ".join(parts)
     if protocol.is_capped(curve.weight_kg):
-        text += strings()["formats"]["capped"]
+        text += strings.text("timeline", "formats.capped")
     return text
 
 
 def _minutes_or_dash(minutes: float | None) -> str:
     if minutes is None:
-        return strings()["formats"]["no_value"]
-    return strings()["time"]["m"].format(m=fmt.fixed(minutes))
+        return strings.text("timeline", "formats.no_value")
+    return strings.text("timeline", "time.m").format(m=fmt.fixed(minutes))
 
 
 def session_numbers(curve: timeline_fig.SessionCurve, t_min: float, clock: Clock = None) -> str:
     """The trainee's extra sentences: the model's numbers at the cursor (its moment and the
     peak's in clock time when `clock` is given)."""
-    templates = strings()["session"]["trainee"]
+    templates = strings.text("timeline", "session.trainee")
     text = templates["numbers"].format(
         time=moment_text(curve, t_min, clock),
         conc=fmt.level_text(curve.level_at(t_min)), weight=fmt.plain(curve.weight_kg),

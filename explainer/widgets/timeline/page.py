@@ -14,9 +14,9 @@ import ipywidgets as widgets
 import traitlets
 
 from explainer import pages
+from explainer.content import strings
 from explainer.widgets.audience import PATIENT, link_mode, mode_switch
 from explainer.widgets.scaffold import show_page
-from explainer.widgets.timeline.state import strings
 from explainer.widgets.timeline.widget import TimelineWidget
 
 
@@ -38,7 +38,7 @@ def _pain_signal_section(timeline: TimelineWidget, mode: str):
         logging.getLogger("explainer").exception("the pain-signal diagram is not available")
         return None
     pain = PainSignalWidget(mode=mode)
-    labels = strings()["controls"]
+    labels = strings.text("timeline", "controls")
     pain.add_class("kx-timeline-pain")
     intro = widgets.HTML(f'<h2 class="kx-timeline-pain-title">'
                          f'{escape(labels["pain_signal_title"])}</h2>'
@@ -67,7 +67,8 @@ def page_widgets(mode: str = PATIENT, with_pain_signal: bool = True):
     if section is not None:
         pain_box, pain, link = section
         links += [link, *link_mode(switch, pain)]
-    note = widgets.HTML(f'<p class="kx-note">{escape(strings()["education_note"])}</p>')
+    education = strings.text("timeline", "education_note")
+    note = widgets.HTML(f'<p class="kx-note">{escape(education)}</p>')
     return switch, timeline, pain_box, note, links
 
 

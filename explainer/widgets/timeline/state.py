@@ -20,10 +20,6 @@ from explainer.figures import session as timeline_fig
 from explainer.models import pk
 from explainer.widgets.audience import PATIENT, Mode
 
-strings = timeline_fig.strings
-"""Every visible string: `assets/strings/<locale>/timeline.yaml`, through the session figure's
-accessor (`explainer.figures.session.strings`)."""
-
 PATIENT_WEIGHT_KG = 70.0
 """Patient mode always draws a 70 kg adult, and says so."""
 VIEWS = ("session", "course", "routes")

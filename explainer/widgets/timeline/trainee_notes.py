@@ -13,11 +13,10 @@ from functools import lru_cache
 from html import escape
 
 from explainer import formatting as fmt
-from explainer.content import format_refs
+from explainer.content import format_refs, strings
 from explainer.content.clinic.env import shown_protocols
 from explainer.figures import routes as routes_fig
 from explainer.figures import session as timeline_fig
-from explainer.widgets.timeline.state import strings
 
 
 def _list_items(texts) -> str:
@@ -27,15 +26,15 @@ def _list_items(texts) -> str:
 def _bioavailability(key: str, curve: routes_fig.RouteCurve, table: Mapping) -> str:
     if key == "iv":
         return table["iv_f"]
-    return strings()["formats"]["f_range"].format(
+    return strings.text("timeline", "formats.f_range").format(
         f=fmt.percent(curve.f), low=fmt.percent(curve.f_low), high=fmt.percent(curve.f_high))
 
 
 def routes_table_html(curves: Mapping[str, routes_fig.RouteCurve]) -> str:
     """Trainee table: peak, time to peak, AUC and the bioavailability used, with sources."""
-    routes = strings()["routes"]
+    routes = strings.text("timeline", "routes")
     table = routes["table"]
-    minutes = strings()["time"]["m"]
+    minutes = strings.text("timeline", "time.m")
     rows = []
     for key in routes_fig.ROUTE_KEYS:
         curve = curves[key]
@@ -47,7 +46,8 @@ def routes_table_html(curves: Mapping[str, routes_fig.RouteCurve]) -> str:
     head = "".join(f"<th scope=\"col\">{escape(table[k])}</th>"
                    for k in ("route", "f", "peak", "t_peak", "auc"))
     refs = sorted({k for curve in curves.values() for k in curve.refs}
-                  | set(strings()["formats"]["routes_table_refs"]) | set(routes["dose_refs"]))
+                  | set(strings.text("timeline", "formats.routes_table_refs"))
+                  | set(routes["dose_refs"]))
     return (f'<div class="kx-numbers kx-routes-table"><table><caption>'
             f'{escape(table["caption"])}</caption><thead><tr>{head}</tr></thead>'
             f"<tbody>{''.join(rows)}</tbody></table>"
@@ -58,7 +58,7 @@ def routes_table_html(curves: Mapping[str, routes_fig.RouteCurve]) -> str:
 @lru_cache(maxsize=64)
 def trainee_html(protocol_id: str) -> str:
     """The protocol's trainee notes and sources (shown under the views in trainee mode)."""
-    all_strings = strings()
+    all_strings = strings.table("timeline")
     session = all_strings["session"]["trainee"]
     protocol = shown_protocols()[protocol_id]
     spec = all_strings["patterns"][timeline_fig.pattern_for(protocol)]

@@ -16,6 +16,7 @@ import ipywidgets as widgets
 import traitlets
 
 from explainer import formatting as fmt
+from explainer.content import strings
 from explainer.content.clinic.env import shown_protocols
 from explainer.figures import course as course_fig
 from explainer.figures import routes as routes_fig
@@ -29,7 +30,7 @@ from explainer.widgets.timeline.describe_course import describe_course
 from explainer.widgets.timeline.describe_routes import describe_routes
 from explainer.widgets.timeline.describe_session import cursor_label, session_html
 from explainer.widgets.timeline.readout import ChartReadout
-from explainer.widgets.timeline.state import VIEWS, TimelineState, strings
+from explainer.widgets.timeline.state import VIEWS, TimelineState
 from explainer.widgets.timeline.trainee_notes import routes_table_html, trainee_html
 
 _INITIAL = {"description_width": "initial"}
@@ -78,7 +79,7 @@ class TimelineWidget(ChartReadout, StateWidget):
         self.browser = BrowserCursor(self)
 
     def _build(self) -> list[widgets.Widget]:
-        all_strings = strings()
+        all_strings = strings.table("timeline")
         labels = all_strings["controls"]
         state = self.state
         self._shown: dict[str, tuple | None] = dict.fromkeys(VIEWS)
@@ -139,7 +140,7 @@ class TimelineWidget(ChartReadout, StateWidget):
         slider = widgets.SelectionSlider(
             options=[(self._time_text(t, layout), t) for t in layout.cursor_positions],
             value=int(layout.clamp(self.state.cursor_min)),
-            description=strings()["controls"]["cursor"], continuous_update=True,
+            description=strings.text("timeline", "controls.cursor"), continuous_update=True,
             style=_INITIAL, layout=widgets.Layout(width="100%"))
         slider.add_class("kx-cursor-slider")
         slider.observe(self._cursor_callback, names="value")
@@ -175,7 +176,7 @@ class TimelineWidget(ChartReadout, StateWidget):
             weight = pk.validate_weight(change["new"])
         except ValueError:
             low, high = pk.WEIGHT_RANGE_KG
-            message = strings()["controls"]["weight_bad"].format(
+            message = strings.text("timeline", "controls.weight_bad").format(
                 low=fmt.plain(low), high=fmt.plain(high),
                 current=fmt.plain(self.state.weight_kg))
             self.weight_message.value = f'<p class="kx-note" role="alert">{escape(message)}</p>'
@@ -188,7 +189,7 @@ class TimelineWidget(ChartReadout, StateWidget):
     # state -> views
     def _sync_controls(self, curve: timeline_fig.SessionCurve) -> None:
         state = self.state
-        all_strings = strings()
+        all_strings = strings.table("timeline")
         trainee = state.mode == TRAINEE
         with syncing(self):
             layout = curve.layout
@@ -258,7 +259,7 @@ class TimelineWidget(ChartReadout, StateWidget):
             return
         scene = course_fig.course_scene(self.shape)
         if self.course_view is None:
-            self.course_view = FigureView(scene, strings()["course"]["label"])
+            self.course_view = FigureView(scene, strings.text("timeline", "course.label"))
             self.course_view.add_class("kx-timeline-course")
             self.course_box.children = (self.course_view,)
         self.course_view.set_scene(scene)
@@ -275,7 +276,7 @@ class TimelineWidget(ChartReadout, StateWidget):
             return
         scene = routes_fig.routes_scene(self.shape)[0]
         if self.routes_view is None:
-            self.routes_view = FigureView(scene, strings()["routes"]["label"])
+            self.routes_view = FigureView(scene, strings.text("timeline", "routes.label"))
             self.routes_view.add_class("kx-timeline-routes-view")
             self.routes_box.children = (self.route_buttons, self.routes_view, self.routes_table)
         self.routes_view.set_scene(scene)

@@ -17,6 +17,7 @@ import ipywidgets as widgets
 import traitlets
 
 from explainer import content
+from explainer.content import strings
 from explainer.widgets.audience import PATIENT, Mode
 from explainer.widgets.safety import CallbackGuard
 from explainer.widgets.walkthrough.text import feedback_html
@@ -37,7 +38,7 @@ class PredictionPrompt(widgets.VBox):
         self.prediction = prediction
         self._safe = guard if guard is not None else CallbackGuard()
         question = widgets.HTML(
-            f'<p class="kx-wt-prompt">{escape(content.ui("prediction.prompt"))}</p>'
+            f'<p class="kx-wt-prompt">{escape(strings.text("ui", "prediction.prompt"))}</p>'
             f'<p class="kx-wt-question">{escape(prediction.question)}</p>')
         question.add_class("kx-wt-question-view")
         self.buttons: list[widgets.Button] = []

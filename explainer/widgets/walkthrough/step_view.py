@@ -17,10 +17,11 @@ import ipywidgets as widgets
 import traitlets
 
 from explainer import content
+from explainer.content import strings
 from explainer.widgets.audience import PATIENT, TRAINEE, Mode
 from explainer.widgets.safety import CallbackGuard
 from explainer.widgets.walkthrough.prediction import PredictionPrompt
-from explainer.widgets.walkthrough.text import step_html, ui_text
+from explainer.widgets.walkthrough.text import step_html
 
 
 class Embed(NamedTuple):
@@ -99,13 +100,13 @@ class StepView(widgets.VBox):
         followers = [w for w, follows in built if follows and w.has_trait("mode")]
         self._links = [traitlets.dlink((self, "mode"), (w, "mode"))
                        for w in [*self.prompts, *followers]]
-        self.skip_button = widgets.Button(description=ui_text("walkthrough.skip"),
-                                          tooltip=ui_text("walkthrough.skip_tooltip"),
+        self.skip_button = widgets.Button(description=strings.text("ui", "walkthrough.skip"),
+                                          tooltip=strings.text("ui", "walkthrough.skip_tooltip"),
                                           layout=widgets.Layout(width="auto"))
         self.skip_button.add_class("kx-wt-skip")
         self.skip_button.on_click(self._safe(lambda _b: self.skip()))
         label = widgets.HTML(f'<p class="kx-wt-embed-label">'
-                             f'{escape(ui_text("walkthrough.widget_label"))}</p>')
+                             f'{escape(strings.text("ui", "walkthrough.widget_label"))}</p>')
         self.embed_box = widgets.VBox([label, *self.embeds] if self.embeds else [],
                                       layout=widgets.Layout(display="none"))
         self.embed_box.add_class("kx-wt-embed")

@@ -16,7 +16,7 @@ from functools import lru_cache
 from html import escape
 
 from explainer import content
-from explainer.content import icon_arrays
+from explainer.content import icon_arrays, strings
 from explainer.figures import icon_array
 from explainer.widgets.audience import PATIENT, TRAINEE
 
@@ -32,22 +32,16 @@ __all__ = [
     "sources_html",
     "step_html",
     "step_options",
-    "ui_text",
 ]
 
 TOTAL_STEPS = len(content.STEPS)
 
 
-def ui_text(key: str, **fields) -> str:
-    """A walkthrough interface string (``ui.yaml``), with its placeholders filled in."""
-    text = content.ui(key)
-    return text.format(**fields) if fields else text
-
-
 def step_options(shown: tuple[int, ...] = tuple(content.STEPS)) -> list[tuple[str, int]]:
     """The step list's (label, step) pairs for the steps `shown`, numbered as they are shown:
     "3. What ketamine does" (a clinic that hides a step numbers the rest 1, 2, 3, …)."""
-    return [(ui_text("walkthrough.step_option", number=position, title=content.step_title(n)), n)
+    return [(strings.text("ui", "walkthrough.step_option", number=position,
+                          title=content.step_title(n)), n)
             for position, n in enumerate(_shown(shown), start=1)]
 
 
@@ -58,13 +52,13 @@ def _shown(shown: Iterable[int]) -> tuple[int, ...]:
 def counter_text(step: int, shown: tuple[int, ...] = tuple(content.STEPS)) -> str:
     """"Step 3 of 9": where `step` is among the steps `shown` (a hidden step is not counted)."""
     steps = _shown(shown)
-    return ui_text("step_counter", current=steps.index(step) + 1, total=len(steps))
+    return strings.text("ui", "step_counter", current=steps.index(step) + 1, total=len(steps))
 
 
 def announce_text(step: int, shown: tuple[int, ...] = tuple(content.STEPS)) -> str:
     """What a screen reader hears after a step change: "Step 3 of 9: What ketamine does"."""
-    return ui_text("walkthrough.announce", counter=counter_text(step, shown),
-                   title=content.step_title(step))
+    return strings.text("ui", "walkthrough.announce", counter=counter_text(step, shown),
+                        title=content.step_title(step))
 
 
 @lru_cache(maxsize=4 * len(content.STEPS))
@@ -91,7 +85,8 @@ def sources_html(refs: Iterable[str]) -> str:
     if not cites:
         return ""
     items = "".join(f"<li>{escape(c)}</li>" for c in cites)
-    heading = content.ui("formats.sources_heading").format(sources=content.ui("labels.sources"))
+    heading = strings.text("ui", "formats.sources_heading",
+                           sources=strings.text("ui", "labels.sources"))
     return (f'<div class="kx-wt-sources"><span class="kx-wt-sources-label">'
             f'{escape(heading)}</span><ul>{items}</ul></div>')
 
@@ -104,10 +99,11 @@ def step_html(step: int, mode: str = PATIENT) -> str:
     parts = []
     for p in content.passages(mode, step=step):
         trainee_only = p.audience == TRAINEE
-        tag = (f'<p class="kx-wt-tag">{escape(ui_text("walkthrough.trainee_tag"))}</p>'
+        tag = (f'<p class="kx-wt-tag">{escape(strings.text("ui", "walkthrough.trainee_tag"))}</p>'
                if trainee_only else "")
         sources = sources_html(p.refs) if mode == TRAINEE else ""
-        figures = "".join(icon_array.html(a, content.ui("formats.icon_count"))  # numbers as people
+        icon_count = strings.text("ui", "formats.icon_count")
+        figures = "".join(icon_array.html(a, icon_count)  # numbers as people
                           for a in icon_arrays.after(p.id))
         body = f"{tag}{p.html}{figures}{sources}"
         if p.part:  # a part the reader opens on its own: one idea per screen
@@ -122,7 +118,8 @@ def step_html(step: int, mode: str = PATIENT) -> str:
 def glossary_options() -> list[tuple[str, str]]:
     """The word list, alphabetical, after a "Choose a word" entry whose value is ""."""
     terms = sorted(content.glossary(), key=lambda g: g.term.casefold())
-    return [(ui_text("walkthrough.glossary_placeholder"), "")] + [(g.term, g.id) for g in terms]
+    return ([(strings.text("ui", "walkthrough.glossary_placeholder"), "")]
+            + [(g.term, g.id) for g in terms])
 
 
 @lru_cache(maxsize=128)
@@ -145,12 +142,12 @@ def feedback_html(prediction: content.Prediction, choice_id: str | None,
     if chosen is None:
         return ""
     right = prediction.is_correct(choice_id)
-    verdict = content.ui("prediction.correct" if right else "prediction.incorrect")
+    verdict = strings.text("ui", "prediction.correct" if right else "prediction.incorrect")
     answer = "" if right else " " + escape(
-        ui_text("walkthrough.prediction_answer", answer=prediction.correct_choice.text))
+        strings.text("ui", "walkthrough.prediction_answer", answer=prediction.correct_choice.text))
     cls = "kx-wt-right" if right else "kx-wt-wrong"
     sources = sources_html(prediction.refs) if mode == TRAINEE else ""
-    guess = escape(ui_text("walkthrough.prediction_choice", choice=chosen.text))
+    guess = escape(strings.text("ui", "walkthrough.prediction_choice", choice=chosen.text))
     return (
         f'<div class="kx-wt-feedback-body {cls}">'
         f'<p class="kx-wt-guess">{guess}</p><p><strong>{escape(verdict)}</strong>{answer}</p>'
@@ -166,7 +163,8 @@ def note_html(codes: Iterable[str]) -> str:
         return ""
     if "query" in known:
         known = ["query"]
-    lines = "".join(f"<p>{escape(ui_text(f'walkthrough.notes.{c}'))}</p>" for c in known)
+    lines = "".join(f"<p>{escape(strings.text('ui', f'walkthrough.notes.{c}'))}</p>"
+                    for c in known)
     return f'<div class="kx-note kx-wt-link-note">{lines}</div>'
 
 

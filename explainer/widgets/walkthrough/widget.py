@@ -29,6 +29,7 @@ import ipywidgets as widgets
 import traitlets
 
 from explainer import content, pages
+from explainer.content import strings
 from explainer.widgets.audience import PATIENT, Mode, mode_classes, mode_switch
 from explainer.widgets.safety import CallbackGuard, error_message
 from explainer.widgets.scaffold import show_page
@@ -47,7 +48,6 @@ from explainer.widgets.walkthrough.text import (
     heading_html,
     note_html,
     step_options,
-    ui_text,
 )
 
 __all__ = [
@@ -104,14 +104,14 @@ class Walkthrough(widgets.VBox):
 
         self.step_list = widgets.Dropdown(
             options=step_options(st.shown_steps), value=st.step,
-            description=content.ui("step_menu_title"),
-            tooltip=ui_text("walkthrough.steps_tooltip"),
+            description=strings.text("ui", "step_menu_title"),
+            tooltip=strings.text("ui", "walkthrough.steps_tooltip"),
             style={"description_width": "initial"})
         self.step_list.add_class("kx-wt-steps")
         self.mode_buttons = mode_switch(st.mode)
         self.large_text_button = widgets.ToggleButton(
-            value=st.large_text, description=ui_text("walkthrough.larger_text"),
-            tooltip=ui_text("walkthrough.larger_text_tooltip"))
+            value=st.large_text, description=strings.text("ui", "walkthrough.larger_text"),
+            tooltip=strings.text("ui", "walkthrough.larger_text_tooltip"))
         self.large_text_button.add_class("kx-wt-large-toggle")
         view_controls = widgets.Box([self.mode_buttons, self.large_text_button])
         view_controls.add_class("kx-wt-view-controls")
@@ -133,8 +133,9 @@ class Walkthrough(widgets.VBox):
         self.step_box.add_class("kx-wt-step")
 
         self.glossary_picker = widgets.Dropdown(
-            options=glossary_options(), value="", description=ui_text("walkthrough.glossary_label"),
-            tooltip=ui_text("walkthrough.glossary_tooltip"),
+            options=glossary_options(), value="",
+            description=strings.text("ui", "walkthrough.glossary_label"),
+            tooltip=strings.text("ui", "walkthrough.glossary_tooltip"),
             style={"description_width": "initial"})
         self.glossary_picker.add_class("kx-wt-glossary-picker")
         self.definition = widgets.HTML("")
@@ -143,9 +144,9 @@ class Walkthrough(widgets.VBox):
         glossary = widgets.VBox([self.glossary_picker, self.definition])
         glossary.add_class("kx-wt-glossary")
 
-        self.back_button = widgets.Button(description=content.ui("buttons.back"))
+        self.back_button = widgets.Button(description=strings.text("ui", "buttons.back"))
         self.back_button.add_class("kx-wt-back")
-        self.next_button = widgets.Button(description=content.ui("buttons.next"),
+        self.next_button = widgets.Button(description=strings.text("ui", "buttons.next"),
                                           button_style="primary")
         self.next_button.add_class("kx-wt-next")
         nav = widgets.Box([self.back_button, self.next_button])
@@ -192,10 +193,11 @@ class Walkthrough(widgets.VBox):
         self.live.value = f"<p>{escape(announce_text(st.step, st.shown_steps))}</p>"
         self.back_button.disabled = st.is_first
         self.next_button.disabled = st.is_last
-        self.back_button.tooltip = ("" if st.is_first else ui_text(
+        self.back_button.tooltip = ("" if st.is_first else strings.text("ui",
             "walkthrough.back_tooltip", title=content.step_title(st.previous_step)))
-        self.next_button.tooltip = (ui_text("walkthrough.last_step") if st.is_last else ui_text(
-            "walkthrough.next_tooltip", title=content.step_title(st.next_step)))
+        self.next_button.tooltip = (
+            strings.text("ui", "walkthrough.last_step") if st.is_last else strings.text(
+                "ui", "walkthrough.next_tooltip", title=content.step_title(st.next_step)))
 
     def follow(self, link: DeepLink) -> None:
         """Go where `link` asks on a page already shown (a preheated kernel builds the page
@@ -249,7 +251,8 @@ def page(query: str | None = None) -> None:
     In a preheated kernel (Voilà's warm pool) the page is built at step 1 before anyone asks,
     and goes where the viewer's link says once the viewer arrives (`follow_request`), so the
     pool holds finished pages rather than kernels stopped before the page."""
-    title = f'<h1 class="kx-visually-hidden">{escape(ui_text("walkthrough.page_title"))}</h1>'
+    page_title = strings.text("ui", "walkthrough.page_title")
+    title = f'<h1 class="kx-visually-hidden">{escape(page_title)}</h1>'
     if query is None and preheated():
         walkthrough = Walkthrough()
         show_page("walkthrough", title, walkthrough, footer=False)
