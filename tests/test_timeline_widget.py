@@ -14,6 +14,7 @@ import textstat
 import traitlets
 
 from explainer import content
+from explainer.content import strings
 from explainer.content.clinic.env import shown_protocols
 from explainer.figures import course as course_fig
 from explainer.figures import routes as routes_fig
@@ -79,7 +80,7 @@ def _ref_lists(node, where="timeline.yaml"):
 
 def test_every_reference_key_in_the_strings_resolves():
     registry = content.references()
-    found = list(_ref_lists(tl.strings()))
+    found = list(_ref_lists(strings.table("timeline")))
     assert len(found) > 20
     for where, keys in found:
         assert keys, f"{where}: empty refs"
@@ -89,7 +90,7 @@ def test_every_reference_key_in_the_strings_resolves():
 
 
 def test_every_phase_and_check_cites_and_examples_are_marked():
-    for name, pattern in tl.strings()["patterns"].items():
+    for name, pattern in strings.table("timeline")["patterns"].items():
         for item in (*pattern["phases"], pattern["checks"]):
             assert item["refs"], f"{name}.{item.get('key', 'checks')} has no refs"
             assert isinstance(item["example"], bool)
@@ -99,7 +100,7 @@ def test_every_phase_and_check_cites_and_examples_are_marked():
 
 
 def test_course_rows_carry_their_sources():
-    rows = {r["key"]: r for r in tl.strings()["course"]["rows"]}
+    rows = {r["key"]: r for r in strings.table("timeline")["course"]["rows"]}
     assert set(rows["onset"]["refs"]) == {"goldberg2010", "sigtermans2009"}
     assert set(rows["crps"]["refs"]) == {"cohen2018", "sigtermans2009", "niesters2014"}
     assert "week 12" in rows["crps"]["text"] and "no longer clear" in rows["crps"]["text"]
@@ -355,7 +356,7 @@ def test_describer_says_the_moment_in_clock_time_when_the_chart_does():
 
     patient = tl.describe_session(curve, 90.0, PATIENT, clock)
     from_start = tl.describe_session(curve, 90.0, PATIENT)
-    at = tl.strings()["session"]["describer"]["at"]
+    at = strings.table("timeline")["session"]["describer"]["at"]
     level = tl.level_words(curve.level_at(90.0))
     assert patient.startswith(at.format(time="clock 90", level=level))
     assert from_start.startswith(at.format(time=fig.short_time(90.0, curve.layout), level=level))
@@ -472,7 +473,7 @@ def test_patient_describers_are_plain(patient_texts):
 
 
 def test_patient_strings_in_the_file_are_plain():
-    s = tl.strings()
+    s = strings.table("timeline")
     texts = [s["weight_note"], s["model_note"]["patient"], s["education_note"],
              s["controls"]["pain_signal_intro"], *s["level_words"].values(),
              s["routes"]["describer"]["patient"], *s["routes"]["describer"]["highlight"].values(),
