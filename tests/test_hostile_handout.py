@@ -26,3 +26,32 @@ def test_the_handout_is_built_at_most_once_every_few_seconds(monkeypatch):
     clock = iter([0.0, 1.0, 4.9, 5.1])
     pace = Pace(5.0, clock=lambda: next(clock))
     assert [pace.ready() for _ in range(4)] == [True, False, False, True]
+
+
+def test_a_click_inside_the_interval_is_answered_once_the_interval_ends(monkeypatch):
+    """Two clicks a moment apart: the second waits for the pace and then builds once (never a
+    PDF per click, and never a click that silently does nothing)."""
+    import asyncio
+
+    import explainer.handout
+    from explainer.widgets import handout as handout_widget
+    from explainer.widgets.plan_state import PlanState
+
+    built = []
+    monkeypatch.setattr(explainer.handout, "build_handout",
+                        lambda req: built.append(req) or b"%PDF")
+    monkeypatch.setattr(handout_widget, "HANDOUT_EVERY_SECONDS", 0.2)
+
+    class Timeline:
+        state = type("S", (), {"protocol": "x", "weight_used": 70})()
+
+    async def clicks():
+        widget = handout_widget.HandoutWidget(Timeline(), PlanState())
+        monkeypatch.setattr(widget, "request", lambda name=None: name)
+        for _ in range(20):
+            widget.button.click()
+        assert len(built) == 1 and "role=\"status\"" in widget.link.value
+        await asyncio.sleep(0.4)
+        assert len(built) == 2 and "download" in widget.link.value
+
+    asyncio.run(clicks())

@@ -70,13 +70,35 @@ class HandoutWidget(widgets.VBox):
         self._clear_handle: asyncio.TimerHandle | None = None
         super().__init__([self.name_input, note, self.button, self.link, self.error], **kwargs)
         self.add_class("kx-handout")
-        pace = Pace(HANDOUT_EVERY_SECONDS)  # a click in a loop cannot build PDFs in a loop
-        self.button.on_click(safe(lambda _b: self.make() if pace.ready() else None))
+        self._pace = Pace(HANDOUT_EVERY_SECONDS)  # clicks in a loop cannot build PDFs in a loop
+        self._waiting: asyncio.TimerHandle | None = None
+        self._make_safely = safe(lambda _b=None: self._click())
+        self.button.on_click(self._make_safely)
         # One source of truth: the button follows the plan's status, and a link holding a PDF
         # of other times or another treatment is taken away as soon as they change.
         plan_state.observe(safe(self._follow_plan), names=["status", "field", "plan",
                                                             "protocol"])
         self._follow_plan()
+
+    def _click(self) -> None:
+        """Build now, or, inside the pace's interval, once when it ends: at most one build
+        waits, so a loop of clicks (or forged click messages) builds one PDF every few seconds,
+        and a second click a moment after the first is answered rather than lost."""
+        if self._waiting is not None:
+            return
+        if self._pace.ready():
+            self.make()
+            return
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # no event loop (tests click directly): nothing can wait
+            return
+        self.link.value = f'<p role="status">{escape(strings.text("clinic", "handout.making"))}</p>'
+        self._waiting = loop.call_later(self._pace.remaining(), self._after_wait)
+
+    def _after_wait(self) -> None:
+        self._waiting = None
+        self._make_safely()
 
     def _follow_plan(self, change=None) -> None:
         state, words = self.plan_state, strings.text("clinic", "handout")
