@@ -36,9 +36,16 @@ def artifacts() -> Path:
     return ARTIFACTS
 
 
+SESSION_KERNELS = ("--max-kernels", "400")
+"""The servers a whole test session shares serve hundreds of pages. A page whose browser context
+closes without Voilà's shutdown beacon keeps its kernel until it is culled, so over a session
+they add up past the machine-sized default cap (40 here) and later pages got the busy page. The
+caps themselves are tested on servers of their own (tests/test_hostile_admission.py)."""
+
+
 @pytest.fixture(scope="session")
 def server(artifacts):
-    srv = Server(log_path=artifacts / "server.log")
+    srv = Server(*SESSION_KERNELS, log_path=artifacts / "server.log")
     yield srv
     srv.stop()
 
@@ -49,6 +56,8 @@ def make_server(artifacts, tmp_path_factory):
     started = []
 
     def make(*extra, notebook_dir=None, name="extra", env=None):
+        if "--max-kernels" not in extra:
+            extra = (*SESSION_KERNELS, *extra)
         srv = Server(*extra, notebook_dir=notebook_dir, log_path=artifacts / f"server-{name}.log",
                      env=env)
         started.append(srv)
