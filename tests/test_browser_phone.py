@@ -27,7 +27,7 @@ from harness.browser import VIEWPORTS, full_page_shot, open_sized
 pytestmark = pytest.mark.browser
 
 SIZES = ["phone", "tablet", "desktop"]
-TIMEOUT = 30_000
+TIMEOUT = 60_000  # the kernel of a loaded machine: patience, not a weaker check
 WHITE = (255, 255, 255)
 
 # What only a trainee sees: parts marked trainee-only, the trainee passages and sources, and

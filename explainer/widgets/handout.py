@@ -56,7 +56,9 @@ class HandoutWidget(widgets.VBox):
         the handout draws its level and pattern (else the level at the time cursor)."""
         self.error = error_message()
         safe = CallbackGuard(self.error)
-        self.name_input = widgets.Text(description=words["name"],
+        # the whole name reaches the kernel when the box is left (for the button), not keystroke
+        # by keystroke: a click right after typing could build a PDF with part of the name
+        self.name_input = widgets.Text(description=words["name"], continuous_update=False,
                                        placeholder=words["name_placeholder"],
                                        style={"description_width": "initial"})
         self.name_input.add_class("kx-handout-name")
