@@ -32,6 +32,7 @@ def test_a_click_inside_the_interval_is_answered_once_the_interval_ends(monkeypa
     """Two clicks a moment apart: the second waits for the pace and then builds once (never a
     PDF per click, and never a click that silently does nothing)."""
     import asyncio
+    import threading
 
     import explainer.handout
     from explainer.widgets import handout as handout_widget
@@ -58,4 +59,18 @@ def test_a_click_inside_the_interval_is_answered_once_the_interval_ends(monkeypa
         await asyncio.sleep(0.3)
         assert len(built) == 2 and "download" in widget.link.value
 
-    asyncio.run(clicks())
+    # a loop of its own in a thread: an earlier test may leave this thread's loop running
+    failure: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            asyncio.run(clicks())
+        except BaseException as exc:  # noqa: BLE001 (re-raised in the test's thread)
+            failure.append(exc)
+
+    worker = threading.Thread(target=run)
+    worker.start()
+    worker.join(60)
+    assert not worker.is_alive()
+    if failure:
+        raise failure[0]
