@@ -154,5 +154,8 @@ def session_html(curve: timeline_fig.SessionCurve, t_min: float, mode: str,
     """The session describer as safe HTML: the sentences, then (trainee) the numbers line."""
     html = f"<p>{escape(' '.join(session_sentences(curve, t_min, clock)))}</p>"
     if mode == TRAINEE:
-        html += f'<p class="kx-numbers-line">{escape(session_numbers(curve, t_min, clock))}</p>'
+        # trainee-only by class as well: a describer left from trainee mode is hidden by the
+        # page's mode even before the kernel's patient words arrive
+        html += (f'<p class="kx-numbers-line kx-trainee-only">'
+                 f'{escape(session_numbers(curve, t_min, clock))}</p>')
     return html
