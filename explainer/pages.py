@@ -16,7 +16,7 @@ from html import escape
 from typing import TYPE_CHECKING
 
 from explainer.content.markdown import cache as markdown_cache
-from explainer.paths import assets_dir, notebooks_dir
+from explainer.paths import notebooks_dir
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
@@ -57,7 +57,7 @@ class PageInfo:
 
 def site() -> Mapping:
     """Site-wide strings and pages: the `site` table of the one strings loader
-    (`assets/strings/<locale>/site.yaml`, read-only, parsed once)."""
+    (`assets/<locale>/strings/site.yaml`, read-only, parsed once)."""
     from explainer.content import strings
 
     return strings.table("site")
@@ -142,8 +142,10 @@ def page_links_html(exclude: str = "start") -> str:
 
 
 def body_html(page_id: str) -> str:
-    """The page's own text from `assets/pages/<id>.md`."""
-    return markdown_html((assets_dir() / "pages" / f"{page_id}.md").read_text(encoding="utf-8"))
+    """The page's own text, `pages/<id>.md` in the page's locale (the strings accessor)."""
+    from explainer.content import strings
+
+    return markdown_html(strings.load_text(f"pages/{page_id}.md"))
 
 
 def show(*parts: str) -> None:

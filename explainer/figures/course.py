@@ -4,7 +4,7 @@ that this is an illustration of published averages, not a prediction for this pa
 
 The background (drawn once per process, `course_scene`) holds the 14-day calendar, the
 zoom lines from those two weeks to the weeks axis, and the rows of findings (bands and words
-from `assets/strings/<locale>/timeline.yaml`, `course.rows`). The overlay (`course_overlay`)
+from `assets/<locale>/strings/timeline.yaml`, `course.rows`). The overlay (`course_overlay`)
 holds what depends on the protocol and audience: the title, the session blocks, an outline on
 the finding closest to this protocol, and the "not a prediction" line.
 """

@@ -1,5 +1,5 @@
 """Where the pain-signal diagram's parts sit (layout pixels), its sizes, its strings table
-(from the strings loader: `assets/strings/<locale>/pain_signal.yaml`) and the signal bar's
+(from the strings loader: `assets/<locale>/strings/pain_signal.yaml`) and the signal bar's
 scale (response to height, strength words).
 """
 

@@ -1,5 +1,5 @@
 """The timeline figures' words: the strings table (from the strings loader:
-`assets/strings/<locale>/timeline.yaml`), and times and durations in
+`assets/<locale>/strings/timeline.yaml`), and times and durations in
 words ('1 h 30 min', '1 hour and 15 minutes').
 """
 

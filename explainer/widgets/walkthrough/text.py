@@ -1,6 +1,6 @@
 """The walkthrough's words as safe HTML: pure functions of (step, mode), cached.
 
-Every visible string comes from the content layer (``assets/content/*.yaml``); text from the
+Every visible string comes from the content layer (``assets/en-GB/content/*.yaml``); text from the
 content files is already rendered to safe HTML there, and everything else is escaped here.
 
     step_html(3, "trainee")        # the passages of step 3, each trainee passage with its sources
