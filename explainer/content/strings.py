@@ -8,7 +8,9 @@
     strings.text("site", "pages")                # a list comes back as a tuple of mappings
     strings.model_note()                         # the trainee model notes (Markdown)
     strings.validate()                           # check every table afresh; raise on problems
-    strings.path("timeline")                     # the file behind a table (for cache keys)
+    strings.key("timeline")                      # changes when the table may (cache keys)
+    strings.load("content/glossary.yaml")        # any word file, merged for the page's locale
+    strings.use("es")                             # the page's locale (from its link's ?lang=)
 
 This module is the one way code reaches a visible string: no other module opens a table,
 names the strings folder, or wraps :func:`table` / :func:`text` in an accessor of its own
@@ -41,6 +43,7 @@ Results are frozen: mappings are ``MappingProxyType`` and lists are tuples.
 from __future__ import annotations
 
 import copy
+import hashlib
 import re
 import string
 from collections.abc import Mapping
@@ -508,6 +511,23 @@ def path(name: str) -> Path:
         if found.is_file():
             return found
     return source(f"strings/{name}.yaml", root)
+
+
+def key(name: str) -> str:
+    """A short digest that changes whenever table ``name`` in the current locale may have: the
+    locale and every file it is merged from (for the timeline, the after-care block's too).
+    A figure's rendered background is cached under it."""
+    if name not in REQUIRED:
+        raise KeyError(f"no string table {name!r}; tables: {', '.join(TABLES)}")
+    root = paths.assets_dir()
+    rels = (f"strings/{name}.yaml", *(("content/aftercare.yaml",) if name == "timeline" else ()))
+    digest = hashlib.sha256(current().encode())
+    for layer in _chain(None, root):
+        for rel in rels:
+            file = paths.locale_dir(layer, root) / rel
+            if file.is_file():
+                digest.update(f"{layer}/{rel}".encode() + file.read_bytes())
+    return digest.hexdigest()[:24]
 
 
 def table(name: str, locale: str | None = None) -> Mapping[str, Any]:

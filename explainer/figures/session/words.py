@@ -10,10 +10,8 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from explainer import formatting as fmt
-from explainer.content import aftercare
 from explainer.content import strings as string_tables
 from explainer.figures.scene import background_key
-from explainer.paths import assets_dir
 
 if TYPE_CHECKING:
     from explainer.figures.session.layout import Layout
@@ -24,8 +22,7 @@ STRINGS_TABLE = "timeline"
 
 def strings_key(name: str) -> str:
     """A background cache key for a timeline figure (changes when its strings change)."""
-    return background_key(name, string_tables.path(STRINGS_TABLE),
-                          assets_dir() / aftercare.FILE)
+    return background_key(name, string_tables.key(STRINGS_TABLE))
 
 
 def strings() -> Mapping:
