@@ -419,17 +419,49 @@ def overrides(code: str, root: Path | None = None) -> dict[str, list[str]]:
     return found
 
 
-def _leaf_keys(node: Any, where: str):
+def base_files(root: Path | None = None) -> tuple[str, ...]:
+    """Every word file of the base locale, relative to its folder (``strings/ui.yaml``,
+    ``pages/about.md``, …): what each other locale may override."""
+    folder = paths.locale_dir(paths.BASE_LOCALE, root)
+    return tuple(f.relative_to(folder).as_posix() for f in sorted(folder.rglob("*"))
+                 if f.is_file())
+
+
+def word_keys(rel: str, code: str | None = None, root: Path | None = None) -> tuple[str, ...]:
+    """The dotted keys of the words (text values, not code keys or refs) in file ``rel`` of
+    locale ``code``'s own folder (default: the base's); ``()`` when that folder has no such
+    file, ``("(whole file)",)`` for a Markdown page."""
+    file = paths.locale_dir(code or paths.BASE_LOCALE, root) / rel
+    if not file.is_file():
+        return ()
+    if file.suffix in WHOLE_FILES:
+        return ("(whole file)",)
+    return tuple(_leaf_keys(read_yaml(file), "", words_only=True))
+
+
+def own(rel: str, code: str, root: Path | None = None) -> Any:
+    """What locale ``code``'s own folder holds for file ``rel`` (no merge, no fallback): the
+    parsed YAML, a page's Markdown text, or None when it has no such file."""
+    file = paths.locale_dir(code, root) / rel
+    if not file.is_file():
+        return None
+    return _read_text(file) if file.suffix in WHOLE_FILES else read_yaml(file)
+
+
+def _leaf_keys(node: Any, where: str, words_only: bool = False):
     if isinstance(node, dict):
         for key, value in node.items():
             if key == "id" and where.endswith("]"):
                 continue
-            yield from _leaf_keys(value, f"{where}.{key}" if where else str(key))
+            if words_only and (key in CODE_KEYS or _is_refs_key(str(key))):
+                continue
+            yield from _leaf_keys(value, f"{where}.{key}" if where else str(key), words_only)
     elif isinstance(node, list):
         for i, value in enumerate(node):
             ident = value.get("id") if isinstance(value, dict) else None
-            yield from _leaf_keys(value, f"{where}[{'id=' + str(ident) if ident else i}]")
-    else:
+            yield from _leaf_keys(value, f"{where}[{'id=' + str(ident) if ident else i}]",
+                                  words_only)
+    elif isinstance(node, str) or not words_only:
         yield where
 
 
