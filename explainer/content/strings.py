@@ -53,6 +53,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from explainer import formatting as fmt
 from explainer import paths
 from explainer.content._assets import ContentError, read_yaml
 from explainer.content._validate import Problems, has_number, ref_list, unknown_refs
@@ -259,9 +260,10 @@ def current() -> str:
 
 
 def use(code: str | None) -> str:
-    """Make ``code`` this process's locale (a known one; anything else keeps the default) and
-    return the locale now in use."""
+    """Make ``code`` this process's locale (a known one; anything else keeps the default) for
+    the words and for :mod:`explainer.formatting`; return the locale now in use."""
     _current[0] = code if code in locales() else paths.DEFAULT_LOCALE
+    fmt.set_locale(_current[0])
     return _current[0]
 
 
