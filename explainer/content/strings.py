@@ -292,11 +292,11 @@ def _merge(base: Any, over: Any, where: str, problems: Problems, known: Mapping)
         out = dict(base)
         for key, value in over.items():
             here = f"{where}.{key}" if where else str(key)
-            if key not in base:
+            if key in CODE_KEYS or (isinstance(key, str) and _is_refs_key(key)):
+                problems.add(here, "is a code key or a reference list: delete it from the "
+                             "overlay (it comes from the base)")
+            elif key not in base:
                 problems.add(here, "is not in the base file (a key an overlay may not add)")
-            elif key in CODE_KEYS or (isinstance(key, str) and _is_refs_key(key)):
-                problems.add(here, "is a code key, number list or reference list: delete it "
-                             "from the overlay (it comes from the base)")
             else:
                 out[key] = _merge(base[key], value, here, problems, known)
         return out
@@ -360,7 +360,7 @@ def _load_at(rel: str, code: str, root: Path) -> Any:
     data, problems = _overlay(rel, code, root)
     if problems:
         raise ContentError(f"{root / code / rel}: the overlay breaks {len(problems)} rule(s) "
-                           "(assets/LOCALES rules: words only):\n  " + "\n  ".join(problems))
+                           "(an overlay holds words only):\n  " + "\n  ".join(problems))
     return data
 
 
