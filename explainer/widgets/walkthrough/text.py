@@ -72,7 +72,7 @@ def heading_html(step: int, shown: tuple[int, ...] = tuple(content.STEPS)) -> st
         f'{" kx-wt-dot-current" if n == step else ""}"></span>'
         for n in steps)
     return (
-        f'<div class="kx-wt-heading"><p class="kx-wt-counter">'
+        f'<div class="kx-wt-heading" data-kx-step="{step}"><p class="kx-wt-counter">'
         f'{escape(counter_text(step, steps))}</p>'
         f'<div class="kx-wt-progress" aria-hidden="true">{dots}</div>'
         f'<h2 class="kx-wt-title" tabindex="-1">{escape(content.step_title(step))}</h2></div>'
