@@ -238,7 +238,12 @@ def handout_data(request: HandoutRequest) -> dict:
     made = request.made_on or date.today()
     plan = request.plan
     name = (request.patient_name or "").strip()
+    language, _, region = strings.current().partition("-")
     return {
+        "lang": language.lower(),
+        "region": region.upper() or None,
+        "author_generic": words["author_generic"],
+        "page_numbering": words["page_of"].format(page=1, total=1),
         "paper": "us-letter" if cfg and cfg.clinic.paper_size == "Letter" else "a4",
         "title": words["title"],
         "subtitle": (words["subtitle_clinic"].format(name=cfg.clinic.name) if cfg
@@ -253,7 +258,7 @@ def handout_data(request: HandoutRequest) -> dict:
         "emergency_line": rules.emergency_sentence,
         "h": {**{k: words[k] for k in ("contacts", "plan", "chart", "picture", "main_points",
                                        "side_effects", "when_to_call", "before", "after",
-                                       "questions", "sources")},
+                                       "questions", "sources", "what", "when")},
               "sessions": plan_words["sessions"], "notes": plan_words["notes_title"]},
         "protocol": protocol.name,
         "protocol_about": protocol.audience["patient"],
@@ -262,7 +267,7 @@ def handout_data(request: HandoutRequest) -> dict:
         "plan_notes": plan_notes(plan, page=False) if plan else [],
         "no_plan": words["no_plan"],
         "no_driving_note": (plan_words["no_driving_note"].format(
-            hours=f"{clinic_text.plan_rules(cfg).no_driving_hours:g}") if plan else ""),
+            hours=fmt.plain(clinic_text.plan_rules(cfg).no_driving_hours)) if plan else ""),
         "chart_alt": words["chart_alt"].format(protocol=protocol.name),
         "chart_note": words["chart_note"],
         "picture_alt": words["picture_alt"],
