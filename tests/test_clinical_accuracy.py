@@ -507,7 +507,8 @@ def test_icon_arrays_appear_after_their_passage_and_are_plain():
 
 def test_review_export_round_trips_every_passage(tmp_path):
     paths = review_export.write(tmp_path, "markdown")
-    assert [p.name for p in paths] == ["content-review.csv", "content-review.md"]
+    assert [p.name for p in paths[:2]] == ["content-review.csv", "content-review.md"]
+    assert all(p.name.startswith("translation-review-") for p in paths[2:])  # per locale
     with paths[0].open(encoding="utf-8", newline="") as f:
         rows = list(csv.DictReader(f))
     assert tuple(rows[0]) == review_export.COLUMNS

@@ -19,7 +19,7 @@ import yaml
 
 from explainer import formatting as fmt
 from explainer import paths
-from explainer.content import ContentError, aftercare, locale_report, strings
+from explainer.content import ContentError, aftercare, locale_report, review_export, strings
 from explainer.content.walkthrough import passages as walkthrough
 from harness.server import REPO
 
@@ -246,6 +246,27 @@ def test_us_english_patient_passages_keep_the_plain_language_rule():
 
     grades = {t[:60]: textstat.flesch_kincaid_grade(readable(t)) for t in texts}
     assert max(grades.values()) <= MAX_GRADE, grades
+
+
+# --- the review export --------------------------------------------------------------------------
+
+
+def test_the_review_export_sets_each_translation_beside_its_source(tmp_path):
+    written = {p.name for p in review_export.write(tmp_path, "html")}
+    for code in OTHERS:
+        assert {f"translation-review-{code}.csv", f"translation-review-{code}.html"} <= written
+        rows = review_export.translation_rows(code)
+        assert set(rows[0]) == set(review_export.TRANSLATION_COLUMNS)
+        assert all(r["decision"] == r["reviewer"] == "" for r in rows)
+        page = (tmp_path / f"translation-review-{code}.html").read_text("utf-8")
+        assert 'lang="en-GB"' in page and "approved" in page and "draft" in page
+        for row in rows:
+            if row["shown_from"] == code:  # a word the locale holds: tagged with its language
+                assert f'<td lang="{code}">' in page
+                break
+    es = {(r["file"], r["key"]): r for r in review_export.translation_rows("es")}
+    assert es[("strings/clinic.yaml", "plan.when")]["translation"] == "{day} a las {time}"
+    assert es[("strings/clinic.yaml", "plan.when")]["shown_from"] == "es"
 
 
 # --- the report ---------------------------------------------------------------------------------
