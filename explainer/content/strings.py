@@ -1,7 +1,7 @@
-"""The one loader of visible strings: every string table in ``assets/<locale>/strings/``.
+"""The one loader of visible words: every word file of every locale (``assets/<locale>/``).
 
     from explainer.content import strings
-    words = strings.table("timeline")           # read-only mapping, parsed once per process
+    words = strings.table("timeline")           # read-only mapping, parsed once per locale
     words["session"]["lanes"]["feel"]            # "You may feel"
     strings.text("ui", "buttons.next")           # one string by dotted key: "Next"
     strings.text("ui", "step_counter", current=3, total=9)  # "Step 3 of 9"
@@ -10,19 +10,25 @@
     strings.validate()                           # check every table afresh; raise on problems
     strings.key("timeline")                      # changes when the table may (cache keys)
     strings.load("content/glossary.yaml")        # any word file, merged for the page's locale
-    strings.use("es")                             # the page's locale (from its link's ?lang=)
+    strings.load_text("pages/start.md")          # a page, the first along the locale's chain
+    strings.use("es")                            # the page's locale (from its link's ?lang=)
 
-This module is the one way code reaches a visible string: no other module opens a table,
-names the strings folder, or wraps :func:`table` / :func:`text` in an accessor of its own
+This module is the one way code reaches a word: no other module opens a word file, names a
+locale folder, or wraps :func:`table` / :func:`text` in an accessor of its own
 (``tests/test_architecture.py``), and every literal ``text("table", "dotted.key")`` and
 ``table("name")`` in ``explainer/`` is checked against the en-GB tables by
-``tests/test_strings.py``, so a mistyped key fails in CI rather than on a page. Locale
-selection (and a fallback chain) belongs here too, behind these same calls: today
-:func:`explainer.paths.strings_dir` picks the one folder.
+``tests/test_strings.py``, so a mistyped key fails in CI rather than on a page.
 
-A table is a YAML file (``TABLES``) in the folder :func:`explainer.paths.strings_dir` picks
-(``assets/en-GB/strings/``). A second language or a US-English variant is a new folder of the
-same files, chosen in :func:`explainer.paths.locale`; no code changes.
+Locales (``assets/locales.yaml``, :func:`locales`): ``en-GB`` is the base, its folder complete;
+every other locale's folder is an overlay holding only the words that differ, read along the
+locale's fallback chain (``es → en-US → en-GB``). :func:`load` lays each overlay over the base
+key by key (:func:`_merge`): mappings merge, lists of entries with ``id`` merge by ``id``, other
+lists are replaced entry by entry at the base's length; an overlay never carries numbers,
+booleans, reference lists, ids or code keys (``CODE_KEYS``), never a key the base lacks, and
+keeps every ``{placeholder}`` (:func:`overlay_problems` lists each broken rule on its own line).
+Markdown files are replaced whole. Caches are keyed by locale.
+
+A table is a YAML file (``TABLES``) under ``strings/`` in a locale folder.
 
 Rules checked when a table is first loaded (a broken rule raises :class:`ContentError` listing
 every problem, so a bad edit fails at start-up rather than showing a wrong page):

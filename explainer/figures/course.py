@@ -17,6 +17,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from explainer import formatting as fmt
 from explainer.content.clinic.env import shown_protocols as protocols
 from explainer.content.protocols.library import Protocol
 from explainer.figures import palette as pal
@@ -217,7 +218,7 @@ def _session_blocks(p: Protocol, c: CourseCanvas) -> list[str]:
             out.append(svg.rect(x0, top, w, h, rx=8, fill=pal.CURVE, class_="kx-course-session"))
             hours = p.session_length_min / 60
             words = course_words["session_block"]["hours"].format(
-                h=f"{hours:.0f}" if hours == round(hours) else f"{hours:.1f}")
+                h=fmt.fixed(hours, 0 if hours == round(hours) else 1))
             if text_width(words, STRIP_PX) * 1.06 <= w or c.shape == "landscape":
                 out.append(overlay_text(x0 + w / 2, top + h / 2, words, size=STRIP_PX,
                                         text_anchor="middle", fill="#ffffff",

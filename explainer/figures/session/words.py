@@ -63,7 +63,7 @@ def short_time(t_min: float, layout: Layout) -> str:
 
 def short_number(x: float) -> str:
     """'2', '1.5': hours or days as the axis ticks and the time words write them."""
-    return f"{x:.0f}" if math.isclose(x, round(x)) else f"{x:.1f}"
+    return fmt.fixed(x, 0 if math.isclose(x, round(x)) else 1)
 
 
 def duration_words(minutes: float) -> str:
