@@ -149,6 +149,19 @@ def test_an_overlay_breaking_the_rules_is_refused_one_line_per_problem(tree):
         strings.table("ui", "es")
 
 
+def test_an_identifier_may_be_repeated_unchanged_never_changed(tree):
+    levels = strings.load("strings/pain_signal.yaml", "en-GB")["levels"]
+    mirrored = [{"key": lv["key"], "label": f"Nivel {chr(65 + i)}"} for i, lv in enumerate(levels)]
+    _overlay(tree, "strings/pain_signal.yaml", {"levels": mirrored})
+    assert strings.overlay_problems("es") == []
+    assert [lv["label"] for lv in strings.table("pain_signal", "es")["levels"]] == \
+        [f"Nivel {chr(65 + i)}" for i in range(len(levels))]
+    mirrored[0]["key"] = "otro"
+    _overlay(tree, "strings/pain_signal.yaml", {"levels": mirrored})
+    assert strings.overlay_problems("es") == [
+        "es/strings/pain_signal.yaml: levels[0].key: is an identifier: it stays as in the base"]
+
+
 def test_a_page_is_replaced_whole_and_a_missing_one_falls_back(tree):
     (tree / "es" / "pages").mkdir()
     (tree / "es" / "pages" / "start.md").write_text("# Empezar\n", encoding="utf-8")

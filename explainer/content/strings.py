@@ -178,10 +178,12 @@ STATUSES = ("source", "draft", "reviewed")
 ``reviewed_by`` and ``reviewed_on``."""
 CODE_KEYS = frozenset({"step", "audience", "kind", "topic", "condition", "drug", "route", "block",
                        "schema_version", "claim", "example", "region", "correct", "answer",
-                       "tolerance", "unit", "id", "key", "icon", "aftercare"})
+                       "tolerance", "unit", "id"})
 """Keys whose values are identifiers, not words: an overlay never carries them (an ``id`` only
-as the key that matches a list entry). ``key``, ``icon`` and ``aftercare`` are the string
-tables' own identifiers (a level's key, an icon name, a timeline phase's flag)."""
+as the key that matches a list entry)."""
+SAME_KEYS = frozenset({"key", "icon", "aftercare", "notebook"})
+"""The string tables' own identifiers (a level's key, an icon name, a timeline phase's flag, a
+page's notebook): an overlay that mirrors the base may repeat them, unchanged."""
 WHOLE_FILES = (".md",)
 """Files replaced whole by an overlay (pages, the model note) rather than merged key by key."""
 _PLACEHOLDER = string.Formatter()
@@ -304,6 +306,9 @@ def _merge(base: Any, over: Any, where: str, problems: Problems, known: Mapping)
                              "overlay (it comes from the base)")
             elif key not in base:
                 problems.add(here, "is not in the base file (a key an overlay may not add)")
+            elif key in SAME_KEYS:
+                if value != base[key]:
+                    problems.add(here, "is an identifier: it stays as in the base")
             else:
                 out[key] = _merge(base[key], value, here, problems, known)
         return out
@@ -462,7 +467,8 @@ def _leaf_keys(node: Any, where: str, words_only: bool = False):
         for key, value in node.items():
             if key == "id" and where.endswith("]"):
                 continue
-            if words_only and (key in CODE_KEYS or _is_refs_key(str(key))):
+            if words_only and (key in CODE_KEYS or key in SAME_KEYS
+                               or _is_refs_key(str(key))):
                 continue
             yield from _leaf_keys(value, f"{where}.{key}" if where else str(key), words_only)
     elif isinstance(node, list):
