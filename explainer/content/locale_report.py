@@ -34,8 +34,8 @@ def words(text: str) -> int:
 def _texts(node: Any):
     if isinstance(node, dict):
         for key, value in node.items():
-            if (key not in strings.CODE_KEYS and key not in strings.SAME_KEYS
-                    and not str(key).endswith("refs")):
+            code = key in strings.CODE_KEYS or key in strings.SAME_KEYS
+            if not (code and not isinstance(value, dict) or str(key).endswith("refs")):
                 yield from _texts(value)
     elif isinstance(node, list):
         for value in node:

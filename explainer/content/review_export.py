@@ -165,7 +165,8 @@ def _pairs(base: Any, shown: Any, where: str) -> Iterator[tuple[str, str, str]]:
     """(dotted key, source text, shown text) for every word of a file (code keys skipped)."""
     if isinstance(base, dict):
         for key, value in base.items():
-            if key in strings.CODE_KEYS or key in strings.SAME_KEYS or str(key).endswith("refs"):
+            code = key in strings.CODE_KEYS or key in strings.SAME_KEYS
+            if code and not isinstance(value, dict) or str(key).endswith("refs"):
                 continue
             yield from _pairs(value, shown.get(key) if isinstance(shown, dict) else None,
                               f"{where}.{key}" if where else str(key))

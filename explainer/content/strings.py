@@ -301,12 +301,14 @@ def _merge(base: Any, over: Any, where: str, problems: Problems, known: Mapping)
         out = dict(base)
         for key, value in over.items():
             here = f"{where}.{key}" if where else str(key)
-            if key in CODE_KEYS or (isinstance(key, str) and _is_refs_key(key)):
+            words_inside = isinstance(base.get(key), dict)  # e.g. a protocol's `audience` prose
+            if (key in CODE_KEYS and not words_inside) or (isinstance(key, str)
+                                                           and _is_refs_key(key)):
                 problems.add(here, "is a code key or a reference list: delete it from the "
                              "overlay (it comes from the base)")
             elif key not in base:
                 problems.add(here, "is not in the base file (a key an overlay may not add)")
-            elif key in SAME_KEYS:
+            elif key in SAME_KEYS and not words_inside:
                 if value != base[key]:
                     problems.add(here, "is an identifier: it stays as in the base")
             else:
@@ -467,8 +469,8 @@ def _leaf_keys(node: Any, where: str, words_only: bool = False):
         for key, value in node.items():
             if key == "id" and where.endswith("]"):
                 continue
-            if words_only and (key in CODE_KEYS or key in SAME_KEYS
-                               or _is_refs_key(str(key))):
+            code = (key in CODE_KEYS or key in SAME_KEYS) and not isinstance(value, dict)
+            if words_only and (code or _is_refs_key(str(key))):
                 continue
             yield from _leaf_keys(value, f"{where}.{key}" if where else str(key), words_only)
     elif isinstance(node, list):
