@@ -141,7 +141,9 @@ def _fields(query: object) -> dict[str, str]:
         if not isinstance(query, str) or len(query) > MAX_QUERY_LENGTH:
             return {}
         found = parse_qs(query.removeprefix("?"), max_num_fields=32, errors="replace")
-        return {k: v[0].strip() for k, v in found.items() if len({x.strip() for x in v}) == 1}
+        # repeats that disagree count as unreadable (""), as the walkthrough's deep links do
+        return {k: v[0].strip() if len({x.strip() for x in v}) == 1 else ""
+                for k, v in found.items()}
     except Exception:  # noqa: BLE001  (a link must never break the page)
         return {}
 

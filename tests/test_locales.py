@@ -71,6 +71,28 @@ def test_an_unknown_locale_falls_back_to_the_default_quietly(shown):
     assert fmt.locale() == paths.DEFAULT_LOCALE
 
 
+def test_about_says_which_translation_status_is_shown(shown):
+    from explainer import pages
+
+    assert "original text (English (UK))" in pages.translation_status_html()
+    shown("es")
+    line = pages.translation_status_html()
+    assert 'data-kx-status="draft"' in line and "(Español)" in line
+
+
+def test_a_link_asks_for_a_language_only_among_those_offered():
+    from explainer import pages
+
+    offered = ("en-US", "es")
+    assert pages.parse_lang("lang=es&step=3", offered) == ("es", True)
+    assert pages.parse_lang("?LANG=ES", offered) == ("en-US", True)  # the key is exact
+    assert pages.parse_lang("lang=ES", offered) == ("es", True)
+    assert pages.parse_lang("step=3", offered) == ("en-US", True)
+    for hostile in ("lang=fr", "lang=en-GB", "lang=<script>", "lang=es&lang=en-US",
+                    "lang=" + "e" * 5000, None, 42):
+        assert pages.parse_lang(hostile, offered) == ("en-US", hostile in (None, 42)), hostile
+
+
 # --- the overlay rules --------------------------------------------------------------------------
 
 
