@@ -152,6 +152,8 @@ def parse_lang(query: object, offered: Sequence[str]) -> tuple[str, bool]:
     """The language a link asks for (``?lang=es``) if it is ``offered``, else the first offered
     one; the flag is False when the link asked for a language it cannot have (the page then
     falls back quietly). Case-insensitive; never raises, never echoes the value."""
+    if isinstance(query, str) and len(query) > MAX_QUERY_LENGTH:
+        return offered[0], False
     asked = _fields(query).get("lang")
     if asked is None:
         return offered[0], True
