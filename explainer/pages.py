@@ -187,9 +187,15 @@ def choose_locale(query: str | None = None) -> str:
     if query is None:
         query = "" if preheated() else read_query_string()
     offered = offered_languages()
-    code, _ = parse_lang(query, offered)
-    _chosen.update(query=query, offered=offered)
+    code, followed = parse_lang(query, offered)
+    _chosen.update(query=query, offered=offered, followed=followed)
     return strings.use(code)
+
+
+def language_followed() -> bool:
+    """False when the page's link asked for a language this page does not offer (the page
+    fell back to the clinic's; the walkthrough says so in a gentle note)."""
+    return bool(_chosen.get("followed", True))
 
 
 def language_switch_html() -> str:

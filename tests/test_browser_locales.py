@@ -79,6 +79,8 @@ def test_a_language_the_clinic_does_not_offer_falls_back_quietly(browser, us_ser
         page.wait_for_function("document.documentElement.lang === 'en-US'", timeout=TIMEOUT)
         assert page.locator(".kx-lang [aria-current]").inner_text() == "English (US)"
         assert page.locator(".kx-wt-heading").get_attribute("data-kx-step") == "4"
+        note = page.locator(".kx-wt-link-note").inner_text()
+        assert "not offered in the language named in the link" in note and "fr" not in note
         watch.assert_clean()
     finally:
         context.close()

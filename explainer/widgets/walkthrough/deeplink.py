@@ -33,8 +33,9 @@ DEFAULT_MODE = PATIENT
 MAX_QUERY_LENGTH = 2048
 """A longer query string is not parsed at all (a real link is a few dozen characters)."""
 MAX_FIELDS = 32
-NOTE_CODES = ("query", "step", "mode")
-"""Why a link was not followed: the query as a whole, its step, its view (in this order)."""
+NOTE_CODES = ("query", "step", "mode", "lang")
+"""Why a link was not followed: the query as a whole, its step, its view, its language (in this
+order; the language is read by `explainer.pages.parse_lang`)."""
 
 _STEP = re.compile(r"[0-9]{1,2}", re.ASCII)
 _MODE = re.compile(r"[a-z]{1,16}", re.ASCII)

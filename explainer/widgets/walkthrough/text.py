@@ -19,6 +19,7 @@ from explainer import content
 from explainer.content import icon_arrays, strings
 from explainer.figures import icon_array
 from explainer.widgets.audience import PATIENT, TRAINEE
+from explainer.widgets.walkthrough.deeplink import NOTE_CODES
 
 __all__ = [
     "TOTAL_STEPS",
@@ -158,7 +159,7 @@ def feedback_html(prediction: content.Prediction, choice_id: str | None,
 def note_html(codes: Iterable[str]) -> str:
     """The gentle note for a link that could not be followed ("" if there is nothing to say).
     Only fixed sentences: nothing from the link itself is shown."""
-    known = [c for c in ("query", "step", "mode") if c in set(codes)]
+    known = [c for c in NOTE_CODES if c in set(codes)]
     if not known:
         return ""
     if "query" in known:

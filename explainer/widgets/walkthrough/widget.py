@@ -255,7 +255,10 @@ def page(query: str | None = None) -> None:
         show_page("walkthrough", title, walkthrough, footer=False)
         follow_request(walkthrough)
     else:
-        show_page("walkthrough", title, from_link(query), footer=False)
+        link = parse_deep_link(read_query_string() if query is None else query)
+        if not pages.language_followed():
+            link = link._replace(notes=(*link.notes, "lang"))
+        show_page("walkthrough", title, from_link(link), footer=False)
     prefetch()
 
 
