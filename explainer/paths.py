@@ -32,20 +32,27 @@ def assets_dir() -> Path:
     return Path(env).expanduser().resolve() if env else REPO_DIR / "assets"
 
 
-DEFAULT_LOCALE = "en-GB"
-"""The language of every visible string today (British English)."""
+BASE_LOCALE = "en-GB"
+"""The base locale: its folder holds every word file complete (today's British English); every
+other locale's folder is an overlay of only what differs (``assets/locales.yaml``)."""
+DEFAULT_LOCALE = BASE_LOCALE
+"""The language shown when neither the page's link nor the clinic names one."""
 
 
 def locale() -> str:
-    """The one place that picks the language of the string tables: a folder name under
-    `assets/strings/` (`en-GB` today; a `en-US` or `fr-FR` folder of the same files would be
-    a new language without a code change)."""
+    """The default locale of the string tables: a folder name under `assets/`."""
     return DEFAULT_LOCALE
 
 
+def locale_dir(locale_name: str | None = None, root: Path | None = None) -> Path:
+    """One locale's folder of word files: `assets/<locale>/` (strings/, content/, pages/,
+    quiz.yaml, protocols.yaml). Only `explainer.content.strings` reads from it."""
+    return (root if root is not None else assets_dir()) / (locale_name or locale())
+
+
 def strings_dir() -> Path:
-    """The folder of string tables for the current locale: `assets/strings/<locale>/`."""
-    return assets_dir() / "strings" / locale()
+    """The folder of string tables for the current locale: `assets/<locale>/strings/`."""
+    return locale_dir() / "strings"
 
 
 def notebooks_dir() -> Path:

@@ -48,7 +48,8 @@ def study_notebook(name: str):
 
 
 def header(page_id: str) -> None:
-    """The site header with navigation (the same as on every page)."""
+    """The site header with navigation (the same as on every page), in the page's language."""
+    pages.choose_locale()
     pages.show(pages.header_html(page_id))
 
 

@@ -52,17 +52,17 @@ def _patient_items():
 
 def _widget_strings():
     """(file, text) of every string in the widgets' string files and the protocols' patient text."""
-    for folder, name in (("strings/en-GB", "timeline.yaml"), ("strings/en-GB", "pain_signal.yaml"),
-                         ("content", "aftercare.yaml"),
-                         ("content", "icon_arrays.yaml")):
+    for folder, name in (("en-GB/strings", "timeline.yaml"), ("en-GB/strings", "pain_signal.yaml"),
+                         ("en-GB/content", "aftercare.yaml"),
+                         ("en-GB/content", "icon_arrays.yaml")):
         for text in _texts(yaml.safe_load((ASSETS / folder / name).read_text("utf-8"))):
             yield name, text
     for text in _texts(tl.strings()):  # with the after-care block filled in
         yield "timeline strings", text
-    for p in yaml.safe_load((ASSETS / "protocols.yaml").read_text("utf-8"))["protocols"]:
+    for p in yaml.safe_load((ASSETS / "en-GB" / "protocols.yaml").read_text("utf-8"))["protocols"]:
         for text in (p["name"], p["summary"], p["audience"]["patient"]):
             yield p["id"], text
-    for md in (ASSETS / "pages").glob("*.md"):
+    for md in (ASSETS / "en-GB" / "pages").glob("*.md"):
         yield md.name, md.read_text("utf-8")
 
 
@@ -160,7 +160,7 @@ def _tree(tmp_path: Path) -> Path:
 
 def test_a_block_passage_cannot_carry_its_own_text(tmp_path):
     root = _tree(tmp_path)
-    path = root / "content" / "08-safety.yaml"
+    path = root / "en-GB" / "content" / "08-safety.yaml"
     doc = yaml.safe_load(path.read_text("utf-8"))
     for p in doc["passages"]:
         if p.get("block"):
@@ -173,7 +173,7 @@ def test_a_block_passage_cannot_carry_its_own_text(tmp_path):
 
 def test_an_aftercare_block_without_the_24_hour_rule_is_refused(tmp_path):
     root = _tree(tmp_path)
-    path = root / "content" / "aftercare.yaml"
+    path = root / "en-GB" / "content" / "aftercare.yaml"
     path.write_text(path.read_text("utf-8").replace("24 hours", "a while"), "utf-8")
     with pytest.raises(content.ContentError, match="24 hours"):
         content.validate(root)
@@ -311,7 +311,7 @@ def test_no_label_reads_like_a_promise_of_relief():
     s = tl.strings()
     assert "in studies" in s["level_words"]["relief"]
     assert "in studies" in s["session"]["bands"]["relief"].replace("\n", " ")
-    ps = yaml.safe_load((ASSETS / "strings" / "en-GB" / "pain_signal.yaml").read_text("utf-8"))
+    ps = yaml.safe_load((ASSETS / "en-GB" / "strings" / "pain_signal.yaml").read_text("utf-8"))
     relief = next(level for level in ps["levels"] if level["key"] == "relief")
     assert relief["label"] == "Linked with relief"
     assert "in studies" in relief["tooltip"] and "floaty" in relief["tooltip"]
@@ -385,7 +385,7 @@ def test_a_registry_entry_without_checked_is_refused(tmp_path):
 
 def test_the_about_page_claims_no_more_checking_than_the_registry_shows():
     counts = pages.checked_counts()
-    about = _norm((ASSETS / "pages" / "about.md").read_text("utf-8"))
+    about = _norm((ASSETS / "en-GB" / "pages" / "about.md").read_text("utf-8"))
     if "full text" not in counts:
         assert "none was read in full text" in about
     assert "checked by the team against a paper" not in about
@@ -507,7 +507,8 @@ def test_icon_arrays_appear_after_their_passage_and_are_plain():
 
 def test_review_export_round_trips_every_passage(tmp_path):
     paths = review_export.write(tmp_path, "markdown")
-    assert [p.name for p in paths] == ["content-review.csv", "content-review.md"]
+    assert [p.name for p in paths[:2]] == ["content-review.csv", "content-review.md"]
+    assert all(p.name.startswith("translation-review-") for p in paths[2:])  # per locale
     with paths[0].open(encoding="utf-8", newline="") as f:
         rows = list(csv.DictReader(f))
     assert tuple(rows[0]) == review_export.COLUMNS

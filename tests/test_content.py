@@ -1,7 +1,7 @@
 """Tests for explainer.content: loading, validation, audience selection, references and honesty.
 
 Registry use is collected from every place a key can be cited: content passages, glossary and
-predictions; ``assets/protocols.yaml`` (if present); and the code (module-level data of
+predictions; ``assets/en-GB/protocols.yaml`` (if present); and the code (module-level data of
 ``explainer.models.*`` and ``explainer.content.protocols.library`` if importable, plus every string
 literal in ``explainer/**/*.py`` that is exactly a registry key).
 """
@@ -146,7 +146,7 @@ def _code_literal_keys(keys: set[str]) -> set[str]:
 
 
 def _protocol_keys(keys: set[str]) -> set[str] | None:
-    path = ASSETS / "protocols.yaml"
+    path = ASSETS / "en-GB" / "protocols.yaml"
     if not path.exists():
         return None
     found: set[str] = set()
@@ -155,10 +155,10 @@ def _protocol_keys(keys: set[str]) -> set[str] | None:
 
 
 FIGURE_STRING_FILES = sorted(
-    [p for p in (ASSETS / "content").glob("*.yaml")
+    [p for p in (ASSETS / "en-GB" / "content").glob("*.yaml")
      if not p.is_symlink() and not p.name[:2].isdigit()
      and p.name not in {"glossary.yaml", "predictions.yaml"}]
-    + [p for p in (ASSETS / "strings" / "en-GB").glob("*.yaml")
+    + [p for p in (ASSETS / "en-GB" / "strings").glob("*.yaml")
        if p.name not in {"ui.yaml", "site.yaml"}]
 )
 """Widget strings (on-figure words, describers) kept beside the walkthrough's passages."""
@@ -429,20 +429,21 @@ def test_serotonin_is_not_presented_as_established():
 
 def _minimal_assets(tmp_path: Path) -> Path:
     root = tmp_path / "assets"
-    (root / "content").mkdir(parents=True)
+    (root / "en-GB" / "content").mkdir(parents=True)
     shutil.copy(ASSETS / "references.yaml", root / "references.yaml")
-    shutil.copytree(ASSETS / "strings", root / "strings")  # the string tables
-    shutil.copy(ASSETS / "content" / "aftercare.yaml", root / "content" / "aftercare.yaml")
+    shutil.copytree(ASSETS / "en-GB" / "strings", root / "en-GB" / "strings")  # string tables
+    shutil.copy(ASSETS / "en-GB" / "content" / "aftercare.yaml",
+                root / "en-GB" / "content" / "aftercare.yaml")
     for step in content.STEPS:
         doc = {"step": step, "passages": [
             {"id": f"p{step}", "step": step, "audience": "both", "text": "Plain words.",
              "claim": False}]}
-        (root / "content" / f"0{step}-step.yaml").write_text(yaml.safe_dump(doc))
+        (root / "en-GB" / "content" / f"0{step}-step.yaml").write_text(yaml.safe_dump(doc))
     return root
 
 
 def _add(root: Path, file_step: int, passage: dict) -> None:
-    path = root / "content" / f"0{file_step}-step.yaml"
+    path = root / "en-GB" / "content" / f"0{file_step}-step.yaml"
     doc = yaml.safe_load(path.read_text())
     doc["passages"].append({"step": file_step, "audience": "patient", **passage})
     path.write_text(yaml.safe_dump(doc, allow_unicode=True))
@@ -497,6 +498,6 @@ def test_rendering_never_passes_raw_html(source):
 def test_no_patient_facing_page_shows_a_command_line():
     """Commands (the sign-off export, make, serve) belong in the docs, not on the pages a patient
     may open: no code spans or code blocks in the pages' text."""
-    for page in sorted((Path(__file__).resolve().parents[1] / "assets" / "pages").glob("*.md")):
+    for page in sorted((ASSETS / "en-GB" / "pages").glob("*.md")):
         text = page.read_text(encoding="utf-8")
         assert "`" not in text and "ketamine-explainer" not in text, page.name

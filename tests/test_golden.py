@@ -398,3 +398,53 @@ def test_timeline_widget_shows_the_goldens(request):
                 assert unescape(_text_of(widget.session_view.describer.value)) == \
                     golden["describer"], (pid, mode, t)
             widget.close()
+
+
+# --- Every other locale: its describers and its handout's words (issue 25) ----------------------
+
+LOCALE_PROTOCOLS = 2
+"""The first protocols of the library whose session describer is pinned per locale."""
+
+
+def render_locale(code: str) -> dict:
+    """In locale `code`: the describers of a grid of states (the named levels of the pain
+    signal, a few cursor positions of the session, the course and the routes views, both
+    audiences) and the handout's words for a fixed plan (dates, times and numbers in the
+    locale's format)."""
+    from datetime import date
+
+    from explainer.handout.document import HandoutRequest, handout_data
+    from explainer.models.plan import make_plan
+    from explainer.widgets import pain_signal as ps
+
+    strings.use(code)
+    try:
+        out: dict = {}
+        for mode in (PATIENT, TRAINEE):
+            for level, conc in pain_signal_levels().items():
+                out[f"pain_signal/{mode}/{level}"] = ps.describe(conc, "repeated", 16, mode)
+            for pid in protocol_ids()[:LOCALE_PROTOCOLS]:
+                for t in session_cursor_positions(pid)[::3]:
+                    out[f"session/{mode}/{pid}/{t:g}"] = render_session_cursor(
+                        pid, 70.0, t, mode)["describer"]
+                out[f"course/{mode}/{pid}"] = render_course(pid, mode)["describer"]
+            for key in route_keys():
+                out[f"routes/{mode}/{key}"] = render_routes(key, mode, 70.0)["describer"]
+        pid = protocol_ids()[0]
+        from explainer.content.clinic.env import shown_protocols
+        from explainer.content.clinic.text import plan_rules
+
+        p = shown_protocols()[pid]
+        plan = make_plan("2026-03-02", "14:30", "Europe/London", plan_rules(),
+                         treatment_from_min=min(d.at_min for d in p.doses),
+                         treatment_to_min=max(d.end_min for d in p.doses),
+                         session_days=p.session_days)
+        out["handout"] = handout_data(HandoutRequest(pid, plan=plan, made_on=date(2026, 3, 1)))
+        return out
+    finally:
+        strings.use(None)
+
+
+@pytest.mark.parametrize("code", [c for c in strings.locales() if c != "en-GB"])
+def test_describers_and_handout_words_per_locale(request, code):
+    check_golden(request, f"locales/{code}", render_locale(code))

@@ -17,6 +17,7 @@ import pytest
 import textstat
 from pypdf import PdfReader
 
+from explainer.content import strings
 from explainer.content.clinic import config as clinic
 from explainer.content.clinic.env import shown_protocols
 from explainer.content.clinic.text import plan_rules
@@ -119,7 +120,7 @@ def test_fonts_are_embedded_and_the_pdf_is_tagged(monkeypatch):
     reader, _ = _read(build_handout(HandoutRequest("riverside-day-case")))
     root = reader.trailer["/Root"]
     assert bool(root["/MarkInfo"]["/Marked"])
-    assert "/StructTreeRoot" in root and root["/Lang"] == "en"
+    assert "/StructTreeRoot" in root and root["/Lang"] == "en-GB"
     fonts = {}
     for page in reader.pages:
         for font in page["/Resources"]["/Font"].values():
@@ -233,6 +234,26 @@ def test_clearing_a_box_clears_the_times(monkeypatch):
     assert plan.state.status == "empty" and not plan.handout.button.disabled
     _, text = _read(plan.handout.make())
     assert "No times were set" in text and not WHEN.search(text)
+
+
+def test_the_handout_follows_the_pages_language(monkeypatch, artifacts):
+    """The PDF's language tag, its page count, its table's headings and its dates and clock
+    times follow the page's locale (issue 25); the first page is kept for a person to look at."""
+    _use(monkeypatch, US)
+    try:
+        strings.use("es")
+        plan = _plan("lakeside-test-drip", at="14:30")
+        reader, text = _read(build_handout(HandoutRequest("lakeside-test-drip", plan=plan)))
+        pdf = build_handout(HandoutRequest("lakeside-test-drip", plan=plan))
+    finally:
+        strings.use(None)
+    assert reader.trailer["/Root"]["/Lang"] == "es"
+    assert f"1 de {len(reader.pages)}" in text and "Cuándo" in text
+    assert "a las 14:30" in text and "lunes 2 de marzo" in text
+    (artifacts / "handout-es.pdf").write_bytes(pdf)
+    subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1",
+                    str(artifacts / "handout-es.pdf"), str(artifacts / "handout-es-page1")],
+                   check=True, timeout=60)
 
 
 def _expected_whens(plan, pid) -> set[str]:

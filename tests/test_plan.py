@@ -10,18 +10,28 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from explainer import formatting as fmt
+from explainer.content import strings
 from explainer.models.plan import (
     PlanInputError,
     PlanRules,
-    clock,
     exists_locally,
     happens_twice,
     make_plan,
     parse_date,
     parse_time,
-    when,
 )
 from explainer.models.plan_calendar import ClinicCalendar, course_dates
+
+WHEN = strings.text("clinic", "plan.when")
+
+
+def when(moment) -> str:
+    return fmt.when(moment, WHEN)
+
+
+def clock(moment) -> str:
+    return fmt.clock(moment)
 
 LONDON = ZoneInfo("Europe/London")
 CHICAGO = ZoneInfo("America/Chicago")

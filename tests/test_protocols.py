@@ -1,4 +1,4 @@
-"""Tests for assets/protocols.yaml and its loader explainer.content.protocols.library."""
+"""Tests for assets/en-GB/protocols.yaml and its loader explainer.content.protocols.library."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from explainer.content.protocols.library import EXAMPLE_NOTE, ProtocolError, loa
 from explainer.models import pk
 
 ASSETS = Path(__file__).resolve().parents[1] / "assets"
-PROTOCOLS = ASSETS / "protocols.yaml"
+PROTOCOLS = ASSETS / "en-GB" / "protocols.yaml"
 REFERENCES = ASSETS / "references.yaml"
 IDS = {"schwartzman-2009", "sigtermans-2009", "cohen-2018-test", "intranasal-example",
        "sublingual-example", "oral-example"}
@@ -165,7 +165,8 @@ def test_path_override(tmp_path, raw):
 def test_env_var_override(tmp_path, monkeypatch, raw):
     shutil.copy(REFERENCES, tmp_path / "references.yaml")
     raw["protocols"] = [by_id(raw, "oral-example")]
-    write(tmp_path, raw)
+    (tmp_path / "en-GB").mkdir()
+    write(tmp_path / "en-GB", raw)
     monkeypatch.setenv(proto.ASSETS_ENV_VAR, str(tmp_path))
     assert proto.assets_dir() == tmp_path.resolve()
     assert list(load_protocols()) == ["oral-example"]

@@ -5,19 +5,20 @@ from __future__ import annotations
 
 import copy
 import random
+import shutil
 from collections import Counter
 
 import pytest
 import yaml
 
-from explainer.content import ContentError, quiz, references
-from explainer.paths import assets_dir
+from explainer.content import ContentError, quiz, references, strings
+from explainer.paths import ASSETS_ENV_VAR, assets_dir
 
 TOPICS = ("receptor", "pharmacokinetics", "evidence", "safety")
 
 
 def _raw() -> dict:
-    return yaml.safe_load((assets_dir() / "quiz.yaml").read_text(encoding="utf-8"))
+    return yaml.safe_load((assets_dir() / "en-GB" / "quiz.yaml").read_text(encoding="utf-8"))
 
 
 # --- the shipped data ---------------------------------------------------------------------------
@@ -93,16 +94,20 @@ def test_validation_names_the_problem(change, expected):
 def test_a_broken_file_fails_at_load(tmp_path, monkeypatch):
     data = _raw()
     data["questions"][0]["refs"] = ["nobody2099"]
-    bad = tmp_path / "quiz.yaml"
+    (tmp_path / "en-GB").mkdir()
+    shutil.copy(assets_dir() / "references.yaml", tmp_path / "references.yaml")
+    bad = tmp_path / "en-GB" / "quiz.yaml"
     bad.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    monkeypatch.setattr(quiz, "_path", lambda: bad)
+    monkeypatch.setenv(ASSETS_ENV_VAR, str(tmp_path))
     quiz.clear_cache()
+    strings.clear_cache()
     try:
         with pytest.raises(ContentError, match="nobody2099"):
             quiz.questions()
     finally:
         monkeypatch.undo()
         quiz.clear_cache()
+        strings.clear_cache()
 
 
 # --- shuffling ----------------------------------------------------------------------------------

@@ -24,10 +24,11 @@ ASSETS = REPO / "assets"
 def tree(tmp_path, monkeypatch):
     """A throw-away assets folder holding a copy of the string tables; the loader reads it."""
     root = tmp_path / "assets"
-    (root / "content").mkdir(parents=True)
+    (root / "en-GB" / "content").mkdir(parents=True)
     shutil.copy(ASSETS / "references.yaml", root / "references.yaml")
-    shutil.copy(ASSETS / "content" / "aftercare.yaml", root / "content" / "aftercare.yaml")
-    shutil.copytree(ASSETS / "strings", root / "strings")
+    shutil.copy(ASSETS / "en-GB" / "content" / "aftercare.yaml",
+                root / "en-GB" / "content" / "aftercare.yaml")
+    shutil.copytree(ASSETS / "en-GB" / "strings", root / "en-GB" / "strings")
     monkeypatch.setenv(paths.ASSETS_ENV_VAR, str(root))
     strings.clear_cache()
     yield root
@@ -36,7 +37,7 @@ def tree(tmp_path, monkeypatch):
 
 
 def _edit(root: Path, name: str, change) -> None:
-    path = root / "strings" / "en-GB" / f"{name}.yaml"
+    path = root / "en-GB" / "strings" / f"{name}.yaml"
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     change(data)
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
@@ -44,7 +45,7 @@ def _edit(root: Path, name: str, change) -> None:
 
 def test_every_table_loads_and_is_checked():
     assert set(strings.validate()) == set(strings.TABLES)
-    assert paths.strings_dir() == paths.assets_dir() / "strings" / "en-GB"
+    assert paths.strings_dir() == paths.assets_dir() / "en-GB" / "strings"
     for name in strings.TABLES:
         assert (paths.strings_dir() / f"{name}.yaml").is_file(), name
 
@@ -225,14 +226,22 @@ def test_a_number_beside_refs_is_accepted(tree):
     assert "45" in strings.table("timeline")["controls"]["protocol"]
 
 
-def test_a_second_locale_is_a_folder_chosen_in_one_place(tree, monkeypatch):
-    shutil.copytree(tree / "strings" / "en-GB", tree / "strings" / "en-US")
-    us = tree / "strings" / "en-US" / "ui.yaml"
-    us.write_text(us.read_text(encoding="utf-8").replace('next: "Next"', 'next: "Onward"'),
-                  encoding="utf-8")
-    monkeypatch.setattr(paths, "locale", lambda: "en-US")
+def test_a_second_locale_is_an_overlay_of_what_differs_chosen_in_one_place(tree):
+    shutil.copy(ASSETS / "locales.yaml", tree / "locales.yaml")
+    (tree / "en-US" / "strings").mkdir(parents=True)
+    (tree / "en-US" / "strings" / "ui.yaml").write_text('buttons:\n  next: "Onward"\n',
+                                                        encoding="utf-8")
     strings.clear_cache()
-    assert strings.text("ui", "buttons.next") == "Onward"
+    assert strings.table("ui", "en-US")["buttons"]["next"] == "Onward"
+    assert strings.table("ui", "en-US")["buttons"]["back"] == strings.text("ui", "buttons.back")
+    try:
+        assert strings.use("en-US") == "en-US"
+        assert strings.text("ui", "buttons.next") == "Onward"
+        assert strings.path("ui") == tree / "en-US" / "strings" / "ui.yaml"
+        assert strings.path("site") == tree / "en-GB" / "strings" / "site.yaml"  # fell back
+    finally:
+        strings.use(None)
+    assert strings.text("ui", "buttons.next") == "Next"
 
 
 def test_model_note_is_read_from_assets_and_matches_the_docs():

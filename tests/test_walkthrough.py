@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from explainer import content
 from explainer.content import strings
+from explainer.pages import preheated, read_query_string
 from explainer.widgets.audience import AUDIENCES, PATIENT, TRAINEE, Mode
 from explainer.widgets.safety import FRIENDLY_ERROR
 from explainer.widgets.walkthrough import (
@@ -27,7 +28,7 @@ from explainer.widgets.walkthrough import (
     from_link,
 )
 from explainer.widgets.walkthrough import widget as walkthrough
-from explainer.widgets.walkthrough.deeplink import DeepLink, parse_deep_link, read_query_string
+from explainer.widgets.walkthrough.deeplink import DeepLink, parse_deep_link
 from explainer.widgets.walkthrough.prediction import PredictionPrompt
 from explainer.widgets.walkthrough.text import note_html, step_html
 
@@ -615,7 +616,7 @@ def test_page_in_a_preheated_kernel_builds_step_one_then_follows(monkeypatch):
     monkeypatch.setenv("QUERY_STRING", "step=3")
     walkthrough.page()
     assert len(followed) == 1 and shown[1].state.step == 3
-    assert deeplink.preheated({"VOILA_PREHEAT": "true"}) and not deeplink.preheated({})
+    assert preheated({"VOILA_PREHEAT": "true"}) and not preheated({})
 
 
 def test_a_bad_link_opens_step_one_with_a_gentle_note():

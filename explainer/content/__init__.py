@@ -1,7 +1,7 @@
 """Content: load, validate and select the data files in assets/ (protocols, pages, references).
 
 Walkthrough text, glossary, prediction prompts and interface strings live in
-``assets/content/*.yaml``; the single list of sources is ``assets/references.yaml``. Everything
+``assets/en-GB/content/*.yaml``; the one list of sources is ``assets/references.yaml``. Everything
 is loaded once (cached) and checked on load: a broken rule raises :class:`ContentError`.
 
     from explainer import content
@@ -18,7 +18,7 @@ Every visible string of the interface, figures and pages comes from the one stri
 is read by ``_assets.read_yaml`` (duplicate keys refused); field checks are ``_validate``.
 
 The assets directory is ``<repo>/assets`` unless ``KETAMINE_EXPLAINER_ASSETS`` is set; string
-tables are in ``assets/strings/<locale>/`` (``explainer.paths.locale()``). The protocol library
+tables are in ``assets/<locale>/strings/`` (``explainer.paths.locale()``). The protocol library
 is a separate module (``explainer.content.protocols.library``), imported on demand.
 """
 

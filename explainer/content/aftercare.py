@@ -1,4 +1,4 @@
-"""The after-care and safety-net block (``assets/content/aftercare.yaml``): one data item.
+"""The after-care and safety-net block (``assets/en-GB/content/aftercare.yaml``): one data item.
 
 The rules for the 24 hours after a session, when to call the clinic and when to call emergency
 services are written once and shown in three places: the walkthrough (a passage written as
@@ -11,30 +11,31 @@ clinic's configuration can replace the block in this one place.
     aftercare.block().text            # plain text; .html, .markdown, .refs, .example
     aftercare.expand({"id": "s8-aftercare", "step": 8, "audience": "patient",
                       "block": "aftercare"})     # -> the passage with text and refs filled in
-    aftercare.fill_timeline(strings)  # the timeline strings with every home phase filled in
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from explainer.content._assets import ContentError, assets_dir, read_yaml
+from explainer.content import strings
+from explainer.content._assets import ContentError, assets_dir
 from explainer.content.markdown import render as _markdown
 from explainer.content.references import _load as _load_references
 
-__all__ = ["BLOCK_NAME", "AftercareBlock", "block", "expand", "fill_timeline"]
+__all__ = ["BLOCK_NAME", "AftercareBlock", "block", "expand"]
 
 BLOCK_NAME = "aftercare"
 """The value of a passage's ``block`` field that asks for this block."""
 
-FILE = Path("content") / "aftercare.yaml"
+FILE = "content/aftercare.yaml"
 DRIVING_RULE = "24 hours"
 """Every form of the block (walkthrough and timeline) must state this: labels and leaflets say
-no driving for at least 24 hours, never just "that day"."""
+no driving for at least 24 hours, never just "that day". A locale that is not English must
+state its number (``DRIVING_HOURS``), written in its own words."""
+DRIVING_HOURS = "24"
 
 
 @dataclass(frozen=True)
@@ -50,9 +51,9 @@ class AftercareBlock:
     timeline_now: str
 
 
-def _parse(root: Path) -> AftercareBlock:
-    path = root / FILE
-    data = read_yaml(path)
+def _parse(root: Path, locale: str) -> AftercareBlock:
+    path = f"{strings.source(FILE, root)} ({locale})"
+    data = strings.load(FILE, locale, root)
     problems: list[str] = []
     entry = data.get(BLOCK_NAME) if isinstance(data, dict) else None
     if not isinstance(entry, dict) or set(data) != {BLOCK_NAME}:
@@ -83,7 +84,7 @@ def _parse(root: Path) -> AftercareBlock:
         timeline = {"label2": "", "now": ""}
     for where, value in (("text", md), ("timeline.now", timeline["now"]),
                          ("timeline.label2", timeline["label2"])):
-        if DRIVING_RULE not in value:
+        if (DRIVING_RULE if locale.startswith("en") else DRIVING_HOURS) not in value:
             problems.append(f"{where} must state the driving rule ({DRIVING_RULE!r})")
     if problems:
         raise ContentError(f"{path}:\n  " + "\n  ".join(problems))
@@ -92,17 +93,18 @@ def _parse(root: Path) -> AftercareBlock:
                           timeline["label2"].strip(), timeline["now"].strip())
 
 
-@lru_cache(maxsize=4)
-def _block_at(root: Path) -> AftercareBlock:
-    return _parse(root)
+@lru_cache(maxsize=16)
+def _block_at(root: Path, locale: str) -> AftercareBlock:
+    return _parse(root, locale)
 
 
-def block(root: Path | None = None) -> AftercareBlock:
-    """The after-care block (cached), from ``root`` (an assets directory) or the default."""
-    return _block_at(root if root is not None else assets_dir())
+def block(root: Path | None = None, locale: str | None = None) -> AftercareBlock:
+    """The after-care block (cached) in ``locale`` (default: the current one), from ``root``
+    (an assets directory) or the default."""
+    return _block_at(root if root is not None else assets_dir(), locale or strings.current())
 
 
-def expand(item: Any, root: Path | None = None) -> Any:
+def expand(item: Any, root: Path | None = None, locale: str | None = None) -> Any:
     """A passage entry with ``block: aftercare`` becomes a normal passage entry carrying the
     block's text and refs; anything else is returned unchanged. A block passage must not carry
     its own text or refs (the block is the one place they are written)."""
@@ -113,18 +115,6 @@ def expand(item: Any, root: Path | None = None) -> Any:
     if {"text", "refs", "claim"} & item.keys():
         raise ContentError(f"passage {item.get('id')!r}: a block passage takes its text and "
                            "refs from the block; remove them here")
-    b = block(root)
+    b = block(root, locale)
     out = {k: v for k, v in item.items() if k != "block"}
     return {**out, "text": b.markdown, "refs": list(b.refs)}
-
-
-def fill_timeline(strings: Mapping, root: Path | None = None) -> Mapping:
-    """The timeline strings with each phase marked ``aftercare: true`` given the block's
-    ``label2``, ``now`` and ``refs`` (the phase keeps its own label, short form and anchors)."""
-    b = block(root)
-    for pattern in strings.get("patterns", {}).values():
-        for phase in pattern.get("phases", ()):
-            if phase.pop("aftercare", False):
-                phase.update(label2=b.timeline_label2, now=b.timeline_now, refs=list(b.refs),
-                             example=True)
-    return strings

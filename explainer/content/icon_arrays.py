@@ -1,4 +1,4 @@
-"""Icon-array data (``assets/content/icon_arrays.yaml``): frequencies shown as people.
+"""Icon-array data (``assets/en-GB/content/icon_arrays.yaml``): frequencies shown as people.
 
 Each array names the walkthrough passage it follows (``after``), a title, what a filled and an
 empty icon mean, one or more groups (``label``, ``count`` filled out of ``of``), whether it is
@@ -17,13 +17,13 @@ from functools import lru_cache
 from pathlib import Path
 
 from explainer.content import strings
-from explainer.content._assets import ContentError, assets_dir, read_yaml
+from explainer.content._assets import ContentError, assets_dir
 from explainer.content.references import _load as _load_references
 from explainer.content.walkthrough.passages import passages
 
 __all__ = ["FILE", "Group", "IconArray", "after", "arrays", "describe", "group_sentence"]
 
-FILE = Path("content") / "icon_arrays.yaml"
+FILE = "content/icon_arrays.yaml"
 MAX_ICONS = 100
 _KEYS = {"id", "after", "title", "filled", "empty", "groups", "small_study", "note", "refs"}
 
@@ -52,9 +52,9 @@ def _whole(value) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def _parse(root: Path) -> tuple[IconArray, ...]:
-    path = root / FILE
-    data = read_yaml(path)
+def _parse(root: Path, locale: str) -> tuple[IconArray, ...]:
+    path = strings.source(FILE, root)
+    data = strings.load(FILE, locale, root)
     if (not isinstance(data, dict) or set(data) != {"arrays"}
             or not isinstance(data["arrays"], list)):
         raise ContentError(f"{path}: must be a mapping with an `arrays` list")
@@ -97,13 +97,13 @@ def _parse(root: Path) -> tuple[IconArray, ...]:
 
 
 @lru_cache(maxsize=4)
-def _arrays_at(root: Path) -> tuple[IconArray, ...]:
-    return _parse(root)
+def _arrays_at(root: Path, locale: str) -> tuple[IconArray, ...]:
+    return _parse(root, locale)
 
 
 def arrays() -> tuple[IconArray, ...]:
     """Every icon array, in file order (cached)."""
-    return _arrays_at(assets_dir())
+    return _arrays_at(assets_dir(), strings.current())
 
 
 def after(passage_id: str) -> tuple[IconArray, ...]:

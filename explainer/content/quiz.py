@@ -1,5 +1,5 @@
-"""The trainee self-check (``assets/quiz.yaml``): load and validate the questions, and the pure
-logic a quiz view needs: shuffling per viewer, checking an answer, keeping a score.
+"""The trainee self-check (``assets/en-GB/quiz.yaml``): load and validate the questions, and the
+pure logic a quiz view needs: shuffling per viewer, checking an answer, keeping a score.
 
     from explainer.content import quiz
     questions = quiz.questions("receptor")            # one topic; quiz.questions() for all
@@ -22,12 +22,11 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from pathlib import Path
 
 import jsonschema
 
 from explainer.content import strings
-from explainer.content._assets import ContentError, assets_dir, read_yaml
+from explainer.content._assets import ContentError
 from explainer.content.references import references
 
 __all__ = [
@@ -218,8 +217,8 @@ def _format_number(x: float) -> str:
     return f"{x:,.10g}"
 
 
-def _path() -> Path:
-    return assets_dir() / "quiz.yaml"
+FILE = "quiz.yaml"
+"""The questions, under each locale's folder (trainee text: ``es`` may keep English)."""
 
 
 def _build(entry: dict) -> Question:
@@ -234,10 +233,10 @@ def _build(entry: dict) -> Question:
                     unit=entry["unit"])
 
 
-@lru_cache(maxsize=1)
-def _load() -> tuple[dict[str, str], tuple[Question, ...]]:
-    path = _path()
-    data = read_yaml(path)
+@lru_cache(maxsize=4)
+def _load(locale: str) -> tuple[dict[str, str], tuple[Question, ...]]:
+    path = strings.source(FILE)
+    data = strings.load(FILE, locale)
     found = problems(data, set(references()))
     if found:
         raise ContentError(f"{path.name}: " + "; ".join(found))
@@ -251,12 +250,12 @@ def validate_data(data: object) -> list[str]:
 
 def topics() -> dict[str, str]:
     """Topic id -> title, in file order."""
-    return dict(_load()[0])
+    return dict(_load(strings.current())[0])
 
 
 def questions(topic: str | None = None) -> tuple[Question, ...]:
     """All questions in file order, or one topic's. An unknown topic raises ``ValueError``."""
-    all_topics, found = _load()
+    all_topics, found = _load(strings.current())
     if topic is None:
         return found
     if topic not in all_topics:

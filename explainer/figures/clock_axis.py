@@ -10,11 +10,12 @@ cannot differ. The words under the axis come from the caller.
 
 from __future__ import annotations
 
+from explainer import formatting as fmt
 from explainer.figures import svg
 from explainer.figures.geometry import TICK_PX, AxisMap
 from explainer.figures.overlay import boxed_text, overlay_text
 from explainer.figures.session.layout import CANVASES, Canvas, Layout
-from explainer.models.plan import Plan, clock
+from explainer.models.plan import Plan
 
 __all__ = ["clock_axis", "tick_label"]
 
@@ -22,7 +23,7 @@ __all__ = ["clock_axis", "tick_label"]
 def tick_label(plan: Plan, t_min: float, days: bool) -> str:
     """``09:30`` (a few hours or a day), or ``Tue 3`` (several days)."""
     moment = plan.clock_at(t_min)
-    return f"{moment.strftime('%a')} {moment.day}" if days else clock(moment)
+    return f"{fmt.weekday(moment, short=True)} {moment.day}" if days else fmt.clock(moment)
 
 
 def clock_axis(plan: Plan, layout: Layout, axis_word: str,

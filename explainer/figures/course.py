@@ -4,7 +4,7 @@ that this is an illustration of published averages, not a prediction for this pa
 
 The background (drawn once per process, `course_scene`) holds the 14-day calendar, the
 zoom lines from those two weeks to the weeks axis, and the rows of findings (bands and words
-from `assets/strings/<locale>/timeline.yaml`, `course.rows`). The overlay (`course_overlay`)
+from `assets/<locale>/strings/timeline.yaml`, `course.rows`). The overlay (`course_overlay`)
 holds what depends on the protocol and audience: the title, the session blocks, an outline on
 the finding closest to this protocol, and the "not a prediction" line.
 """
@@ -17,6 +17,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from explainer import formatting as fmt
 from explainer.content.clinic.env import shown_protocols as protocols
 from explainer.content.protocols.library import Protocol
 from explainer.figures import palette as pal
@@ -217,7 +218,7 @@ def _session_blocks(p: Protocol, c: CourseCanvas) -> list[str]:
             out.append(svg.rect(x0, top, w, h, rx=8, fill=pal.CURVE, class_="kx-course-session"))
             hours = p.session_length_min / 60
             words = course_words["session_block"]["hours"].format(
-                h=f"{hours:.0f}" if hours == round(hours) else f"{hours:.1f}")
+                h=fmt.fixed(hours, 0 if hours == round(hours) else 1))
             if text_width(words, STRIP_PX) * 1.06 <= w or c.shape == "landscape":
                 out.append(overlay_text(x0 + w / 2, top + h / 2, words, size=STRIP_PX,
                                         text_anchor="middle", fill="#ffffff",

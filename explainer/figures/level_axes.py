@@ -8,6 +8,7 @@ import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from explainer import formatting as fmt
 from explainer.figures import palette as pal
 from explainer.figures.geometry import (
     LABEL_PX,
@@ -138,7 +139,7 @@ def y_axis_overlay(box: Box, mode: str, unit_y: float | None = None) -> list[str
     out = []
     if mode == "trainee":
         for v in (1, 10, 100, 1000):
-            out.append(overlay_text(x, float(amap.y(v)), f"{v:,}", size=TICK_PX,
+            out.append(overlay_text(x, float(amap.y(v)), fmt.grouped(v), size=TICK_PX,
                                     text_anchor="end"))
         unit = forms["unit_scale"].format(unit=session_words["y_unit"],
                                           note=session_words["y_scale_note"])

@@ -23,6 +23,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from explainer import formatting as fmt
 from explainer.figures import palette as pal
 from explainer.figures import svg
 from explainer.figures.geometry import (
@@ -131,7 +132,7 @@ def routes_overlay(curves: Mapping[str, RouteCurve], highlight: str, mode: str,
     amap = AxisMap(c.plot, 0, HORIZON_MIN)
     title = (route_words["title"]["patient"] if mode == "patient" else
              route_words["title"]["trainee"].format(mg=route_words["dose_mg"],
-                                                    weight=f"{weight_kg:g}"))
+                                                    weight=fmt.plain(weight_kg)))
     out = [overlay_text(16, 22 + i * (LABEL_PX + 7), line, size=LABEL_PX + 1,
                         font_weight="bold", class_="kx-routes-title")
            for i, line in enumerate(_title_lines(title, c.title_chars))]

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from explainer import content
+from explainer import formatting as fmt
 from explainer.content import strings
 from explainer.content.clinic import text as clinic_text
 from explainer.content.clinic.env import current, shown_protocols
@@ -24,7 +25,7 @@ from explainer.content.references import reference
 from explainer.figures import pain_signal as pain_fig
 from explainer.figures import session as tl
 from explainer.models import nmda
-from explainer.models.plan import Plan, clock, day_words, when
+from explainer.models.plan import Plan
 
 __all__ = ["PASSAGES", "HandoutRequest", "handout_data", "other_regions", "picture_state",
            "plan_notes", "plan_rows", "session_lines", "short_source", "signal_frame",
@@ -123,12 +124,17 @@ def plan_rows(plan: Plan, iv: bool) -> list[tuple[str, str]]:
     """The plan's rows as (label, time) pairs: the same rows the page shows."""
     rows = strings.text("clinic", "plan.rows")
     ft = strings.text("clinic", "plan.from_to")
+    at = strings.text("clinic", "plan.when")
+
+    def when(moment) -> str:
+        return fmt.when(moment, at)
+
     return [
         (rows["last_food"], when(plan.last_food)),
         (rows["last_drink"], when(plan.last_drink)),
         (rows["arrive"], when(plan.arrive)),
         (rows["drip"] if iv else rows["dose"],
-         ft.format(start=when(plan.drip_from), end=(clock(plan.drip_to)
+         ft.format(start=when(plan.drip_from), end=(fmt.clock(plan.drip_to)
                    if plan.drip_to.date() == plan.drip_from.date() else when(plan.drip_to)))),
         (rows["home"], when(plan.home_earliest)),
         (rows["no_driving"], when(plan.no_driving_until)),
@@ -138,8 +144,8 @@ def plan_rows(plan: Plan, iv: bool) -> list[tuple[str, str]]:
 def session_lines(plan: Plan) -> list[str]:
     """One line per session of the course: ``Session 2: Tuesday 3 March 2026, start 09:30``."""
     s = strings.text("clinic", "plan")
-    return [s["session"].format(n=x.number, day=day_words(x.start, year=False),
-                                time=clock(x.start))
+    return [s["session"].format(n=x.number, day=fmt.day_words(x.start, year=False),
+                                time=fmt.clock(x.start))
             for x in plan.sessions]
 
 
@@ -149,10 +155,7 @@ PAGE_ONLY_NOTES = ("past",)
 
 def _listed(items: list[str], joiner: str) -> str:
     """``a``, ``a and b``, ``a, b and c`` (``joiner``: the strings' ``and`` or ``or``)."""
-    words = strings.text("clinic", "plan.notes")
-    if len(items) <= 1:
-        return "".join(items)
-    return words[joiner].format(items=", ".join(items[:-1]), last=items[-1])
+    return fmt.list_text(items, joiner)
 
 
 def _grouped(kind: str, notes: list) -> str:
@@ -162,11 +165,11 @@ def _grouped(kind: str, notes: list) -> str:
     many = len(numbers) > 1
     sessions = words["sessions" if many else "session"].format(n=_listed(numbers, "and"))
     if kind == "moved_weekday":
-        days = [words["weekday_plural"].format(day=n.planned.strftime("%A")) for n in notes]
+        days = [words["weekday_plural"].format(day=fmt.weekday(n.planned)) for n in notes]
     elif kind == "moved_date":
-        days = [day_words(n.planned) for n in notes]
+        days = [fmt.day_words(n.planned) for n in notes]
     elif kind == "weekend":
-        days = [n.day.strftime("%A") for n in notes]
+        days = [fmt.weekday(n.day) for n in notes]
     else:
         days = []
     return words[kind].format(sessions=sessions, verb=words["are" if many else "is"],
@@ -191,9 +194,9 @@ def plan_notes(plan: Plan, page: bool = True) -> list[str]:
             continue
         key = f"clocks_{note.direction}" if note.kind == "clocks" else note.kind
         out.append(words[key].format(
-            n=note.session, day=day_words(note.day) if note.day else "",
-            typed=note.typed.strftime("%H:%M") if note.typed else "",
-            time=clock(note.moment) if note.moment else ""))
+            n=note.session, day=fmt.day_words(note.day) if note.day else "",
+            typed=fmt.clock(note.typed) if note.typed else "",
+            time=fmt.clock(note.moment) if note.moment else ""))
     return [_grouped(x, groups[x]) if x in groups else x for x in out]
 
 
@@ -235,13 +238,18 @@ def handout_data(request: HandoutRequest) -> dict:
     made = request.made_on or date.today()
     plan = request.plan
     name = (request.patient_name or "").strip()
+    language, _, region = strings.current().partition("-")
     return {
+        "lang": language.lower(),
+        "region": region.upper() or None,
+        "author_generic": words["author_generic"],
+        "page_numbering": words["page_of"].format(page=1, total=1),
         "paper": "us-letter" if cfg and cfg.clinic.paper_size == "Letter" else "a4",
         "title": words["title"],
         "subtitle": (words["subtitle_clinic"].format(name=cfg.clinic.name) if cfg
                      else words["subtitle_generic"]),
         "made_for": words["made_for"].format(name=name) if name else "",
-        "made_on": words["made_on"].format(day=day_words(made)),
+        "made_on": words["made_on"].format(day=fmt.day_words(made)),
         "clinic": cfg.clinic.name if cfg else "",
         "contacts": ([[words["phone"], cfg.clinic.phone],
                       [words["out_of_hours"], cfg.clinic.out_of_hours_phone],
@@ -250,7 +258,7 @@ def handout_data(request: HandoutRequest) -> dict:
         "emergency_line": rules.emergency_sentence,
         "h": {**{k: words[k] for k in ("contacts", "plan", "chart", "picture", "main_points",
                                        "side_effects", "when_to_call", "before", "after",
-                                       "questions", "sources")},
+                                       "questions", "sources", "what", "when")},
               "sessions": plan_words["sessions"], "notes": plan_words["notes_title"]},
         "protocol": protocol.name,
         "protocol_about": protocol.audience["patient"],
@@ -259,7 +267,7 @@ def handout_data(request: HandoutRequest) -> dict:
         "plan_notes": plan_notes(plan, page=False) if plan else [],
         "no_plan": words["no_plan"],
         "no_driving_note": (plan_words["no_driving_note"].format(
-            hours=f"{clinic_text.plan_rules(cfg).no_driving_hours:g}") if plan else ""),
+            hours=fmt.plain(clinic_text.plan_rules(cfg).no_driving_hours)) if plan else ""),
         "chart_alt": words["chart_alt"].format(protocol=protocol.name),
         "chart_note": words["chart_note"],
         "picture_alt": words["picture_alt"],

@@ -33,11 +33,12 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from explainer import formatting as fmt
 from explainer.models.plan_calendar import ClinicCalendar, course_dates
 
 __all__ = ["MIN_NO_DRIVING_HOURS", "Plan", "PlanInputError", "PlanNote", "PlanRules",
-           "SessionTimes", "clock", "day_words", "exists_locally", "happens_twice", "make_plan",
-           "parse_date", "parse_time", "when"]
+           "SessionTimes", "exists_locally", "happens_twice", "make_plan",
+           "parse_date", "parse_time"]
 
 MIN_NO_DRIVING_HOURS = 24.0
 _DATE = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$")
@@ -283,23 +284,9 @@ def make_plan(first_date: date | str, start_time: time | str, tz: str | ZoneInfo
         sessions=tuple(sessions), notes=tuple(notes))
 
 
-def clock(moment: datetime) -> str:
-    """``09:30`` (24-hour clock, the time zone's local time)."""
-    return moment.strftime("%H:%M")
-
-
 def clock_label(plan: Plan, minutes_from_start: float, with_day: bool = False) -> str:
     """``09:30``, or ``Tue 09:30`` on a chart of several days: a moment of the chart in clock
-    time (the time cursor's readout when the chart shows clock times)."""
+    time (the time cursor's readout when the chart shows clock times), in the page's locale."""
     moment = plan.clock_at(minutes_from_start)
-    return f"{moment.strftime('%a')} {clock(moment)}" if with_day else clock(moment)
-
-
-def day_words(moment: datetime | date, year: bool = True) -> str:
-    """``Monday 2 March 2026`` (or ``Monday 2 March``)."""
-    return f"{moment.strftime('%A')} {moment.day} {moment.strftime('%B %Y' if year else '%B')}"
-
-
-def when(moment: datetime) -> str:
-    """``Monday 2 March 2026 at 09:30``: the one way the pages and the handout show a time."""
-    return f"{day_words(moment)} at {clock(moment)}"
+    time_text = fmt.clock(moment)
+    return f"{fmt.weekday(moment, short=True)} {time_text}" if with_day else time_text

@@ -1,7 +1,7 @@
 """The `ketamine-explainer` console command: `serve [--port N] [--host H] [--open]
 [--clinic FILE]`, `check-clinic FILE`, `review-export [--out DIR] [--format
-markdown|html]` (explainer.content.review_export) and `sync-citations [--check]`
-(explainer.study)."""
+markdown|html]` (explainer.content.review_export), `locale-report [LOCALE] [--keys]`
+(explainer.content.locale_report) and `sync-citations [--check]` (explainer.study)."""
 
 from __future__ import annotations
 
@@ -85,9 +85,10 @@ def _parser() -> argparse.ArgumentParser:
                        help="store the study notebooks' [@key] citations as numbered links")
     y.add_argument("--check", action="store_true",
                    help="change nothing; exit 1 if a notebook is out of step")
-    from explainer.content import review_export
+    from explainer.content import locale_report, review_export
 
     review_export.add_parser(sub)
+    locale_report.add_parser(sub)
     return p
 
 
@@ -220,6 +221,10 @@ def main(argv: list[str] | None = None) -> None:
 
         review_export.run(args)
         return
+    if args.command == "locale-report":
+        from explainer.content import locale_report
+
+        sys.exit(locale_report.run(args))
     if args.command == "sync-citations":
         from explainer import study
 

@@ -5,7 +5,7 @@
     clinic_panel_html()      # without a selection: the treatments the clinic offers
     ClinicPanel()            # the same as a widget (walkthrough step 8 embeds it)
 
-Words from `assets/strings/<locale>/clinic.yaml` through `explainer.content.clinic.text`; every
+Words from `assets/<locale>/strings/clinic.yaml` through `explainer.content.clinic.text`; every
 value escaped.
 """
 

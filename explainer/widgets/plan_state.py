@@ -24,7 +24,6 @@ from explainer.models import pk
 from explainer.models.plan import (
     Plan,
     PlanInputError,
-    day_words,
     make_plan,
     parse_date,
     parse_time,
@@ -57,8 +56,8 @@ def error_words(exc: PlanInputError) -> str:
     """A refusal in the page's words (by its code), else the model's own sentence."""
     words = strings.text("clinic", "plan.errors")
     if exc.code in words:
-        values = {"day": day_words(exc.values["day"]) if "day" in exc.values else "",
-                  "weekday": exc.values["day"].strftime("%A") if "day" in exc.values else ""}
+        values = {"day": fmt.day_words(exc.values["day"]) if "day" in exc.values else "",
+                  "weekday": fmt.weekday(exc.values["day"]) if "day" in exc.values else ""}
         return words[exc.code].format(**values)
     return str(exc)
 

@@ -9,10 +9,10 @@
 The schema is a set of pydantic models (one per table; unknown fields refused); the
 ``[[protocols]]`` tables are checked by the protocol library's own validator
 (``explainer.content.protocols.library.parse_protocols``), so a clinic's protocol takes exactly the
-fields of ``assets/protocols.yaml``. Every problem becomes one line naming the file, the line, the
-field and what is allowed (:class:`ClinicConfigError.problems`). The fields are documented in
-``docs/clinic-config.md``. Values are shown on pages and in the handout only through escaping
-(HTML) or as data (the handout's Typst template never reads them as markup).
+fields of ``assets/en-GB/protocols.yaml``. Every problem becomes one line naming the file, the
+line, the field and what is allowed (:class:`ClinicConfigError.problems`). The fields are
+documented in ``docs/clinic-config.md``. Values are shown on pages and in the handout only
+through escaping (HTML) or as data (the handout's Typst template never reads them as markup).
 """
 
 from __future__ import annotations

@@ -21,11 +21,13 @@ from pydantic import (
     model_validator,
 )
 
+from explainer.content import strings
 from explainer.content._assets import ContentError
 from explainer.content.clinic.constants import CLINIC_ENV_VAR, COUNTRIES  # noqa: F401 - re-exported
 from explainer.content.protocols.library import Protocol
 from explainer.content.walkthrough.records import STEPS
 from explainer.models.plan_calendar import ClinicCalendar
+from explainer.paths import BASE_LOCALE
 
 MIN_NO_DRIVING_HOURS = 24
 NO_DRIVING_REFS = ("ketalar-label", "cheyenne-leaflet", "depression-leaflets")
@@ -88,8 +90,37 @@ class ClinicInfo(_Table):
     country: Literal["UK", "US"]
     paper: Literal["A4", "Letter"] | None = None
     timezone: str | None = None
+    locale: str | None = None
+    """The pages' language when the link names none (a key of ``assets/locales.yaml``);
+    default: the base locale (British English)."""
+    languages: list[str] | None = Field(None, min_length=1, max_length=8)
+    """The languages the page's switch offers (``locale`` first); default: ``locale`` alone."""
+    offer_unreviewed: bool = False
+    """A draft translation (no reviewer has signed it off) is offered only when this is true."""
 
     _check_phone = field_validator("phone", "out_of_hours_phone")(_phone)
+
+    @model_validator(mode="after")
+    def _check_languages(self) -> ClinicInfo:
+        known = strings.locales()
+        asked = [self.locale or BASE_LOCALE, *(self.languages or ())]
+        unknown = [code for code in asked if code not in known]
+        if unknown:
+            raise ValueError(f"locale and languages must be among {', '.join(known)}; "
+                             f"got {', '.join(unknown)}")
+        if len(set(self.languages or ())) != len(self.languages or ()):
+            raise ValueError("each language may be listed once")
+        drafts = [code for code in dict.fromkeys(asked) if not known[code].signed_off]
+        if drafts and not self.offer_unreviewed:
+            raise ValueError(f"{', '.join(drafts)}: a draft translation no reviewer has signed "
+                             "off yet (assets/locales.yaml); set offer_unreviewed = true to "
+                             "offer it anyway")
+        return self
+
+    @property
+    def offered_languages(self) -> tuple[str, ...]:
+        """The languages the page offers, the clinic's own locale first."""
+        return tuple(dict.fromkeys([self.locale or BASE_LOCALE, *(self.languages or ())]))
 
     @field_validator("timezone")
     @classmethod

@@ -9,7 +9,7 @@
 Every value from a clinic file is put into a sentence here as plain text; whoever shows it
 escapes it (pages) or passes it as data (the handout). The defaults (the rules for the 24 hours
 after, when to call, emergency signs) come from the one after-care block
-(``assets/content/aftercare.yaml``, `explainer.content.aftercare`); a clinic's own values
+(``assets/en-GB/content/aftercare.yaml``, `explainer.content.aftercare`); a clinic's own values
 replace its parts (the hours, the sedatives rule) and add their own reasons to call; they
 never remove a rule or a required sign. With no clinic configured the sentences use
 `example_rules` and say so.
@@ -69,7 +69,7 @@ class ClinicRules:
 
 @dataclass(frozen=True)
 class AftercareParts:
-    """The after-care block (``assets/content/aftercare.yaml``, one source of truth) taken
+    """The after-care block (``assets/en-GB/content/aftercare.yaml``, one source of truth) taken
     apart: its rules for the 24 hours after, its when-to-call list and its emergency line."""
 
     lead: str

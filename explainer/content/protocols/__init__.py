@@ -1,5 +1,5 @@
-"""The protocol library (``assets/protocols.yaml``): published dosing protocols as data, checked
-on load.
+"""The protocol library (``assets/en-GB/protocols.yaml``): published dosing protocols as data,
+checked on load.
 
 `library` loads and validates the file (`load_protocols`), `fields` holds the field checks and
 the error that names the file, protocol and field (`ProtocolError`), `records` the `Protocol`

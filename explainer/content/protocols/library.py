@@ -1,4 +1,4 @@
-"""The protocol library (``assets/protocols.yaml``): load, validate, turn into pk doses.
+"""The protocol library (``assets/en-GB/protocols.yaml``): load, validate, turn into pk doses.
 
     from explainer.content.protocols.library import load_protocols
     protocols = load_protocols()                     # or load_protocols("clinic/protocols.yaml")
@@ -22,6 +22,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from explainer.content import strings
 from explainer.content._assets import (
     ASSETS_ENV_VAR,
     assets_dir,
@@ -52,6 +53,8 @@ __all__ = [
 ]
 
 SCHEMA_VERSION = 1
+FILE = "protocols.yaml"
+"""The library, under each locale's folder (its prose translated; numbers only in the base)."""
 ROUTES: tuple[str, ...] = ("intravenous", *pk.ROUTES)
 """Allowed protocol routes: IV (bolus / infusion doses) or one of pk.ROUTES (absorbed doses)."""
 DRUGS: tuple[str, ...] = ("racemic", "s-ketamine")
@@ -170,17 +173,18 @@ def load_protocols(path: str | os.PathLike[str] | None = None, *,
                    references_path: str | os.PathLike[str] | None = None) -> dict[str, Protocol]:
     """Load and validate a protocol file; return ``{id: Protocol}`` in file order.
 
-    ``path`` defaults to ``assets_dir() / "protocols.yaml"`` (a clinic can pass its own file);
+    ``path`` defaults to the library (``protocols.yaml`` in the page's locale, through the
+    strings accessor: its prose translated, its numbers the base's); a clinic can pass its own;
     ``references_path`` defaults to ``assets_dir() / "references.yaml"``. Raises
     :class:`ProtocolError` (a ``ValueError``) on unknown or missing keys, unknown reference keys,
     bad numbers, doses outside the session, overlapping sessions or duplicate ids.
     """
-    file = Path(path) if path is not None else assets_dir() / "protocols.yaml"
+    file = Path(path) if path is not None else strings.source(FILE)
     refs_file = (Path(references_path) if references_path is not None
                  else assets_dir() / "references.yaml")
     ctx = _Ctx(file)
     ref_keys = _reference_keys(refs_file)
-    data = _read_yaml(file)
+    data = _read_yaml(file) if path is not None else strings.load(FILE)
     top = _keys(ctx, "top level", data, _TOP_KEYS, set())
     if top["schema_version"] != SCHEMA_VERSION or isinstance(top["schema_version"], bool):
         raise ctx.fail("schema_version", f"must be {SCHEMA_VERSION}; got "

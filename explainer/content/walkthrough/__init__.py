@@ -2,6 +2,6 @@
 
 `passages` is the loader and selector (`explainer.content` re-exports it: `content.passages`,
 `content.glossary`, `content.predictions`, `content.STEPS`); `records` holds the records;
-`steps`, `glossary` and `predictions` parse one kind of file each (``assets/content/``);
+`steps`, `glossary` and `predictions` parse one kind of file each (``assets/en-GB/content/``);
 `fields` holds the field checks they share.
 """

@@ -1,10 +1,9 @@
-"""The parser of the glossary (``assets/content/glossary.yaml``)."""
+"""The parser of the glossary (``assets/en-GB/content/glossary.yaml``)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from explainer.content._assets import read_yaml
 from explainer.content._validate import Problems
 from explainer.content.walkthrough import fields as f
 from explainer.content.walkthrough.records import GlossaryEntry
@@ -14,11 +13,12 @@ __all__ = ["TERM_KEYS", "parse_glossary"]
 TERM_KEYS = ({"id", "term", "text"}, {"aliases", "refs", "claim"})
 
 
-def parse_glossary(path: Path, known, p: Problems, seen: dict[str, str]) -> list[GlossaryEntry]:
-    """The entries of ``glossary.yaml`` (none if the file is absent; problems go into ``p``)."""
+def parse_glossary(path: Path, data, known, p: Problems,
+                   seen: dict[str, str]) -> list[GlossaryEntry]:
+    """The entries of ``glossary.yaml`` (``data``: its words in the page's locale, from the
+    strings accessor; none if the file is absent; problems go into ``p``)."""
     if not path.exists():
         return []
-    data = read_yaml(path)
     if not isinstance(data, dict) or set(data) != {"terms"} or not isinstance(data["terms"], list):
         p.add(path.name, "must be a mapping with a `terms` list")
         return []

@@ -1,4 +1,4 @@
-"""Walkthrough passages, glossary, prediction prompts and UI strings from ``assets/content/``.
+"""Walkthrough passages, glossary, prediction prompts and UI strings from ``assets/en-GB/content/``.
 
 File layout (YAML):
 
@@ -11,7 +11,7 @@ File layout (YAML):
   ``question``, 2–3 ``choices`` (``id`` and ``text``), ``answer`` (a choice id),
   ``explanation`` and ``refs``;
 
-Interface strings (``assets/strings/<locale>/ui.yaml``) are the ``ui`` table of the one
+Interface strings (``assets/<locale>/strings/ui.yaml``) are the ``ui`` table of the one
 strings loader, :mod:`explainer.content.strings` (``strings.text("ui", "buttons.next")``).
 
 Everything is loaded and checked once (cached); any broken rule raises :class:`ContentError`
@@ -41,7 +41,7 @@ from explainer.content.walkthrough.records import (
     Passage,
     Prediction,
 )
-from explainer.content.walkthrough.steps import STEP_FILE, parse_step_file
+from explainer.content.walkthrough.steps import parse_step_file
 
 __all__ = [
     "AUDIENCES",
@@ -67,21 +67,27 @@ class _Bundle:
     predictions: tuple[Prediction, ...]
 
 
-def _parse_all(root: Path) -> _Bundle:
+def _optional(rel: str, root: Path, locale: str) -> tuple[Path, Any]:
+    path = strings.source(rel, root)
+    return path, strings.load(rel, locale, root) if path.is_file() else None
+
+
+def _parse_all(root: Path, locale: str) -> _Bundle:
     known = _load_references(root / "references.yaml")
-    content = root / "content"
+    content = strings.source("content", root)
     if not content.is_dir():
         raise ContentError(f"{content}: content directory not found")
     p = Problems()
     seen: dict[str, str] = {}
-    step_files = sorted(f for f in content.iterdir() if STEP_FILE.match(f.name))
-    numbers = [int(STEP_FILE.match(f.name).group(1)) for f in step_files]
+    step_files = strings.step_files(root)
+    numbers = [int(strings.STEP_FILE.match(Path(f).name).group(1)) for f in step_files]
     if numbers != list(range(1, len(numbers) + 1)):
         p.add("content", "step files must be numbered 01, 02, … without gaps or repeats; "
               f"found {', '.join(f'{n:02d}' for n in numbers) or 'none'}")
     found: list[Passage] = []
-    for path in step_files:
-        found.extend(parse_step_file(path, known, p, seen))
+    for rel in step_files:
+        found.extend(parse_step_file(strings.source(rel, root), strings.load(rel, locale, root),
+                                     locale, known, p, seen))
     missing_steps = sorted(set(STEPS) - {x.step for x in found})
     if missing_steps:
         p.add("content", f"no passages for step(s) {', '.join(map(str, missing_steps))}")
@@ -91,21 +97,22 @@ def _parse_all(root: Path) -> _Bundle:
                        and x.audience in AUDIENCES):
                 if s not in missing_steps:
                     p.add("content", f"step {s} has nothing to show in {view} mode")
-    terms = parse_glossary(content / "glossary.yaml", known, p, seen)
-    preds = parse_predictions(content / "predictions.yaml", known, p, seen)
+    terms = parse_glossary(*_optional("content/glossary.yaml", root, locale), known, p, seen)
+    preds = parse_predictions(*_optional("content/predictions.yaml", root, locale), known, p,
+                              seen)
     if p:
         raise ContentError(f"content in {root} has {len(p)} problem(s):\n  " + "\n  ".join(p))
     found.sort(key=lambda x: x.step)  # stable: file order within a step
     return _Bundle(tuple(found), tuple(terms), tuple(preds))
 
 
-@lru_cache(maxsize=4)
-def _bundle_at(root: Path) -> _Bundle:
-    return _parse_all(root)
+@lru_cache(maxsize=8)
+def _bundle_at(root: Path, locale: str) -> _Bundle:
+    return _parse_all(root, locale)
 
 
 def _bundle() -> _Bundle:
-    return _bundle_at(assets_dir())
+    return _bundle_at(assets_dir(), strings.current())
 
 
 # --- Public API -------------------------------------------------------------------------------
@@ -170,13 +177,18 @@ def validate(root: str | Path | None = None) -> dict[str, int]:
     Checks: unknown reference keys; duplicate ids (across passages, glossary and predictions);
     bad audience or step; a number in a passage that cites no reference; a passage with
     neither refs nor ``claim: false`` (or with both); raw HTML; unknown fields; predictions
-    whose answer is not a choice; numbers in interface strings. Returns counts on success.
+    whose answer is not a choice; numbers in interface strings; every locale's overlay (words
+    only, keys of the base). Every locale of ``assets/locales.yaml`` is parsed. Returns the
+    base locale's counts on success.
     """
     path = Path(root).expanduser().resolve() if root is not None else assets_dir()
     _load_references.cache_clear()
     aftercare._block_at.cache_clear()
-    bundle = _parse_all(path)
     strings.validate(root=path)
+    codes = list(strings.locales(path))
+    bundle = _parse_all(path, codes[0])
+    for code in codes[1:]:
+        _parse_all(path, code)
     return {
         "passages": len(bundle.passages),
         "glossary": len(bundle.glossary),

@@ -1,10 +1,9 @@
-"""The parser of the "guess first" prompts (``assets/content/predictions.yaml``)."""
+"""The parser of the "guess first" prompts (``assets/en-GB/content/predictions.yaml``)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from explainer.content._assets import read_yaml
 from explainer.content._validate import Problems
 from explainer.content.markdown import render as _markdown
 from explainer.content.walkthrough import fields as f
@@ -18,11 +17,12 @@ PREDICTION_KEYS = (
 )
 
 
-def parse_predictions(path: Path, known, p: Problems, seen: dict[str, str]) -> list[Prediction]:
-    """The prompts of ``predictions.yaml`` (none if the file is absent; problems go into ``p``)."""
+def parse_predictions(path: Path, data, known, p: Problems,
+                      seen: dict[str, str]) -> list[Prediction]:
+    """The prompts of ``predictions.yaml`` (``data``: its words in the page's locale, from the
+    strings accessor; none if the file is absent; problems go into ``p``)."""
     if not path.exists():
         return []
-    data = read_yaml(path)
     if (not isinstance(data, dict) or set(data) != {"predictions"}
             or not isinstance(data["predictions"], list)):
         p.add(path.name, "must be a mapping with a `predictions` list")

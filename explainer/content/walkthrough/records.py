@@ -6,34 +6,24 @@ Built by the parsers (``steps``, ``glossary``, ``predictions``); read through
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
-from pathlib import Path
 
-from explainer.content._assets import assets_dir
+from explainer.content.strings import STEP_FILE, STEP_FILES
 
-__all__ = ["AUDIENCES", "STEPS", "STEP_FILE", "VIEWS", "Choice", "GlossaryEntry", "Passage",
-           "Prediction", "step_numbers", "visible"]
+__all__ = ["AUDIENCES", "STEPS", "VIEWS", "Choice", "GlossaryEntry", "Passage",
+           "Prediction", "visible"]
 
 AUDIENCES: tuple[str, ...] = ("patient", "trainee", "both")
 """Tags a passage may carry. Patient mode shows patient + both; trainee mode shows everything."""
 VIEWS: tuple[str, ...] = ("patient", "trainee")
-STEP_FILE = re.compile(r"^(\d{2})-[a-z0-9-]+\.ya?ml$")
-"""A walkthrough step's file in ``assets/content/``: ``NN-<slug>.yaml``, NN its number."""
 
 
-def step_numbers(folder: Path) -> tuple[int, ...]:
-    """The numbers of the step files in `folder` (``assets/content``), in order."""
-    if not folder.is_dir():
-        return ()
-    return tuple(sorted(int(m.group(1)) for path in folder.iterdir()
-                        if (m := STEP_FILE.match(path.name))))
-
-
-STEPS: tuple[int, ...] = step_numbers(assets_dir() / "content")
+STEPS: tuple[int, ...] = tuple(int(STEP_FILE.match(rel.rpartition("/")[2]).group(1))
+                               for rel in STEP_FILES)
 """The walkthrough's steps, derived from the content: one per step file (1 to 9 today). Adding
-``assets/content/10-<slug>.yaml`` adds step 10 everywhere (the counter, the step menu, deep
-links, a clinic's ``[show] steps``, the string tables' lengths); nothing else holds the count."""
+``assets/en-GB/content/10-<slug>.yaml`` adds step 10 everywhere (the counter, the step menu,
+deep links, a clinic's ``[show] steps``, the string tables' lengths); nothing else holds the
+count."""
 
 
 def visible(audience: str, view: str) -> bool:

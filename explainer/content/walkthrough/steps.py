@@ -1,16 +1,16 @@
-"""The parser of walkthrough step files (``assets/content/NN-<slug>.yaml``)."""
+"""The parser of walkthrough step files (``assets/en-GB/content/NN-<slug>.yaml``)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from explainer.content import aftercare
-from explainer.content._assets import read_yaml
 from explainer.content._validate import Problems
+from explainer.content.strings import STEP_FILE
 from explainer.content.walkthrough import fields as f
-from explainer.content.walkthrough.records import STEP_FILE, Passage
+from explainer.content.walkthrough.records import Passage
 
-__all__ = ["PASSAGE_KEYS", "STEP_FILE", "parse_step_file"]
+__all__ = ["PASSAGE_KEYS", "parse_step_file"]
 
 PASSAGE_KEYS = ({"id", "step", "audience", "text"}, {"refs", "claim", "part"})
 PART_MAX = 60
@@ -18,9 +18,10 @@ PART_MAX = 60
 (one idea per screen): the walkthrough shows it closed, under this title."""
 
 
-def parse_step_file(path: Path, known, p: Problems, seen: dict[str, str]) -> list[Passage]:
-    """The passages of one ``NN-<slug>.yaml`` step file (problems go into ``p``)."""
-    data = read_yaml(path)
+def parse_step_file(path: Path, data, locale: str, known, p: Problems,
+                    seen: dict[str, str]) -> list[Passage]:
+    """The passages of one ``NN-<slug>.yaml`` step file (``path``: the base locale's file;
+    ``data``: its words in ``locale``, from the strings accessor; problems go into ``p``)."""
     if not isinstance(data, dict) or set(data) != {"step", "passages"}:
         p.add(path.name, "must be a mapping with exactly `step` and `passages`")
         return []
@@ -32,7 +33,8 @@ def parse_step_file(path: Path, known, p: Problems, seen: dict[str, str]) -> lis
     if not isinstance(items, list) or not items:
         p.add(path.name, "passages must be a non-empty list")
         return []
-    items = [aftercare.expand(item, path.parent.parent) for item in items]  # `block: aftercare`
+    # `block: aftercare` passages take the block's words
+    items = [aftercare.expand(item, path.parents[2], locale) for item in items]
     out = []
     for where, item in f.items(path, items, "passage", PASSAGE_KEYS, p):
         ident = f.ident(item, where, p, seen)

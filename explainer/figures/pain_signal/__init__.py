@@ -15,7 +15,7 @@ magnesium plug that moves out and fades as the cell depolarises, and ketamine ma
 a share of them that follows the fraction blocked. Colour is never the only cue: every part is
 labelled, the plug moves as well as fades, and ketamine is a lettered square.
 
-All words come from `assets/strings/<locale>/pain_signal.yaml` (`strings()`).
+All words come from `assets/<locale>/strings/pain_signal.yaml` (`strings()`).
 
 The package is split by idea; every name is importable from ``pain_signal`` itself:
 ``geometry`` (where the parts sit, sizes, strings, the signal bar's scale), ``background`` (the

@@ -100,7 +100,7 @@ def diagram_frame(result: SynapseResult, impulse: int, mode: str = "patient",
     if not ketamine:
         text = blocked["none"]
     elif mode == "trainee":
-        text = blocked["trainee"].format(percent=f"{100 * f:.0f}")
+        text = blocked["trainee"].format(percent=fmt.percent(f))
     else:
         text = blocked["patient"].format(share=share_phrase(f))
     n_k = drawn_blocked(f) if ketamine else 0

@@ -1,5 +1,5 @@
 """Where the pain-signal diagram's parts sit (layout pixels), its sizes, its strings table
-(from the strings loader: `assets/strings/<locale>/pain_signal.yaml`) and the signal bar's
+(from the strings loader: `assets/<locale>/strings/pain_signal.yaml`) and the signal bar's
 scale (response to height, strength words).
 """
 
@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 
@@ -24,9 +23,10 @@ def strings() -> Mapping:
     return string_tables.table(STRINGS_TABLE)
 
 
-def strings_file() -> Path:
-    """The file behind :func:`strings` (a background's cache key changes when it changes)."""
-    return string_tables.path(STRINGS_TABLE)
+def strings_file() -> str:
+    """The key of the table behind :func:`strings` in the page's locale (a background's cache
+    key changes when any file it is merged from changes)."""
+    return string_tables.key(STRINGS_TABLE)
 
 
 

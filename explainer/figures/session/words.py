@@ -1,5 +1,5 @@
 """The timeline figures' words: the strings table (from the strings loader:
-`assets/strings/<locale>/timeline.yaml`), and times and durations in
+`assets/<locale>/strings/timeline.yaml`), and times and durations in
 words ('1 h 30 min', '1 hour and 15 minutes').
 """
 
@@ -10,10 +10,8 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from explainer import formatting as fmt
-from explainer.content import aftercare
 from explainer.content import strings as string_tables
 from explainer.figures.scene import background_key
-from explainer.paths import assets_dir
 
 if TYPE_CHECKING:
     from explainer.figures.session.layout import Layout
@@ -24,8 +22,7 @@ STRINGS_TABLE = "timeline"
 
 def strings_key(name: str) -> str:
     """A background cache key for a timeline figure (changes when its strings change)."""
-    return background_key(name, string_tables.path(STRINGS_TABLE),
-                          assets_dir() / aftercare.FILE)
+    return background_key(name, string_tables.key(STRINGS_TABLE))
 
 
 def strings() -> Mapping:
@@ -66,7 +63,7 @@ def short_time(t_min: float, layout: Layout) -> str:
 
 def short_number(x: float) -> str:
     """'2', '1.5': hours or days as the axis ticks and the time words write them."""
-    return f"{x:.0f}" if math.isclose(x, round(x)) else f"{x:.1f}"
+    return fmt.fixed(x, 0 if math.isclose(x, round(x)) else 1)
 
 
 def duration_words(minutes: float) -> str:

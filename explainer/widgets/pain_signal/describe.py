@@ -5,7 +5,7 @@
     describe_sentences(0.0, "single", 0)          # ['No pinch yet. Press Play to send …']
     chart_description(state)                      # the trainee chart's one sentence
 
-Words come from `assets/strings/<locale>/pain_signal.yaml`; numbers are formatted by
+Words come from `assets/<locale>/strings/pain_signal.yaml`; numbers are formatted by
 `explainer.formatting`. Pure functions of the state's values (the model is cached).
 """
 

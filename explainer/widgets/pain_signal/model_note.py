@@ -3,7 +3,7 @@
     ModelNote(mode="trainee")      # the note; in trainee mode also the model's own notes
     model_notes_html()             # the model notes' sections the strings file names, as HTML
 
-The notes are `assets/strings/<locale>/model_note.md` (the one strings loader), so an installed
+The notes are `assets/<locale>/strings/model_note.md` (the one strings loader), so an installed
 package needs no `docs/` folder.
 """
 

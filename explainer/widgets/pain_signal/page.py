@@ -24,6 +24,7 @@ def page_widgets(mode: str = PATIENT):
 
 def page(mode: str = PATIENT) -> None:
     """The whole pain-signal page: header, intro, switch, widget, note, footer."""
+    pages.choose_locale()
     switch, widget, note, links = page_widgets(mode)
     show_page("diagram", pages.body_html("pain-signal"), [switch, widget, note], links=links)
 

@@ -3,7 +3,7 @@
     describe_course("schwartzman-2009")             # the plan, what the studies found, and
     describe_course("schwartzman-2009", "trainee")  # always that it is not a prediction
 
-Words come from `assets/strings/<locale>/timeline.yaml` (`course`).
+Words come from `assets/<locale>/strings/timeline.yaml` (`course`).
 """
 
 from __future__ import annotations

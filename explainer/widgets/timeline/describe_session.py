@@ -7,7 +7,7 @@
     cursor_label(curve, 90, "patient")   # 'relief-linked + “floaty”' (beside the cursor)
 
 `curve` is a `SessionCurve` (one protocol's session, simulated once); words come from
-`assets/strings/<locale>/timeline.yaml`, numbers are formatted by `explainer.formatting`.
+`assets/<locale>/strings/timeline.yaml`, numbers are formatted by `explainer.formatting`.
 """
 
 from __future__ import annotations

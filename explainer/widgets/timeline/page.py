@@ -74,6 +74,7 @@ def page_widgets(mode: str = PATIENT, with_pain_signal: bool = True):
 
 def page(mode: str = PATIENT) -> None:
     """The whole timeline page: header, intro, switch, timeline, NMDA diagram, note, footer."""
+    pages.choose_locale()
     switch, timeline, pain_box, note, links = page_widgets(mode)
     parts = [switch, timeline] + ([pain_box] if pain_box is not None else []) + [note]
     show_page("timeline", pages.body_html("treatment-timeline"), parts, links=links)

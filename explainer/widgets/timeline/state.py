@@ -47,7 +47,7 @@ def _checked_weight(value) -> float:
 class TimelineState(traitlets.HasTraits):
     """What the timeline shows. Controls write here; the views observe it.
 
-    protocol: a protocol id (assets/protocols.yaml); weight_kg: body weight used in trainee mode
+    protocol: a protocol id (en-GB/protocols.yaml); weight_kg: body weight used in trainee mode
     (40–150 kg, else TraitError; patient mode always uses 70 kg); route: the route highlighted in
     the comparison; view: 'session', 'course' or 'routes'; cursor_min: the time cursor, minutes
     from the start of the session (kept inside the protocol's time axis); mode: audience;
@@ -55,7 +55,7 @@ class TimelineState(traitlets.HasTraits):
     NMDA diagram's `conc_ng_ml` to it (`link_to_pain_signal`).
     """
 
-    protocol = traitlets.Unicode(help="A protocol id from assets/protocols.yaml")
+    protocol = traitlets.Unicode(help="A protocol id from assets/en-GB/protocols.yaml")
     weight_kg = traitlets.Float(70.0, help="Body weight in kg (trainee mode)")
     route = traitlets.Enum(routes_fig.ROUTE_KEYS, default_value="iv",
                            help="The route highlighted in the comparison")

@@ -3,7 +3,7 @@
     routes_table_html(curves)          # peak, time to peak, AUC, bioavailability, sources
     trainee_html("schwartzman-2009")   # the protocol's trainee notes and sources (cached)
 
-Safe HTML (every value escaped); words from `assets/strings/<locale>/timeline.yaml`.
+Safe HTML (every value escaped); words from `assets/<locale>/strings/timeline.yaml`.
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ and cached), `step_view` (one step: passages, prompts, embedded widgets), `predi
 when malformed), `widget` (wiring, the page, and following a link that arrives late).
 """
 
-from explainer.widgets.walkthrough.deeplink import DeepLink, parse_deep_link, read_query_string
+from explainer.widgets.walkthrough.deeplink import DeepLink, parse_deep_link
 from explainer.widgets.walkthrough.prediction import PredictionPrompt
 from explainer.widgets.walkthrough.state import WalkthroughState
 from explainer.widgets.walkthrough.step_view import EMBEDS, Embed, StepView
@@ -39,5 +39,4 @@ __all__ = [
     "page",
     "parse_deep_link",
     "prefetch",
-    "read_query_string",
 ]

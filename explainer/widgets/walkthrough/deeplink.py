@@ -2,7 +2,7 @@
 
     link = parse_deep_link("step=5&mode=trainee")    # DeepLink(step=5, mode='trainee', notes=())
     step, mode, notes = parse_deep_link("step=99")   # (1, 'patient', ('step',))
-    parse_deep_link(read_query_string())             # what Voilà passed to this kernel
+    parse_deep_link(pages.read_query_string())       # what Voilà passed to this kernel
 
 `parse_deep_link` is pure and never raises: anything it cannot use falls back to the default
 (step 1, patient view) and adds a note code ("step", "mode" or "query") that the page turns into
@@ -11,8 +11,6 @@ a gentle sentence. The raw value is never echoed back. Nothing here changes the 
 
 from __future__ import annotations
 
-import logging
-import os
 import re
 from collections.abc import Mapping
 from typing import NamedTuple
@@ -28,8 +26,6 @@ __all__ = [
     "NOTE_CODES",
     "DeepLink",
     "parse_deep_link",
-    "preheated",
-    "read_query_string",
 ]
 
 DEFAULT_STEP = STEPS[0]
@@ -37,12 +33,12 @@ DEFAULT_MODE = PATIENT
 MAX_QUERY_LENGTH = 2048
 """A longer query string is not parsed at all (a real link is a few dozen characters)."""
 MAX_FIELDS = 32
-NOTE_CODES = ("query", "step", "mode")
-"""Why a link was not followed: the query as a whole, its step, its view (in this order)."""
+NOTE_CODES = ("query", "step", "mode", "lang")
+"""Why a link was not followed: the query as a whole, its step, its view, its language (in this
+order; the language is read by `explainer.pages.parse_lang`)."""
 
 _STEP = re.compile(r"[0-9]{1,2}", re.ASCII)
 _MODE = re.compile(r"[a-z]{1,16}", re.ASCII)
-_log = logging.getLogger("explainer")
 
 
 class DeepLink(NamedTuple):
@@ -105,28 +101,3 @@ def parse_deep_link(query: object) -> DeepLink:
         return DeepLink(step, mode, notes)
     except Exception:  # noqa: BLE001  (a link must never break the page)
         return DeepLink(notes=("query",))
-
-
-def preheated(environ: Mapping[str, str] | None = None) -> bool:
-    """Whether this kernel was started by Voilà's warm pool, before its request arrived."""
-    env = os.environ if environ is None else environ
-    return str(env.get("VOILA_PREHEAT", "False")).lower() == "true"
-
-
-def read_query_string(environ: Mapping[str, str] | None = None) -> str:
-    """The query string of the request this kernel serves ("" if none or on any problem).
-
-    Voilà puts it in ``QUERY_STRING`` for a kernel it starts per request. A preheated kernel
-    (``VOILA_PREHEAT=True``) starts before the request, so it must ask Voilà and wait:
-    ``voila.utils.get_query_string()``.
-    """
-    env = os.environ if environ is None else environ
-    try:
-        if preheated(env):
-            from voila.utils import get_query_string
-
-            return str(get_query_string() or "")
-        return str(env.get("QUERY_STRING", "") or "")
-    except Exception:  # noqa: BLE001
-        _log.exception("could not read the query string; opening the walkthrough at step 1")
-        return ""

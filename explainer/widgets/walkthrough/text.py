@@ -1,6 +1,6 @@
 """The walkthrough's words as safe HTML: pure functions of (step, mode), cached.
 
-Every visible string comes from the content layer (``assets/content/*.yaml``); text from the
+Every visible string comes from the content layer (``assets/en-GB/content/*.yaml``); text from the
 content files is already rendered to safe HTML there, and everything else is escaped here.
 
     step_html(3, "trainee")        # the passages of step 3, each trainee passage with its sources
@@ -19,6 +19,7 @@ from explainer import content
 from explainer.content import icon_arrays, strings
 from explainer.figures import icon_array
 from explainer.widgets.audience import PATIENT, TRAINEE
+from explainer.widgets.walkthrough.deeplink import NOTE_CODES
 
 __all__ = [
     "TOTAL_STEPS",
@@ -72,7 +73,7 @@ def heading_html(step: int, shown: tuple[int, ...] = tuple(content.STEPS)) -> st
         f'{" kx-wt-dot-current" if n == step else ""}"></span>'
         for n in steps)
     return (
-        f'<div class="kx-wt-heading"><p class="kx-wt-counter">'
+        f'<div class="kx-wt-heading" data-kx-step="{step}"><p class="kx-wt-counter">'
         f'{escape(counter_text(step, steps))}</p>'
         f'<div class="kx-wt-progress" aria-hidden="true">{dots}</div>'
         f'<h2 class="kx-wt-title" tabindex="-1">{escape(content.step_title(step))}</h2></div>'
@@ -158,7 +159,7 @@ def feedback_html(prediction: content.Prediction, choice_id: str | None,
 def note_html(codes: Iterable[str]) -> str:
     """The gentle note for a link that could not be followed ("" if there is nothing to say).
     Only fixed sentences: nothing from the link itself is shown."""
-    known = [c for c in ("query", "step", "mode") if c in set(codes)]
+    known = [c for c in NOTE_CODES if c in set(codes)]
     if not known:
         return ""
     if "query" in known:

@@ -30,15 +30,11 @@ import traitlets
 
 from explainer import content, pages
 from explainer.content import strings
+from explainer.pages import preheated, read_query_string
 from explainer.widgets.audience import PATIENT, Mode, mode_classes, mode_switch
 from explainer.widgets.safety import CallbackGuard, error_message
 from explainer.widgets.scaffold import show_page
-from explainer.widgets.walkthrough.deeplink import (
-    DeepLink,
-    parse_deep_link,
-    preheated,
-    read_query_string,
-)
+from explainer.widgets.walkthrough.deeplink import DeepLink, parse_deep_link
 from explainer.widgets.walkthrough.state import FIRST_STEP, LAST_STEP, WalkthroughState
 from explainer.widgets.walkthrough.step_view import EMBEDS, Embed, StepView
 from explainer.widgets.walkthrough.text import (
@@ -251,6 +247,7 @@ def page(query: str | None = None) -> None:
     In a preheated kernel (Voilà's warm pool) the page is built at step 1 before anyone asks,
     and goes where the viewer's link says once the viewer arrives (`follow_request`), so the
     pool holds finished pages rather than kernels stopped before the page."""
+    pages.choose_locale(query)
     page_title = strings.text("ui", "walkthrough.page_title")
     title = f'<h1 class="kx-visually-hidden">{escape(page_title)}</h1>'
     if query is None and preheated():
@@ -258,7 +255,10 @@ def page(query: str | None = None) -> None:
         show_page("walkthrough", title, walkthrough, footer=False)
         follow_request(walkthrough)
     else:
-        show_page("walkthrough", title, from_link(query), footer=False)
+        link = parse_deep_link(read_query_string() if query is None else query)
+        if not pages.language_followed():
+            link = link._replace(notes=(*link.notes, "lang"))
+        show_page("walkthrough", title, from_link(link), footer=False)
     prefetch()
 
 

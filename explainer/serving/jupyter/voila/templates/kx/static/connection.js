@@ -8,7 +8,7 @@
   "use strict";
   var Native = window.WebSocket;
   if (!Native) { return; }
-  // The words are the site strings' `connection` group (assets/strings/<locale>/site.yaml),
+  // The words are the site strings' `connection` group (assets/<locale>/strings/site.yaml),
   // put in the page by the template; without them there is nothing to say.
   var WORDS;
   try {
