@@ -257,6 +257,29 @@ def test_every_locale_keeps_the_after_care_rules_and_when_to_call_signs(code):
             assert passage.text == block.text
 
 
+@pytest.mark.parametrize("code", LOCALES)
+def test_a_clinics_own_rules_replace_the_blocks_in_every_locale(code):
+    """The clinic panel finds the block's driving, alcohol and sleepy-medicines rules by each
+    locale's own words (``clinic.aftercare_match``): with a configured clinic, its hours stand in
+    their place once, and its emergency number goes into the emergency sentence."""
+    from explainer.content.clinic import text as clinic_text
+    from explainer.content.clinic.config import load_clinic
+    cfg = load_clinic(REPO / "examples" / "clinic-us.toml")
+    strings.use(code)
+    try:
+        match = strings.text("clinic", "aftercare_match")
+        block, rules = clinic_text.aftercare_parts(), clinic_text.rules(cfg)
+    finally:
+        strings.use(None)
+    for kind in ("driving", "alcohol"):
+        in_block = [r for r in block.rules if any(w in r.lower() for w in match[kind])]
+        in_panel = [r for r in rules.after if any(w in r.lower() for w in match[kind])]
+        assert len(in_block) == 1, (kind, block.rules)   # the block's words are found …
+        assert in_block[0] not in rules.after             # … and the clinic's rule replaces it
+        assert len(in_panel) >= 1, (kind, rules.after)
+    assert cfg.clinic.emergency_number in rules.emergency_sentence
+
+
 # --- plain language -----------------------------------------------------------------------------
 
 

@@ -139,8 +139,20 @@ def test_every_word_on_the_background_is_there_and_big_enough(shape):
         assert size_pt * 100 / 72 * shown >= 12, text
 
 
+@pytest.mark.parametrize("code", list(strings.locales()))
 @pytest.mark.parametrize("shape", SHAPES)
-def test_words_sit_inside_their_panels_without_overlapping(shape):
+def test_words_sit_inside_their_panels_without_overlapping(shape, code):
+    """In every locale: a longer word ("CEREBRO" for "BRAIN") must still fit its panel."""
+    strings.use(code)
+    fig.diagram_scene.cache_clear()
+    try:
+        _words_inside_their_panels(shape)
+    finally:
+        strings.use(None)
+        fig.diagram_scene.cache_clear()
+
+
+def _words_inside_their_panels(shape):
     g = fig.GEOMETRIES[shape]
     panels = [g.body, g.key, g.spinal, g.brain]
     boxes = _text_boxes(shape)

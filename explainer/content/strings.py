@@ -54,7 +54,7 @@ import re
 import string
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, wraps
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -67,6 +67,7 @@ from explainer.content.markdown import render as _markdown
 from explainer.content.references import _load as _load_references
 
 __all__ = ["MODEL_NOTE_FILE", "NO_NUMBERS", "REQUIRED", "TABLES", "clear_cache", "model_note",
+           "per_locale",
            "path", "table", "text", "validate"]
 
 REQUIRED: Mapping[str, tuple[str, ...]] = MappingProxyType({
@@ -82,7 +83,7 @@ REQUIRED: Mapping[str, tuple[str, ...]] = MappingProxyType({
     "timeline": ("example_tag", "weight_note", "model_note", "education_note", "controls",
                  "time", "level_words", "level_short", "session", "patterns", "course",
                  "routes", "formats"),
-    "clinic": ("generic", "footer", "example_rules", "regulator", "panel",
+    "clinic": ("generic", "footer", "example_rules", "regulator", "aftercare_match", "panel",
                "default_when_to_call", "plan", "handout", "duration"),
 })
 """Per table, the keys (dotted for nested ones) the code reads: missing one fails at load."""
@@ -280,6 +281,24 @@ _current: list[str] = [paths.DEFAULT_LOCALE]
 def current() -> str:
     """The locale every accessor reads when none is passed."""
     return _current[0]
+
+
+def per_locale(maxsize: int = 128):
+    """``functools.lru_cache`` for anything built from words (a figure's background, a
+    protocol's translated name, a describer's phases): the current locale is part of the key, so
+    a kernel that changes its language (or a test that walks every locale) never gets another
+    language's words from the cache. ``cache_clear`` works as on ``lru_cache``."""
+    def decorate(func):
+        cached = lru_cache(maxsize=maxsize)(lambda _locale, *args, **kwargs: func(*args, **kwargs))
+
+        @wraps(func)
+        def wrapper(*args, **kwargs):
+            return cached(current(), *args, **kwargs)
+
+        wrapper.cache_clear = cached.cache_clear
+        wrapper.cache_info = cached.cache_info
+        return wrapper
+    return decorate
 
 
 def use(code: str | None) -> str:

@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import textwrap
 from dataclasses import dataclass
-from functools import lru_cache
 
 import numpy as np
 
 from explainer import formatting as fmt
 from explainer.content.clinic.env import shown_protocols as protocols
 from explainer.content.protocols.library import Protocol
+from explainer.content.strings import per_locale
 from explainer.figures import palette as pal
 from explainer.figures import svg
 from explainer.figures.course_layout import (
@@ -154,7 +154,7 @@ def _draw_course(fig, c: CourseCanvas) -> None:
                    color=pal.MUTED_INK)
 
 
-@lru_cache(maxsize=2)
+@per_locale(maxsize=2)
 def course_scene(shape: str = "landscape") -> Scene:
     """The course view's still parts in one layout (`CANVASES`): from the cache, or drawn and
     rendered to PNG once per process."""

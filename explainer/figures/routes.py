@@ -24,6 +24,7 @@ from functools import lru_cache
 import numpy as np
 
 from explainer import formatting as fmt
+from explainer.content.strings import per_locale
 from explainer.figures import palette as pal
 from explainer.figures import svg
 from explainer.figures.geometry import (
@@ -97,7 +98,7 @@ def route_curves(weight_kg: float, model: str = pk.DEFAULT_MODEL) -> Mapping[str
     return compare_routes(float(words["dose_mg"]), float(words["iv_minutes"]), weight_kg, model)
 
 
-@lru_cache(maxsize=len(CANVASES))
+@per_locale(maxsize=len(CANVASES))
 def routes_scene(shape: str = "landscape") -> tuple[Scene, AxisMap]:
     """The route comparison's axes and bands in one layout (`CANVASES`): from the cache, or
     drawn and rendered to PNG once per process."""

@@ -17,10 +17,10 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from explainer.content.clinic.constants import CLINIC_ENV_VAR
+from explainer.content.strings import per_locale
 
 if TYPE_CHECKING:
     from explainer.content.clinic.config import ClinicConfig
@@ -45,7 +45,7 @@ def current() -> ClinicConfig | None:
     return clinic.current()
 
 
-@lru_cache(maxsize=1)
+@per_locale(maxsize=1)
 def shown_protocols() -> Mapping[str, Protocol]:
     """The protocols the pages offer (`explainer.content.clinic.config.shown_protocols`); without a
     clinic, the library's. Loaded once per process (the pages ask often)."""

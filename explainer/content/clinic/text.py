@@ -84,11 +84,15 @@ def _item(text: str) -> str:
     return text[:1].upper() + text[1:] if text else text
 
 
-@lru_cache(maxsize=1)
 def aftercare_parts() -> AftercareParts:
     """The block's two lists (rules, then reasons to call) and its last paragraph
-    (emergency signs)."""
-    b = aftercare.block()
+    (emergency signs), in the current locale."""
+    return _aftercare_parts(strings.current())
+
+
+@lru_cache(maxsize=8)
+def _aftercare_parts(locale: str) -> AftercareParts:
+    b = aftercare.block(locale=locale)
     parts = blocks(b.markdown)
     lists = [x["items"] for x in parts if x["kind"] == "list"]
     paragraphs = [plain(x["runs"]) for x in parts if x["kind"] == "p"]
@@ -122,7 +126,7 @@ def rules(cfg: ClinicConfig | None = None) -> ClinicRules:
     """The clinic's rules in sentences (or the examples, when no clinic is configured)."""
     cfg = cfg if cfg is not None else current()
     s = strings.table("clinic")
-    panel = s["panel"]
+    panel, match = s["panel"], s["aftercare_match"]
     block = aftercare_parts()
     r = plan_rules(cfg)
     emergency = cfg.clinic.emergency_number if cfg else COUNTRIES["UK"]["emergency"]
@@ -137,9 +141,10 @@ def rules(cfg: ClinicConfig | None = None) -> ClinicRules:
         # The clinic's own driving and alcohol hours replace the block's two rules; every other
         # rule (an adult with you for 24 hours, no important decisions) is kept as it stands.
         others = [x for x in block.rules
-                  if not any(w in x.lower() for w in ("drive", "alcohol"))]
+                  if not any(w in x.lower() for w in (*match["driving"], *match["alcohol"]))]
         if a.sedatives:  # the clinic's own sedatives rule replaces the block's
-            others = [x for x in others if "sleepy" not in x.lower()] + [a.sedatives]
+            others = [x for x in others
+                      if not any(w in x.lower() for w in match["sedatives"])] + [a.sedatives]
         after = [observe, panel["escort"],
                  panel["no_driving"].format(hours=duration(r.no_driving_hours)),
                  panel["alcohol"].format(hours=duration(a.no_alcohol_hours)),
@@ -164,7 +169,7 @@ def rules(cfg: ClinicConfig | None = None) -> ClinicRules:
         call_intro=call_intro,
         call=(*block.call, *own_call),
         call_is_default=not own_call,
-        emergency_sentence=(block.emergency.replace("your emergency number", emergency)
+        emergency_sentence=(block.emergency.replace(match["emergency_number"], emergency)
                             if cfg else block.emergency),
         refs=tuple(dict.fromkeys([*panel["refs"], *block.refs, *s["example_rules"]["refs"]])),
     )

@@ -4,11 +4,11 @@ synapse in the spinal cord with its channels, the brain and its signal bar, and 
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import numpy as np
 
+from explainer.content.strings import per_locale
 from explainer.figures import palette as pal
 from explainer.figures.geometry import new_figure
 from explainer.figures.pain_signal.geometry import (
@@ -34,8 +34,11 @@ def _panel(ax, box, title: str | None, title_x: float | None = None) -> None:
     ax.add_patch(FancyBboxPatch((x, y), w, h, boxstyle="round,pad=0,rounding_size=14",
                                 facecolor=pal.PANEL, edgecolor=pal.GRID, linewidth=1.2))
     if title:
+        # A title placed by ``title_x`` ends there (a longer word in another language grows
+        # leftwards, inside its panel); otherwise it starts at the panel's left.
         ax.text(x + 14 if title_x is None else title_x, y + h - 22, title, fontsize=LABEL_PT,
-                fontweight="bold", color=pal.MUTED_INK, va="center", ha="left")
+                fontweight="bold", color=pal.MUTED_INK, va="center",
+                ha="left" if title_x is None else "right")
 
 
 def _channel(ax, g: Geometry, cx: float, colour: str, edge: str, housing: str) -> None:
@@ -195,7 +198,7 @@ def _draw_diagram(fig: Figure, g: Geometry = GEOMETRY) -> None:
     ax.text(kx + gap, ky, words["glutamate"], ha="left", **text)
 
 
-@lru_cache(maxsize=4)
+@per_locale(maxsize=4)
 def diagram_scene(shape: str = "landscape") -> Scene:
     """The diagram's still parts in one layout (`GEOMETRIES`) as a `Scene`: from the cache, or
     drawn and rendered to PNG once per process and layout."""

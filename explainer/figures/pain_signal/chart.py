@@ -5,9 +5,9 @@ level (axes drawn once, `chart_scene`; the curves are SVG, `chart_overlay`).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from explainer.content.strings import per_locale
 from explainer.figures import palette as pal
 from explainer.figures import svg
 from explainer.figures.geometry import new_figure
@@ -101,7 +101,7 @@ def chart_geometry(shape: str = "landscape") -> ChartGeometry:
                          x_lim=CHART["x_lim"], y_lim=CHART["y_lim"])
 
 
-@lru_cache(maxsize=2)
+@per_locale(maxsize=2)
 def chart_scene(shape: str = "landscape") -> tuple[Scene, ChartGeometry]:
     """The chart's axes in one layout (from the cache, or drawn once per process) and the map
     from data to overlay pixels."""

@@ -83,7 +83,7 @@ class Geometry:
     counter_x: float | None = None                                    # None: the body's middle
     down: bool = False                   # the nerve runs down from the skin into the ending
     axon: tuple[tuple[float, float], ...] | None = None               # None: straight across
-    brain_title_x: float | None = None                                # None: the panel's left
+    brain_title_x: float | None = None    # None: from the panel's left; else the title's right end
     to_brain_at: tuple[float, float] | None = None                    # None: beside the bar top
     glutamate_label: bool = True         # named in the gap (portrait: by the key only)
     nerve_label_at: tuple[float, float, str] | None = None            # x, y, ha
@@ -132,7 +132,7 @@ GEOMETRIES: Mapping[str, Geometry] = {
         receptor_y=(262 + _DOWN, 318 + _DOWN), ampa_x=76, nmda_x0=150, channel_step=60,
         subunit_w=14, pore_w=26, k_size=30, mg_rest_y=305 + _DOWN, k_y=279 + _DOWN,
         tube=(70, 24, 28, 212), brain_centre=(132, 300), down=True,
-        axon=((44, 36 + _DOWN + 2), (44, 38), (72, 38)), brain_title_x=230,
+        axon=((44, 36 + _DOWN + 2), (44, 38), (72, 38)), brain_title_x=294,
         to_brain_at=(190, 236), glutamate_label=False, nerve_label_at=(344, 838, "left")),
 }
 """Every layout of the diagram, by name (`explainer.figures.geometry.SHAPES`)."""

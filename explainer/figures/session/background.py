@@ -4,9 +4,9 @@ level axes and the empty lanes of the strip beneath them.
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from explainer.content.strings import per_locale
 from explainer.figures import level_axes  # the module: level_axes imports session.words
 from explainer.figures import palette as pal
 from explainer.figures.geometry import (
@@ -62,7 +62,7 @@ def _draw_session(fig: Figure, layout: Layout, canvas: Canvas) -> AxisMap:
     return amap
 
 
-@lru_cache(maxsize=len(LAYOUTS) * len(CANVASES))
+@per_locale(maxsize=len(LAYOUTS) * len(CANVASES))
 def session_scene(layout_key: str, shape: str = "landscape") -> tuple[Scene, AxisMap]:
     """The session view's still parts for one time axis in one layout (`CANVASES`): from the
     cache, or drawn and rendered once per process."""

@@ -6,13 +6,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
-from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from explainer.content.clinic.env import shown_protocols as protocols
 from explainer.content.protocols.library import Protocol
+from explainer.content.strings import per_locale
 from explainer.figures.session.layout import Layout, layout_for, pattern_for
 from explainer.figures.session.words import duration_words, strings
 from explainer.models import pk
@@ -91,7 +91,7 @@ def _phases(protocol: Protocol, pattern: str, layout: Layout, anchors: Mapping[s
     return phases, checks, bool(spec.get("example", False)), tuple(spec.get("refs", ()))
 
 
-@lru_cache(maxsize=64)
+@per_locale(maxsize=64)
 def session_curve(protocol_id: str, weight_kg: float, model: str = pk.DEFAULT_MODEL
                   ) -> SessionCurve:
     """Simulate one session of a protocol (1-min steps over its layout, `session_levels`) and

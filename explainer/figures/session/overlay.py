@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from explainer.content.strings import per_locale
 from explainer.figures import (
     level_axes,  # the module: level_axes imports session.words
     svg,
@@ -94,7 +95,7 @@ def _title_lines(title: str, chars: int) -> list[str]:
     return textwrap.wrap(title, chars)
 
 
-@lru_cache(maxsize=128)
+@per_locale(maxsize=128)
 def session_static(curve: SessionCurve, mode: str, shape: str = "landscape") -> tuple[str, ...]:
     """The overlay parts that do not move with the cursor: title, y words or numbers, the
     curve, and the strip (phases, checks, when you may feel floaty, when that eases), in the

@@ -9,12 +9,12 @@ Safe HTML (every value escaped); words from `assets/<locale>/strings/timeline.ya
 from __future__ import annotations
 
 from collections.abc import Mapping
-from functools import lru_cache
 from html import escape
 
 from explainer import formatting as fmt
 from explainer.content import format_refs, strings
 from explainer.content.clinic.env import shown_protocols
+from explainer.content.strings import per_locale
 from explainer.figures import routes as routes_fig
 from explainer.figures import session as timeline_fig
 
@@ -55,7 +55,7 @@ def routes_table_html(curves: Mapping[str, routes_fig.RouteCurve]) -> str:
             f"<ul>{_list_items(format_refs(refs))}</ul></div>")
 
 
-@lru_cache(maxsize=64)
+@per_locale(maxsize=64)
 def trainee_html(protocol_id: str) -> str:
     """The protocol's trainee notes and sources (shown under the views in trainee mode)."""
     all_strings = strings.table("timeline")
