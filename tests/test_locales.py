@@ -302,7 +302,7 @@ def test_spanish_patient_passages_read_easily():
     try:
         scores = {t[:60]: textstat.fernandez_huerta(t) for t in texts}
     finally:
-        textstat.set_lang("en")
+        textstat.set_lang(locale_report.TEXTSTAT_DEFAULT)
     hard = {k: round(v, 1) for k, v in scores.items() if v < ES_MIN}
     assert not hard, f"Spanish passages below Fernández-Huerta {ES_MIN}: {hard}"
     assert statistics.fmean(scores.values()) >= ES_MEAN

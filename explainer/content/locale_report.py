@@ -60,11 +60,15 @@ def readability(texts: list[str], language: str) -> dict[str, float]:
             sp = [textstat.szigriszt_pazos(t) for t in texts]
             return {"fernandez_huerta_mean": statistics.fmean(fh), "fernandez_huerta_min": min(fh),
                     "szigriszt_pazos_mean": statistics.fmean(sp), "szigriszt_pazos_min": min(sp)}
-        textstat.set_lang("en")
         fk = [textstat.flesch_kincaid_grade(t) for t in texts]
         return {"fk_grade_mean": statistics.fmean(fk), "fk_grade_max": max(fk)}
     finally:
-        textstat.set_lang("en")
+        textstat.set_lang(TEXTSTAT_DEFAULT)  # textstat's own default: its English syllables
+
+
+TEXTSTAT_DEFAULT = "en_US"
+"""textstat's language when a process starts (the English readability tests' syllable counts);
+``set_lang("en")`` would load another hyphenation dictionary and change English grades."""
 
 
 @dataclass
