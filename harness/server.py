@@ -50,30 +50,46 @@ def free_consecutive_ports(count: int, avoid: tuple[int, ...] = ()) -> int:
     raise RuntimeError(f"no {count} consecutive free ports")
 
 
+class PortTaken(RuntimeError):
+    """The free port was taken between choosing it and the server binding it (parallel test
+    workers start servers at the same time); `Server` tries another."""
+
+
 class Server:
-    """A running explainer server on a free port; its log is kept for assertions."""
+    """A running explainer server on a free port (another one if that port is taken before the
+    server binds it); its log is kept for assertions."""
 
     def __init__(self, *extra: str, notebook_dir: Path | None = None, log_path: Path,
                  env: dict[str, str] | None = None):
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = log_path
-        command = str(Path(sys.executable).parent / "ketamine-explainer")
-        args = [command, "serve", "--port", str(self.port)]
-        if notebook_dir is not None:
-            args += ["--notebook-dir", str(notebook_dir)]
-        self._log = open(log_path, "w")  # noqa: SIM115  (closed in stop)
-        self.proc = subprocess.Popen(
-            [*args, *extra], stdout=self._log, stderr=subprocess.STDOUT, cwd=REPO,
-            env={**os.environ, **(env or {})},
-        )
-        self._wait_ready()
+        for attempt in range(3):
+            self.port = free_port()
+            self.url = f"http://127.0.0.1:{self.port}"
+            command = str(Path(sys.executable).parent / "ketamine-explainer")
+            args = [command, "serve", "--port", str(self.port)]
+            if notebook_dir is not None:
+                args += ["--notebook-dir", str(notebook_dir)]
+            self._log = open(log_path, "w")  # noqa: SIM115  (closed in stop)
+            self.proc = subprocess.Popen(
+                [*args, *extra], stdout=self._log, stderr=subprocess.STDOUT, cwd=REPO,
+                env={**os.environ, **(env or {})},
+            )
+            try:
+                self._wait_ready()
+                return
+            except PortTaken:
+                self._log.close()
+                if attempt == 2:
+                    raise
 
     def _wait_ready(self, timeout: float = 60) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
-                raise RuntimeError(f"server exited early:\n{self.log()}")
+                log = self.log()
+                if f"port {self.port} is already in use" in log:
+                    raise PortTaken(log)
+                raise RuntimeError(f"server exited early:\n{log}")
             try:
                 urllib.request.urlopen(self.url + "/voila/static/", timeout=2)
                 return
