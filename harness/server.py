@@ -21,6 +21,13 @@ REPO = Path(__file__).resolve().parents[1]
 ARTIFACTS = REPO / "tests" / "artifacts"
 
 
+def worker_log(name: str) -> str:
+    """A log file name of this test worker's own (`server-gw1.log`), so the parallel workers of
+    `make test` never write one file; the plain name (`server.log`) outside a parallel run."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    return f"{name}-{worker}.log" if worker else f"{name}.log"
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

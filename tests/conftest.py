@@ -4,12 +4,13 @@ Chromium, a watched page. The helpers they are built on (and that tests import) 
 Parallel runs. `make test` runs the suite in worker processes (pytest-xdist: `-n $(TEST_JOBS)
 --dist loadfile`, see the Makefile). Each worker is a pytest session of its own, so it has its
 own session-wide server and Chromium (one browser per worker, a fresh context per test), and its
-logs carry the worker's name (`worker_log`). Every test of a file runs on one worker, in file
-order, so a module-scoped fixture (a server of its own, a lab, a clinic) starts once and a file
-behaves as in a serial run; nothing needs writing in a test. Files that start a browser or a
-server are handed out first (they are the long ones), so no worker is left with one at the end.
-(`--dist loadgroup` would group finer, but pytest-xdist 3.8 ignores `xdist_group` on pytest 9.2:
-pytest-xdist issue 1386.) A single file runs serially as before: `.venv/bin/pytest tests/test_x.py`.
+logs carry the worker's name (`harness.server.worker_log`). Every test of a file runs on one
+worker, in file order, so a module-scoped fixture (a server of its own, a lab, a clinic) starts
+once and a file behaves as in a serial run; nothing needs writing in a test. Files that start a
+browser or a server are handed out first (they are the long ones), so no worker is left with one
+at the end. (`--dist loadgroup` would group finer, but pytest-xdist 3.8 ignores `xdist_group` on
+pytest 9.2: pytest-xdist issue 1386.) A single file runs serially as before:
+`.venv/bin/pytest tests/test_x.py`.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from harness.browser import PageWatch, launch
-from harness.server import ARTIFACTS, Server
+from harness.server import ARTIFACTS, Server, worker_log
 
 
 def pytest_addoption(parser):
@@ -45,13 +46,6 @@ def pytest_collection_modifyitems(items):
                 if item.get_closest_marker("browser") or item.get_closest_marker("server")
                 or item.get_closest_marker("notebooks")}
         items.sort(key=lambda item: item.path not in slow)  # stable: file order kept within
-
-
-def worker_log(name: str) -> str:
-    """A log file name of this worker's own (`server-gw1.log`), so parallel workers never write
-    one file; the plain name when the run is not parallel."""
-    worker = os.environ.get("PYTEST_XDIST_WORKER")
-    return f"{name}-{worker}.log" if worker else f"{name}.log"
 
 
 @pytest.fixture(scope="session")
