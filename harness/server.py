@@ -130,9 +130,19 @@ class Server:
         return found
 
     def stop(self) -> None:
-        self.proc.terminate()
+        stop_all([self])
+
+
+def stop_all(servers: list[Server]) -> None:
+    """Stop servers together: each is asked to end at once, then each is waited for (a server
+    takes a few seconds to shut its kernels down; one after another, a test session's end waited
+    for the sum)."""
+    for srv in servers:
+        if srv.proc.poll() is None:
+            srv.proc.terminate()
+    for srv in servers:
         try:
-            self.proc.wait(timeout=20)
+            srv.proc.wait(timeout=20)
         except subprocess.TimeoutExpired:
-            self.proc.kill()
-        self._log.close()
+            srv.proc.kill()
+        srv._log.close()

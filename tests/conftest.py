@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from harness.browser import PageWatch, launch
-from harness.server import ARTIFACTS, Server, worker_log
+from harness.server import ARTIFACTS, Server, stop_all, worker_log
 
 
 def pytest_addoption(parser):
@@ -82,8 +82,7 @@ def make_server(artifacts, tmp_path_factory):
         return srv
 
     yield make
-    for srv in started:
-        srv.stop()
+    stop_all(started)
 
 
 @pytest.fixture(scope="session")
