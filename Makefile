@@ -101,8 +101,12 @@ $(CHP): | $(BIN)/python
 	  $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q --no-install-recommends npm; }
 	npm install --prefix $(VENV)/chp --no-audit --no-fund configurable-http-proxy@5
 
+# The suite runs in TEST_JOBS worker processes, a whole test file to a worker (pytest-xdist; each
+# worker has its own server and Chromium, see tests/conftest.py); TEST_JOBS=0 runs it in one.
+# The 25 slowest steps are listed at the end, to keep an eye on the suite's time.
+TEST_JOBS ?= 2
 test: $(VENV)/.test-installed chromium pdf-tools nginx $(CHP) lint
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_JOBS) --dist loadfile --no-loadscope-reorder --durations=25
 
 # JupyterHub in front: one explainer per signed-in person (set your authenticator first)
 hub: $(VENV)/.test-installed $(CHP)

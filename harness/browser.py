@@ -3,6 +3,7 @@
     context, w, page = open_sized(browser, server, "/voila/render/start.ipynb", ".kx-footer",
                                   "phone")      # one of VIEWPORTS; the caller closes `context`
     w.assert_clean()                            # no console error, foreign request or overflow
+    blocking_violations(page)                   # axe-core's serious and critical findings
     shoot(page, artifacts / "x.png", ".kx-figure", widget=".kx-timeline")
 """
 
@@ -134,6 +135,22 @@ def shoot(page, path, target: str, *, widget: str | None = None, until: str | No
                         clip={"x": 0, "y": max(top - 8, 0), "width": size["width"],
                               "height": min(box["y"] + box["height"] - top + 16, tall - 100)})
     page.set_viewport_size(size)
+
+
+BLOCKING = ("serious", "critical")
+"""axe-core's impact levels that fail a test."""
+
+
+def blocking_violations(page) -> list[str]:
+    """axe-core's serious and critical violations on the page, one line each (rule, impact,
+    where). axe.js ships inside axe-playwright-python and is injected: nothing is fetched."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    page.wait_for_timeout(300)  # a11y.js patches the page on the next animation frame
+    found = Axe().run(page).response["violations"]
+    return [f"{v['id']} ({v['impact']}): {v['help']} at "
+            f"{[n['target'] for n in v['nodes']][:4]}"
+            for v in found if v["impact"] in BLOCKING]
 
 
 def launch(playwright):

@@ -21,6 +21,13 @@ REPO = Path(__file__).resolve().parents[1]
 ARTIFACTS = REPO / "tests" / "artifacts"
 
 
+def worker_log(name: str) -> str:
+    """A log file name of this test worker's own (`server-gw1.log`), so the parallel workers of
+    `make test` never write one file; the plain name (`server.log`) outside a parallel run."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    return f"{name}-{worker}.log" if worker else f"{name}.log"
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -50,30 +57,46 @@ def free_consecutive_ports(count: int, avoid: tuple[int, ...] = ()) -> int:
     raise RuntimeError(f"no {count} consecutive free ports")
 
 
+class PortTaken(RuntimeError):
+    """The free port was taken between choosing it and the server binding it (parallel test
+    workers start servers at the same time); `Server` tries another."""
+
+
 class Server:
-    """A running explainer server on a free port; its log is kept for assertions."""
+    """A running explainer server on a free port (another one if that port is taken before the
+    server binds it); its log is kept for assertions."""
 
     def __init__(self, *extra: str, notebook_dir: Path | None = None, log_path: Path,
                  env: dict[str, str] | None = None):
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = log_path
-        command = str(Path(sys.executable).parent / "ketamine-explainer")
-        args = [command, "serve", "--port", str(self.port)]
-        if notebook_dir is not None:
-            args += ["--notebook-dir", str(notebook_dir)]
-        self._log = open(log_path, "w")  # noqa: SIM115  (closed in stop)
-        self.proc = subprocess.Popen(
-            [*args, *extra], stdout=self._log, stderr=subprocess.STDOUT, cwd=REPO,
-            env={**os.environ, **(env or {})},
-        )
-        self._wait_ready()
+        for attempt in range(3):
+            self.port = free_port()
+            self.url = f"http://127.0.0.1:{self.port}"
+            command = str(Path(sys.executable).parent / "ketamine-explainer")
+            args = [command, "serve", "--port", str(self.port)]
+            if notebook_dir is not None:
+                args += ["--notebook-dir", str(notebook_dir)]
+            self._log = open(log_path, "w")  # noqa: SIM115  (closed in stop)
+            self.proc = subprocess.Popen(
+                [*args, *extra], stdout=self._log, stderr=subprocess.STDOUT, cwd=REPO,
+                env={**os.environ, **(env or {})},
+            )
+            try:
+                self._wait_ready()
+                return
+            except PortTaken:
+                self._log.close()
+                if attempt == 2:
+                    raise
 
     def _wait_ready(self, timeout: float = 60) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
-                raise RuntimeError(f"server exited early:\n{self.log()}")
+                log = self.log()
+                if f"port {self.port} is already in use" in log:
+                    raise PortTaken(log)
+                raise RuntimeError(f"server exited early:\n{log}")
             try:
                 urllib.request.urlopen(self.url + "/voila/static/", timeout=2)
                 return
@@ -107,9 +130,19 @@ class Server:
         return found
 
     def stop(self) -> None:
-        self.proc.terminate()
+        stop_all([self])
+
+
+def stop_all(servers: list[Server]) -> None:
+    """Stop servers together: each is asked to end at once, then each is waited for (a server
+    takes a few seconds to shut its kernels down; one after another, a test session's end waited
+    for the sum)."""
+    for srv in servers:
+        if srv.proc.poll() is None:
+            srv.proc.terminate()
+    for srv in servers:
         try:
-            self.proc.wait(timeout=20)
+            srv.proc.wait(timeout=20)
         except subprocess.TimeoutExpired:
-            self.proc.kill()
-        self._log.close()
+            srv.proc.kill()
+        srv._log.close()

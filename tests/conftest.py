@@ -1,15 +1,27 @@
 """pytest's fixtures and hooks only: a real `ketamine-explainer serve` process, headless Debian
 Chromium, a watched page. The helpers they are built on (and that tests import) are in `harness/`.
+
+Parallel runs. `make test` runs the suite in worker processes (pytest-xdist: `-n $(TEST_JOBS)
+--dist loadfile`, see the Makefile). Each worker is a pytest session of its own, so it has its
+own session-wide server and Chromium (one browser per worker, a fresh context per test), and its
+logs carry the worker's name (`harness.server.worker_log`). Every test of a file runs on one
+worker, in file order, so a module-scoped fixture (a server of its own, a lab, a clinic) starts
+once and a file behaves as in a serial run; nothing needs writing in a test. Files that start a
+browser or a server are handed out first (they are the long ones), so no worker is left with one
+at the end. (`--dist loadgroup` would group finer, but pytest-xdist 3.8 ignores `xdist_group` on
+pytest 9.2: pytest-xdist issue 1386.) A single file runs serially as before:
+`.venv/bin/pytest tests/test_x.py`.
 """
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
 from harness.browser import PageWatch, launch
-from harness.server import ARTIFACTS, Server
+from harness.server import ARTIFACTS, Server, stop_all, worker_log
 
 
 def pytest_addoption(parser):
@@ -21,13 +33,19 @@ def pytest_addoption(parser):
 
 def pytest_collection_modifyitems(items):
     """`browser` marks exactly the tests that start a browser (they use the `browser` fixture, or
-    say so themselves); `server` marks those that start a server without one."""
+    say so themselves); `server` marks those that start a server without one. In a parallel run,
+    the files holding such tests come first (see the module docstring)."""
     for item in items:
         used = set(getattr(item, "fixturenames", ()))
         if "browser" in used:
             item.add_marker(pytest.mark.browser)
         elif used & {"server", "make_server"} and not item.get_closest_marker("browser"):
             item.add_marker(pytest.mark.server)
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        slow = {item.path for item in items
+                if item.get_closest_marker("browser") or item.get_closest_marker("server")
+                or item.get_closest_marker("notebooks")}
+        items.sort(key=lambda item: item.path not in slow)  # stable: file order kept within
 
 
 @pytest.fixture(scope="session")
@@ -45,7 +63,7 @@ caps themselves are tested on servers of their own (tests/test_hostile_admission
 
 @pytest.fixture(scope="session")
 def server(artifacts):
-    srv = Server(*SESSION_KERNELS, log_path=artifacts / "server.log")
+    srv = Server(*SESSION_KERNELS, log_path=artifacts / worker_log("server"))
     yield srv
     srv.stop()
 
@@ -58,14 +76,13 @@ def make_server(artifacts, tmp_path_factory):
     def make(*extra, notebook_dir=None, name="extra", env=None):
         if "--max-kernels" not in extra:
             extra = (*SESSION_KERNELS, *extra)
-        srv = Server(*extra, notebook_dir=notebook_dir, log_path=artifacts / f"server-{name}.log",
-                     env=env)
+        srv = Server(*extra, notebook_dir=notebook_dir,
+                     log_path=artifacts / worker_log(f"server-{name}"), env=env)
         started.append(srv)
         return srv
 
     yield make
-    for srv in started:
-        srv.stop()
+    stop_all(started)
 
 
 @pytest.fixture(scope="session")

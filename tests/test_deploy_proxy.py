@@ -20,7 +20,7 @@ import pytest
 from deploy.multi import Nginx, render
 from explainer import content
 from harness.browser import PageWatch
-from harness.server import REPO, Server, free_consecutive_ports, free_port
+from harness.server import REPO, Server, free_consecutive_ports, free_port, stop_all
 
 pytestmark = pytest.mark.server
 
@@ -40,9 +40,7 @@ def cluster(artifacts):
         yield servers, f"http://{nginx.listen}"
     finally:
         nginx.stop()
-        for s in servers:
-            if s.proc.poll() is None:
-                s.stop()
+        stop_all(servers)
 
 
 def kernel_id(page) -> str:

@@ -195,11 +195,15 @@ def test_log_lines_are_truncated_and_rate_limited():
 
     bounded = edges._BoundedLog()
     passed = []
+    started = time.monotonic()
     for i in range(5000):
         record = logging.LogRecord("t", logging.WARNING, "", 0, "x" * 10_000 + "%d", (i,), None)
         if bounded.filter(record):
             passed.append(record.getMessage())
-    assert len(passed) <= edges.LOG_BURST + 5
+    # the burst, and what the rate refilled while the loop ran (a busy machine runs it slower:
+    # 206 lines passed in a parallel run at a load of 18, where the loop took over 0.3 s)
+    refilled = (time.monotonic() - started) * edges.LOG_LINES_PER_SECOND
+    assert len(passed) <= edges.LOG_BURST + refilled + 1
     assert max(len(m) for m in passed) <= edges.LOG_LINE_CHARS + 60
 
 

@@ -73,3 +73,21 @@ def test_ci_runs_the_readme_test_command():
     ci = (REPO / ".ci" / "run").read_text()
     assert "make test" in readme and "make serve" in readme
     assert re.search(r"^make test$", ci, re.M), ".ci/run must call exactly the README's command"
+
+
+def test_make_test_runs_whole_files_in_parallel_workers_with_logs_of_their_own(monkeypatch):
+    """`make test` hands a whole file to each pytest-xdist worker (its module-scoped servers
+    start once). Not `--dist loadgroup`: pytest-xdist 3.8 ignores `xdist_group` on pytest 9.2
+    (pytest-xdist issue 1386), so a file's tests would spread and start its servers twice."""
+    from harness.server import worker_log
+
+    makefile = (REPO / "Makefile").read_text()
+    command = next(line.strip() for line in makefile.splitlines()
+                   if line.startswith("\t$(BIN)/pytest") and "TEST_JOBS" in line)
+    assert "-n $(TEST_JOBS)" in command and "--dist loadfile" in command, command
+    assert "loadgroup" not in command
+    assert re.search(r"^TEST_JOBS \?= [1-9]", makefile, re.M)
+    monkeypatch.setenv("PYTEST_XDIST_WORKER", "gw1")
+    assert worker_log("server-clinic") == "server-clinic-gw1.log"
+    monkeypatch.delenv("PYTEST_XDIST_WORKER")
+    assert worker_log("server") == "server.log"
