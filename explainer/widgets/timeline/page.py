@@ -39,6 +39,7 @@ def _pain_signal_section(timeline: TimelineWidget, mode: str):
         logging.getLogger("explainer").exception("the pain-signal diagram is not available")
         return None
     pain = PainSignalWidget(mode=mode)
+    pain.browser.pack_when_live()  # below the first screen: its frames come once it draws
     labels = strings.text("timeline", "controls")
     pain.add_class("kx-timeline-pain")
     intro = widgets.HTML(f'<h2 class="kx-timeline-pain-title">'
