@@ -190,6 +190,7 @@ class ExplainerVoila(Voila):
         edges.raise_file_limit()
         super().initialize(argv)
         edges.bound_logging(self.log)
+        backgrounds.tell_kernels(self.base_url)  # before any kernel (or warm pool) starts
 
     def init_settings(self):
         settings = super().init_settings()
@@ -276,7 +277,6 @@ class ExplainerVoila(Voila):
                 {"url": start},
             ),
         ]
-        backgrounds.tell_kernels(self.base_url)  # before any kernel starts
         return [*redirects, backgrounds.route(self.server_url), *handlers]
 
     def _is_hidden(self, pattern: str) -> bool:
