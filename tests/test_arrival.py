@@ -190,3 +190,25 @@ def test_guessing_hashes_rescans_the_folder_at_most_once_a_second(served, monkey
     served.clock[0] += backgrounds.RESCAN_SECONDS
     resp = served.fetch(f"/base/kx-backgrounds/{hashlib.sha256(new).hexdigest()}.png")
     assert resp.code == 200 and len(scans) == 2
+
+
+# --- the arrival profile: the harness measures what Chromium gets ---------------------------
+
+
+@pytest.mark.browser
+def test_the_arrival_profile_finds_the_harness_and_chromium_agree(tmp_path):
+    """One arrival on the pain signal: the load harness's state message is the one Chromium
+    receives, byte for byte (with no image buffers: the backgrounds go by URL), and its
+    kernel's memory is Chromium's kernel's within 3 MB."""
+    from benchmarks import arrival
+
+    out = tmp_path / "arrival.json"
+    assert arrival.main(["--runs", "1", "--pages", "pain-signal.ipynb", "--out", str(out)]) == 0
+    results = json.loads(out.read_text())
+    assert results["imports"]["pain-signal.ipynb"][0]["total_ms"] > 0
+    page = [a for a in results["arrivals"] if a["page"] == "pain-signal.ipynb"][0]
+    harness, chromium = page["harness"], page["chromium"]
+    assert harness["models"] > 0 and harness["state_kb"] > 0
+    assert harness["state_kb"] == chromium["state_kb"]
+    assert abs(harness["kernel_rss_mb"] - chromium["kernel_rss_mb"]) <= 3.0
+    assert harness["state_buffer_kb"] == 0 == chromium["state_buffer_kb"]
