@@ -198,7 +198,7 @@ def test_guessing_hashes_rescans_the_folder_at_most_once_a_second(served, monkey
 @pytest.mark.browser
 def test_the_arrival_profile_finds_the_harness_and_chromium_agree(tmp_path):
     """One arrival on the pain signal: the load harness's state message is the one Chromium
-    receives, byte for byte (with no image buffers: the backgrounds go by URL), and its
+    receives, byte for byte (with no PNG buffers: the backgrounds go by URL), and its
     kernel's memory is Chromium's kernel's within 3 MB."""
     from benchmarks import arrival
 
@@ -211,4 +211,5 @@ def test_the_arrival_profile_finds_the_harness_and_chromium_agree(tmp_path):
     assert harness["models"] > 0 and harness["state_kb"] > 0
     assert harness["state_kb"] == chromium["state_kb"]
     assert abs(harness["kernel_rss_mb"] - chromium["kernel_rss_mb"]) <= 3.0
-    assert harness["state_buffer_kb"] == 0 == chromium["state_buffer_kb"]
+    # the buffers left are the backgrounds' URLs (an Image's value is bytes), not PNGs
+    assert harness["state_buffer_kb"] < 1 and chromium["state_buffer_kb"] < 1
