@@ -72,6 +72,11 @@ class Viewer:
         self.kernel_id = ""
         self.states: dict[str, dict] = {}
         self.states_via = ""
+        self.state_message_bytes = 0
+        """Size on the wire of the message that carried the widget states (the
+        `update_states` frame, buffers included; 0 when they came "each")."""
+        self.state_buffer_bytes = 0
+        """Of that, the binary buffers (images sent as widget buffers)."""
         """How the widget states came: "control" (one `update_states`, as ipywidgets 8's page
         gets them), "each" (one `request_state` per widget: the page's fallback), or ""."""
         self._waiters: dict[str, list[asyncio.Future]] = {}
@@ -219,6 +224,9 @@ class Viewer:
                     if fut and not fut.done():
                         fut.set_result({"header": header, "content": content})
                 elif header["msg_type"] == "comm_msg":
+                    if content.get("data", {}).get("method") == "update_states":
+                        self.state_message_bytes += len(raw.data)
+                        self.state_buffer_bytes += sum(len(b) for b in frames[4:])
                     self._dispatch(content)
                 elif header["msg_type"] == "comm_close":
                     for fut in self._waiters.pop(content.get("comm_id", ""), []):

@@ -13,6 +13,9 @@ JUPYTER_DATA_DIR = PACKAGE_DIR / "serving" / "jupyter"
 
 ASSETS_ENV_VAR = "KETAMINE_EXPLAINER_ASSETS"
 CACHE_ENV_VAR = "KETAMINE_EXPLAINER_CACHE"
+BACKGROUNDS_URL_ENV_VAR = "KETAMINE_EXPLAINER_BACKGROUNDS_URL"
+"""Set by the server for its kernels: the URL prefix its figure backgrounds are served under
+(`explainer.serving.backgrounds`); unset, a kernel sends each background in the widget state."""
 
 
 def cache_dir() -> Path:

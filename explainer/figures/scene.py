@@ -107,6 +107,8 @@ class Scene:
         self._fig: Figure | None = None
         self.cache_key = cache_key
         self._png: bytes | None = None
+        self._on_disk = False
+        """Whether the PNG is also a file in the cache folder (the server can serve it)."""
         self.width_px, self.height_px = (float(v) for v in size)
 
     @property
@@ -127,6 +129,13 @@ class Scene:
             self._png = self._cached() or self._render()
         return self._png
 
+    def background_digest(self) -> str | None:
+        """SHA-256 (hex) of the background PNG if it is a file in the cache folder, by which
+        the server serves it (`explainer.serving.backgrounds`); None if it is not (no cache
+        key, or a cache folder that cannot be written)."""
+        png = self.background_png()
+        return hashlib.sha256(png).hexdigest() if self._on_disk else None
+
     def _render(self) -> bytes:
         fig = self.fig
         buf = io.BytesIO()
@@ -144,6 +153,7 @@ class Scene:
                 for stale in folder.glob(f"{name}-*.png"):  # older versions of this figure
                     if stale.stem != self.cache_key and stale.stem.rsplit("-", 1)[0] == name:
                         stale.unlink(missing_ok=True)
+                self._on_disk = True
             except OSError:
                 pass  # a read-only home: render once per process instead
         return png
@@ -152,9 +162,11 @@ class Scene:
         if not self.cache_key:
             return None
         try:
-            return (cache_dir() / f"{self.cache_key}.png").read_bytes()
+            png = (cache_dir() / f"{self.cache_key}.png").read_bytes()
         except OSError:
             return None
+        self._on_disk = True
+        return png
 
     def px(self, ax, x, y) -> tuple[np.ndarray, np.ndarray]:
         """Data coordinates of `ax` to overlay pixels (origin top-left, y down)."""

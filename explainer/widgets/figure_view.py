@@ -1,10 +1,12 @@
 """`FigureView`: a `Scene` on the page: PNG background, SVG overlay, and its live description.
 
-The background is sent to the browser once; an update replaces only the small SVG overlay and
-the description text. The description is the figure's text alternative: the page template
-marks it as a polite live region so screen readers announce changes, unless the view is made
-with ``live=False`` (class ``kx-describer-quiet``: a widget that announces for itself, such as
-the pain-signal diagram during Play).
+The background is sent to the browser once: by URL when the server serves it as a static file
+(`explainer.serving.backgrounds`, which tells its kernels where through
+`$KETAMINE_EXPLAINER_BACKGROUNDS_URL`), else as the PNG itself in the widget state. An update
+replaces only the small SVG overlay and the description text. The description is the figure's
+text alternative: the page template marks it as a polite live region so screen readers announce
+changes, unless the view is made with ``live=False`` (class ``kx-describer-quiet``: a widget
+that announces for itself, such as the pain-signal diagram during Play).
 
     view = FigureView(scene, "The pain signal")
     view.show(overlay_elements, "<p>…</p>")     # the moving parts and their words
@@ -16,9 +18,23 @@ Other widgets add layers and controls through these methods, never by rearrangin
 
 from __future__ import annotations
 
+import os
+
 import ipywidgets as widgets
 
 from explainer.figures.scene import Scene
+from explainer.paths import BACKGROUNDS_URL_ENV_VAR
+
+
+def background_image(scene: Scene) -> dict:
+    """The `Image` traits showing `scene`'s background: its URL on the server's static route
+    (the browser caches it; no buffer in the widget state), or the PNG when there is no such
+    route (JupyterLab) or the PNG is not in the cache folder the route serves."""
+    prefix = os.environ.get(BACKGROUNDS_URL_ENV_VAR, "")
+    digest = scene.background_digest() if prefix else None
+    if digest:
+        return {"value": f"{prefix}{digest}.png".encode(), "format": "url"}
+    return {"value": scene.background_png(), "format": "png"}
 
 
 def overlay_layer(*classes: str) -> widgets.HTML:
@@ -37,7 +53,7 @@ class FigureView(widgets.VBox):
 
     def __init__(self, scene: Scene, label: str, *, live: bool = True, **kwargs):
         self.scene = scene
-        self.background = widgets.Image(value=scene.background_png(), format="png")
+        self.background = widgets.Image(**background_image(scene))
         self.background.add_class("kx-figure-background")
         self.overlay = overlay_layer()
         self.stack = widgets.Box([self.background, self.overlay])
@@ -70,7 +86,10 @@ class FigureView(widgets.VBox):
         """Show another still background (e.g. a different time axis); a no-op if unchanged."""
         if scene is not self.scene:
             self.scene = scene
-            self.background.value = scene.background_png()
+            shown = background_image(scene)
+            with self.background.hold_sync():
+                self.background.format = shown["format"]
+                self.background.value = shown["value"]
 
     def add_layer(self, layer: widgets.Widget, *, under_overlay: bool = False) -> None:
         """Put another overlay layer on the stack: on top of everything, or (`under_overlay`)

@@ -122,7 +122,7 @@ class PlanWidget(widgets.VBox):
                                           layout=widgets.Layout(width="auto"))
         self.show_button.add_class("kx-plan-show")
         self.clock_toggle = widgets.Checkbox(value=True, description=words["clock_axis"],
-                                             indent=False)
+                                             indent=False, layout=widgets.Layout())
         self.clock_toggle.add_class("kx-plan-clock")
         self.message = widgets.HTML("", layout=widgets.Layout(display="none"))
         self.message.add_class("kx-plan-message")
@@ -135,6 +135,7 @@ class PlanWidget(widgets.VBox):
         inputs = widgets.VBox([self.date_input, self.time_input, self.weight_input,
                                widgets.Box([self.show_button, self.clock_toggle])])
         inputs.add_class("kx-plan-inputs")
+        kwargs.setdefault("layout", widgets.Layout())  # shown and hidden: its own (not shared)
         super().__init__([title, inputs, self.message, self.times, self.error, self.handout,
                           self.panel], **kwargs)
         self.add_class("kx-plan")

@@ -63,6 +63,7 @@ class BrowserDiagram:
         self._mode = None
         self._shape = None
         self._count = 0
+        self._until_live = False
         self.overlay = DiagramOverlay(
             button_level=widget.level_buttons.index, slider_level=widget.level_slider.index,
             pattern=PATTERN_ORDER.index(st.pattern), impulse=st.impulse)
@@ -91,6 +92,8 @@ class BrowserDiagram:
         """State -> overlay, for what the kernel moves: the mode's pack, and a level off the
         grid (or the way back to it)."""
         st = self.widget.state
+        if self._until_live:
+            return
         with self.overlay.hold_sync():
             shape = self.widget.shape
             if (st.mode, shape) != (self._mode, self._shape):
@@ -105,6 +108,24 @@ class BrowserDiagram:
                     self.overlay.pattern = PATTERN_ORDER.index(st.pattern)
                     self.overlay.impulse = st.impulse
             self._off_grid = level < 0
+
+    def pack_when_live(self) -> None:
+        """Send the pack only once the page draws the overlay (`live`), not in the page's
+        first state message: for a diagram below the first screen (the timeline's), whose
+        picture the kernel's layer shows until then. Call before the page is displayed."""
+        self._until_live = True
+        with self.overlay.hold_sync():
+            self.overlay.pack = {}
+            self.overlay.kernel_level = [0, 0]
+        self._mode = self._shape = None
+        self._count = 0
+
+        def on_live(change) -> None:
+            if change["new"] and self._until_live:
+                self._until_live = False
+                self.sync()
+
+        self.overlay.observe(CallbackGuard(self.widget.error)(on_live), names="live")
 
     # page -> kernel: the layout that fits, Play's steps and its end
     def _on_shape(self, change) -> None:

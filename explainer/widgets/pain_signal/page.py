@@ -11,6 +11,7 @@ from explainer.widgets.audience import PATIENT, link_mode, mode_switch
 from explainer.widgets.pain_signal.model_note import ModelNote
 from explainer.widgets.pain_signal.widget import PainSignalWidget
 from explainer.widgets.scaffold import show_page
+from explainer.widgets.shared_models import shared_models
 
 
 def page_widgets(mode: str = PATIENT):
@@ -25,8 +26,9 @@ def page_widgets(mode: str = PATIENT):
 def page(mode: str = PATIENT) -> None:
     """The whole pain-signal page: header, intro, switch, widget, note, footer."""
     pages.choose_locale()
-    switch, widget, note, links = page_widgets(mode)
-    show_page("diagram", pages.body_html("pain-signal"), [switch, widget, note], links=links)
+    with shared_models():  # one Layout and one Style of each kind for the page's widgets
+        switch, widget, note, links = page_widgets(mode)
+        show_page("diagram", pages.body_html("pain-signal"), [switch, widget, note], links=links)
 
 
 def demo_widget(mode: str = PATIENT) -> PainSignalWidget:

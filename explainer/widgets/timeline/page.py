@@ -17,6 +17,7 @@ from explainer import pages
 from explainer.content import strings
 from explainer.widgets.audience import PATIENT, link_mode, mode_switch
 from explainer.widgets.scaffold import show_page
+from explainer.widgets.shared_models import shared_models
 from explainer.widgets.timeline.widget import TimelineWidget
 
 
@@ -38,12 +39,13 @@ def _pain_signal_section(timeline: TimelineWidget, mode: str):
         logging.getLogger("explainer").exception("the pain-signal diagram is not available")
         return None
     pain = PainSignalWidget(mode=mode)
+    pain.browser.pack_when_live()  # below the first screen: its frames come once it draws
     labels = strings.text("timeline", "controls")
     pain.add_class("kx-timeline-pain")
     intro = widgets.HTML(f'<h2 class="kx-timeline-pain-title">'
                          f'{escape(labels["pain_signal_title"])}</h2>'
                          f"<p>{escape(labels['pain_signal_intro'])}</p>")
-    box = widgets.VBox([intro, pain])
+    box = widgets.VBox([intro, pain], layout=widgets.Layout())  # shown and hidden: its own
     box.add_class("kx-timeline-pain-box")
     link = link_to_pain_signal(timeline, pain)
     timeline.plan.handout.pain_signal = pain.state  # issue 22: the handout draws what it shows
@@ -75,9 +77,10 @@ def page_widgets(mode: str = PATIENT, with_pain_signal: bool = True):
 def page(mode: str = PATIENT) -> None:
     """The whole timeline page: header, intro, switch, timeline, NMDA diagram, note, footer."""
     pages.choose_locale()
-    switch, timeline, pain_box, note, links = page_widgets(mode)
-    parts = [switch, timeline] + ([pain_box] if pain_box is not None else []) + [note]
-    show_page("timeline", pages.body_html("treatment-timeline"), parts, links=links)
+    with shared_models():  # one Layout and one Style of each kind for the page's widgets
+        switch, timeline, pain_box, note, links = page_widgets(mode)
+        parts = [switch, timeline] + ([pain_box] if pain_box is not None else []) + [note]
+        show_page("timeline", pages.body_html("treatment-timeline"), parts, links=links)
 
 
 def demo_widget(mode: str = PATIENT) -> TimelineWidget:

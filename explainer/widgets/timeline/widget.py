@@ -111,8 +111,10 @@ class TimelineWidget(ChartReadout, StateWidget):
             "kx-stacked", "kx-timeline-routes")
 
         curve = state.curve()
+        # The parts shown and hidden (by view, mode or content) have Layouts of their own; the
+        # others share one (`shared_models`).
         self.session_view = FigureView(timeline_fig.session_scene(curve.layout.key)[0],
-                                       all_strings["session"]["label"])
+                                       all_strings["session"]["label"], layout=widgets.Layout())
         self.session_view.add_class("kx-timeline-session")
         # The time cursor is its own overlay layer, on top of the curve and strip, so a cursor
         # move replaces only it (and the words), not the whole picture.
@@ -121,15 +123,16 @@ class TimelineWidget(ChartReadout, StateWidget):
         self._set_cursor(state.layout)
         self.course_view: FigureView | None = None
         self.routes_view: FigureView | None = None
-        self.routes_table = widgets.HTML("")
-        self.trainee_box = widgets.HTML("")
-        self.course_box = widgets.VBox([])
-        self.routes_box = widgets.VBox([self.route_buttons])
+        self.routes_table = widgets.HTML("", layout=widgets.Layout())
+        self.trainee_box = widgets.HTML("", layout=widgets.Layout())
+        self.course_box = widgets.VBox([], layout=widgets.Layout())
+        self.routes_box = widgets.VBox([self.route_buttons], layout=widgets.Layout())
         self.boxes = {"session": self.session_view, "course": self.course_box,
                       "routes": self.routes_box}
         trainee_only(self.weight_box, self.routes_table, self.trainee_box)
         self.protocol_box = _with_classes(
-            widgets.VBox([self.protocol_select, self.example_tag, self.about, self.weight_box]),
+            widgets.VBox([self.protocol_select, self.example_tag, self.about, self.weight_box],
+                         layout=widgets.Layout()),
             "kx-timeline-controls")
         return [self.view_buttons, self.protocol_box, self.session_view, self.course_box,
                 self.routes_box, self.error, self.trainee_box]

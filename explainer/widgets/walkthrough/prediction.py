@@ -53,6 +53,7 @@ class PredictionPrompt(widgets.VBox):
         self.feedback = widgets.HTML("")
         self.feedback.add_class("kx-describer")
         self.feedback.add_class("kx-wt-feedback")
+        kwargs.setdefault("layout", widgets.Layout())  # shown and hidden: its own (not shared)
         super().__init__([question, choices, self.feedback], **kwargs)
         self.add_class("kx-wt-prediction")
         self.mode = mode

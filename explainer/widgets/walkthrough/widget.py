@@ -34,6 +34,7 @@ from explainer.pages import preheated, read_query_string
 from explainer.widgets.audience import PATIENT, Mode, mode_classes, mode_switch
 from explainer.widgets.safety import CallbackGuard, error_message
 from explainer.widgets.scaffold import show_page
+from explainer.widgets.shared_models import shared_models
 from explainer.widgets.walkthrough.deeplink import DeepLink, parse_deep_link
 from explainer.widgets.walkthrough.state import FIRST_STEP, LAST_STEP, WalkthroughState
 from explainer.widgets.walkthrough.step_view import EMBEDS, Embed, StepView
@@ -114,7 +115,7 @@ class Walkthrough(widgets.VBox):
         topbar = widgets.Box([self.step_list, view_controls])
         topbar.add_class("kx-wt-topbar")
 
-        self.note = widgets.HTML(note_html(notes))
+        self.note = widgets.HTML(note_html(notes), layout=widgets.Layout())  # shown and hidden
         self.note.add_class("kx-wt-note")
         if not self.note.value:
             self.note.layout.display = "none"
@@ -250,15 +251,16 @@ def page(query: str | None = None) -> None:
     pages.choose_locale(query)
     page_title = strings.text("ui", "walkthrough.page_title")
     title = f'<h1 class="kx-visually-hidden">{escape(page_title)}</h1>'
-    if query is None and preheated():
-        walkthrough = Walkthrough()
-        show_page("walkthrough", title, walkthrough, footer=False)
-        follow_request(walkthrough)
-    else:
-        link = parse_deep_link(read_query_string() if query is None else query)
-        if not pages.language_followed():
-            link = link._replace(notes=(*link.notes, "lang"))
-        show_page("walkthrough", title, from_link(link), footer=False)
+    with shared_models():  # one Layout and one Style of each kind for the first screen
+        if query is None and preheated():
+            walkthrough = Walkthrough()
+            show_page("walkthrough", title, walkthrough, footer=False)
+            follow_request(walkthrough)
+        else:
+            link = parse_deep_link(read_query_string() if query is None else query)
+            if not pages.language_followed():
+                link = link._replace(notes=(*link.notes, "lang"))
+            show_page("walkthrough", title, from_link(link), footer=False)
     prefetch()
 
 
