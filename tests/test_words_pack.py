@@ -92,6 +92,8 @@ def test_every_diagram_state_packs_the_kernels_words(in_locale, mode):
                 for k in range(simulate(conc, pattern).n_impulses + 1):
                     assert packed_words(pack, p, i, k) == describer_html(conc, pattern, k,
                                                                          mode), (locale, conc)
+            # Play's start names the pattern's number of pinches, the same at every level
+            assert len({simulate(c, pattern).n_impulses for c in pack["levels"]}) == 1
             start = pack["words"]["play_start"][p]
             assert document(pack["words"], start) == play_start_html(
                 simulate(pack["levels"][0], pattern).n_impulses)

@@ -17,8 +17,9 @@ starts with). The page puts them in the describer and the live region in the sam
 picture (overlay.js). Built once per
 process, mode and layout (landscape, or portrait for a narrow page: built and sent only when a
 page asks for it; cached; the diagram's also on disk between kernels): the diagram is about
-500 overlay documents, 0.3 s of kernel time and 35-80 KB of JSON; a session's cursor positions
-about 100, 15 ms and 15 KB. A level off the grid (a timeline's cursor sets any level) is not
+500 overlay documents, 0.3 s of kernel time and 84 KB of JSON, plus 10 KB of words (35 KB for
+trainees, whose words carry the model's numbers); a session's cursor positions about 100,
+15 ms and 23-38 KB, plus 3-8 KB of words (7-14 KB for trainees). A level off the grid (a timeline's cursor sets any level) is not
 packed: the kernel's layer shows it.
 """
 
