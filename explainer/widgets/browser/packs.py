@@ -14,13 +14,15 @@ functions that write the kernel's describer (`describer_html`, `session_html`), 
 frames (a `FramePack` of clauses: each distinct clause's text once, its numbers apart) with
 a `table` on the same axes; the diagram's also has `play_start` (per pattern, the words Play
 starts with). The page puts them in the describer and the live region in the same frame as the
-picture (overlay.js). Built once per process, mode and layout (landscape, or portrait for a narrow page: built and sent only when a
-page asks for it; cached; the diagram's also on disk between kernels): the diagram is about
-500 overlay documents, 0.3 s of kernel time and 84 KB of JSON, plus 10 KB of words (35 KB for
-trainees, whose words carry the model's numbers); a session's cursor positions about 100,
-15 ms and 23-38 KB, plus 3-8 KB of words (7-14 KB for trainees; about 35 ms to write). A
-level off the grid (a timeline's cursor sets any level) is not packed: the kernel's layer and
-words show it.
+picture (overlay.js).
+
+Built once per process, mode and layout (landscape, or portrait for a narrow page: built and
+sent only when a page asks for it; cached; the diagram's also on disk between kernels): the
+diagram is about 500 overlay documents, 0.3 s of kernel time and 84 KB of JSON, plus 10 KB of
+words (35 KB for trainees, whose words carry the model's numbers); a session's cursor
+positions about 100, 15 ms and 23-38 KB, plus 3-8 KB of words (7-14 KB for trainees; about
+35 ms to write). A level off the grid (a timeline's cursor sets any level) is not packed: the
+kernel's layer and words show it.
 """
 
 from __future__ import annotations
