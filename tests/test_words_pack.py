@@ -234,3 +234,12 @@ def test_before_the_page_draws_the_kernel_sends_its_words():
     w.announcer.comm = announcer = _Comm()
     w.state.conc_ng_ml = w.browser.overlay.pack["levels"][10]
     assert _sent_values(announcer) == [w.announcer.value]
+
+
+def test_the_page_may_not_name_other_widgets_to_write_into():
+    from explainer.widgets.inbound import allowed_update
+
+    w = pain.PainSignalWidget()
+    forged = {"words_to": {"describer": "IPY_MODEL_0"}, "pack": {"words": {}}}
+    assert allowed_update(w.browser.overlay, forged) == {}
+    assert set(w.browser.overlay.words_to) == {"describer", "announcer"}
