@@ -5,7 +5,10 @@ For each added delay (0, and 50 ms each way through `DelayProxy`):
     keydown event (a MutationObserver on the browser-drawn overlay), against the same press on
     a bare label page (the kernel round trip floor);
 (b) a 20-step drag (20 key presses, no waiting): time from the last keydown to the figure's
-    last change. Within one frame (16.7 ms at 60 Hz) means nothing queued behind the keys.
+    last change. Within one frame (16.7 ms at 60 Hz) means nothing queued behind the keys;
+(c) a key press -> the live description's text (issue 26: the page writes the packed words)
+    against the same press -> the picture, in ms from keydown and in animation frames after
+    the picture's (0: the same frame; budget: at most 1).
 
 Prints a table and writes benchmarks/results/latency.json (latency-quick.json with --quick).
 """
@@ -22,7 +25,7 @@ from pathlib import Path
 
 from benchmarks.pages import LABEL, Interaction, notebook_dir
 from benchmarks.run import RESULTS, measure_roundtrips
-from harness.browser import launch
+from harness.browser import arm_key_to_words, key_to_words, launch
 from harness.delay_proxy import DelayProxy
 from harness.server import Server
 
@@ -37,6 +40,12 @@ BROWSER_DRAWN = [
                 ".kx-timeline-session .kx-browser-overlay"),
 ]
 """The browser-drawn figures, measured against `LABEL`."""
+
+LIVE_WORDS = {
+    "pain-signal.ipynb": ".kx-pain-signal > .kx-pain-announcer .widget-html-content",
+    "treatment-timeline.ipynb": ".kx-timeline-session > .kx-describer .widget-html-content",
+}
+"""Each browser-drawn figure's live region (what a screen reader is told), by page."""
 
 _DRAG = """([target, steps]) => new Promise((resolve) => {
   const el = document.querySelector(target);
@@ -94,13 +103,35 @@ def measure_drag(browser, base: _At, it: Interaction, steps: int = 20) -> dict:
             else None, "changes_seen": changes}
 
 
+def measure_words(browser, base: _At, it: Interaction, presses: int) -> list[dict]:
+    """Per key press: ms from keydown to the picture's first change and to the live region's,
+    and how many animation frames after the picture the words changed."""
+    from benchmarks.run import _open
+
+    context, page = _open(browser, base, it)
+    page.evaluate(_QUIET, [it.target, 1000])  # e.g. the trainee frames, sent after the switch
+    samples = []
+    for i in range(presses):
+        arm_key_to_words(page, it.target, LIVE_WORDS[it.page])
+        page.keyboard.press(it.key if i % 2 == 0 else it.back_key)
+        seen = key_to_words(page)
+        if "picture" in seen and "words" in seen:
+            samples.append({"picture_ms": round(seen["picture"]["ms"], 2),
+                            "words_ms": round(seen["words"]["ms"], 2),
+                            "frames_after_picture": seen["words"]["frame"]
+                            - seen["picture"]["frame"]})
+        page.wait_for_timeout(60)
+    context.close()
+    return samples
+
+
 def run(quick: bool) -> dict:
     from playwright.sync_api import sync_playwright
 
     presses = 3 if quick else 15
     nbdir = notebook_dir()
     results: dict = {"quick": quick, "delays_ms": list(DELAYS_MS), "key_to_picture_ms": {},
-                     "drag": {}}
+                     "drag": {}, "key_to_words": {}}
     server = Server(notebook_dir=nbdir, log_path=Path(tempfile.gettempdir()) / "kx-latency.log")
     try:
         with sync_playwright() as pw:
@@ -111,6 +142,7 @@ def run(quick: bool) -> dict:
                     key = f"{delay}ms"
                     results["key_to_picture_ms"][key] = {}
                     results["drag"][key] = {}
+                    results["key_to_words"][key] = {}
                     for it in [LABEL, *BROWSER_DRAWN]:
                         if not (nbdir / it.page).exists():
                             continue
@@ -119,6 +151,8 @@ def run(quick: bool) -> dict:
                             browser, base, it, presses)
                         if it is not LABEL:
                             results["drag"][key][it.page] = measure_drag(browser, base, it)
+                            results["key_to_words"][key][it.page] = measure_words(
+                                browser, base, it, presses)
             browser.close()
     finally:
         server.stop()
@@ -149,6 +183,16 @@ def summarise(results: dict) -> str:
             settle = d["settle_after_last_key_ms"]
             lines.append(f"  {delay:>5s} {page:28s} {settle if settle is not None else '-':>8}"
                          f"  ({d['changes_seen']} changes)")
+    lines += ["", "Key -> live description text vs key -> picture (median ms; frames after the "
+                  "picture's change: max)"]
+    for delay, by_page in results.get("key_to_words", {}).items():
+        for page, samples in by_page.items():
+            if samples:
+                lines.append(
+                    f"  {delay:>5s} {page:28s} words "
+                    f"{statistics.median(s['words_ms'] for s in samples):7.1f}  picture "
+                    f"{statistics.median(s['picture_ms'] for s in samples):7.1f}  frames after "
+                    f"{max(s['frames_after_picture'] for s in samples)}  ({len(samples)} keys)")
     return "\n".join(lines)
 
 
@@ -166,6 +210,15 @@ def figures(result: dict) -> dict[str, float]:
         for page, d in by_page.items():
             if d["settle_after_last_key_ms"] is not None:
                 out[f"{delay} drag settle {page} ms"] = d["settle_after_last_key_ms"]
+    for delay, by_page in result.get("key_to_words", {}).items():
+        for page, samples in by_page.items():
+            if samples:
+                out[f"{delay} words {page} ms"] = statistics.median(
+                    s["words_ms"] for s in samples)
+                out[f"{delay} words - picture {page} ms"] = statistics.median(
+                    s["words_ms"] - s["picture_ms"] for s in samples)
+                out[f"{delay} words frames after picture {page} (max)"] = max(
+                    s["frames_after_picture"] for s in samples)
     return out
 
 

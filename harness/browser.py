@@ -160,3 +160,54 @@ def launch(playwright):
     return playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
                                       args=CHROMIUM_ARGS)
 
+
+
+# --- a key press -> the picture and the words (issue 26) -----------------------------------------
+
+_ARM_KEY_TO_WORDS = """([picture, words]) => {
+  if (window.__kxFrame === undefined) {            // the animation frame we are in
+    window.__kxFrame = 0;
+    const tick = () => { window.__kxFrame += 1; requestAnimationFrame(tick); };
+    requestAnimationFrame(tick);
+  }
+  const pic = document.querySelector(picture), said = document.querySelector(words);
+  window.__kxKeyWords = new Promise((resolve) => {
+    let t0 = null, f0 = null;
+    const seen = {};
+    const onKey = () => { t0 = performance.now(); f0 = window.__kxFrame; };
+    document.addEventListener("keydown", onKey, {capture: true, once: true});
+    const done = () => { a.disconnect(); b.disconnect(); resolve(seen); };
+    const mark = (what) => () => {
+      if (t0 === null || seen[what]) return;
+      seen[what] = {ms: performance.now() - t0, frame: window.__kxFrame - f0,
+                    words: said.innerHTML};
+      if (seen.picture && seen.words) done();
+    };
+    const a = new MutationObserver(mark("picture"));
+    const b = new MutationObserver(mark("words"));
+    const all = {childList: true, subtree: true, characterData: true};
+    a.observe(pic, all);
+    b.observe(said, all);
+    setTimeout(done, 10000);
+  });
+}"""
+
+
+def arm_key_to_words(page, picture: str, words: str) -> None:
+    """Watch the next key press: the first change of `picture` (e.g. the browser-drawn layer)
+    and of `words` (the live region), each in ms from keydown and in animation frames from
+    it, with the words' HTML at that moment; read it with `key_to_words(page)`."""
+    page.evaluate(_ARM_KEY_TO_WORDS, [picture, words])
+
+
+def key_to_words(page) -> dict:
+    """{"picture": {"ms", "frame", "words"}, "words": {…}} for the key press armed last (a part
+    that did not change within 10 s is missing)."""
+    return page.evaluate("window.__kxKeyWords")
+
+
+def as_page_html(page, html: str) -> str:
+    """`html` as the page serialises it once parsed (entities, quotes), to compare with an
+    element's innerHTML."""
+    return page.evaluate("(html) => { const d = document.createElement('div');"
+                         " d.innerHTML = html; return d.innerHTML; }", html)

@@ -53,6 +53,8 @@ def test_latency_benchmark_runs_in_quick_mode():
         measured = results["key_to_picture_ms"][delay]
         assert measured["bench-label.ipynb"], f"the label round trip at {delay} was measured"
         assert len(measured) > 1, f"a browser-drawn control was measured at {delay}"
+        words = results["key_to_words"][delay]
+        assert any(words.values()), f"key -> live words was measured at {delay}"
 
 
 def test_compare_summarises_the_quick_run_against_itself():

@@ -55,7 +55,9 @@ def test_patient_keyboard_play_and_reset(browser, server, artifacts, size):
     assert focused == "Linked with relief"
     page.keyboard.press("Space")
     wait_for_text(page, DESCRIBER, "level linked with pain relief")
-    assert _overlay(page) != before_svg and "gates blocked" in _overlay(page)
+    # the words come with the page's picture; the kernel's own layer follows
+    wait_for_text(page, f"{DIAGRAM} .kx-figure-overlay", "gates blocked")
+    assert _overlay(page) != before_svg
     page.get_by_role("button", name="Linked with relief").press("Tab")
     page.keyboard.press("Enter")  # the next level, with Enter this time
     wait_for_text(page, DESCRIBER, "“floaty” level")
@@ -105,8 +107,9 @@ def test_trainee_slider_chart_and_notes(browser, server, artifacts, size):
     for _ in range(9):  # 0 -> 5 -> … -> 115 ng/mL, one keyboard step at a time
         page.keyboard.press("ArrowRight")
     wait_for_text(page, DESCRIBER, "115 ng/mL")
+    # the words come with the page's picture; the kernel's own layer follows
+    wait_for_text(page, f"{DIAGRAM} .kx-figure-overlay", "49% of channels blocked")
     assert _overlay(page) != before_svg and _describer(page) != before_text
-    assert "49% of channels blocked" in _overlay(page)
     # Messages arrive in order but render asynchronously: wait for each part.
     wait_for_text(page, ".kx-level-slider .widget-readout", "115 ng/mL")
     wait_for_change(page, ".kx-pain-chart .kx-figure-overlay", chart_before)

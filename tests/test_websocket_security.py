@@ -69,28 +69,32 @@ def answers(url: str, seconds: float = 5) -> bool:
 
 
 def person_moves_level(page) -> None:
-    """A person clicks through the diagram's level buttons; the describer follows each click."""
+    """A person clicks through the diagram's level buttons; the kernel's layer follows each
+    click (the page draws the picture and writes the words itself: only the kernel's layer
+    shows that the kernel answered)."""
     levels = page.locator(".kx-pain-signal .widget-toggle-buttons").first.locator("button")
+    kernel = ".kx-pain-signal .kx-kernel-drawn"
     for index in (2, 0):
-        before = page.inner_text(".kx-pain-signal .kx-describer")
+        before = page.inner_html(kernel)
         levels.nth(index).click()
-        page.wait_for_function(
-            "(b) => document.querySelector('.kx-pain-signal .kx-describer').innerText !== b",
-            arg=before, timeout=15_000)
+        page.wait_for_function("([sel, b]) => document.querySelector(sel).innerHTML !== b",
+                               arg=[kernel, before], timeout=15_000)
 
 
 def person_moves_cursor(page) -> None:
-    """A person goes back to the session view and moves its time cursor by one step."""
+    """A person goes back to the session view and moves its time cursor by one step; the
+    kernel's cursor layer follows (the page's own layer and words would follow without it)."""
     page.locator(".kx-timeline-views button").first.click()
     describer = ".kx-timeline-session .kx-describer"
     page.wait_for_selector(describer, state="visible", timeout=15_000)
+    kernel = ".kx-timeline-session .kx-kernel-drawn"
     for key in ("ArrowRight", "ArrowLeft"):  # the forging may have left it at one end
-        before = page.inner_text(describer)
+        before = page.inner_html(kernel)
         page.locator(".kx-cursor-slider .noUi-handle").first.focus()
         page.keyboard.press(key)
         try:
-            page.wait_for_function("([sel, b]) => document.querySelector(sel).innerText !== b",
-                                   arg=[describer, before], timeout=10_000)
+            page.wait_for_function("([sel, b]) => document.querySelector(sel).innerHTML !== b",
+                                   arg=[kernel, before], timeout=10_000)
             return
         except Exception:
             continue

@@ -13,16 +13,34 @@ the same in Python, and the tests compare the two).
     pack = FramePack()
     i = pack.add(scene.svg(diagram_overlay(frame), label))   # -> state index
     data = pack.to_json()                                     # {"skeletons", "parts", "states"}
+
+The words that describe each state (issue 26) are packed the same way, cut into clauses instead
+of SVG parts (`split_clauses`), so a sentence many states share is sent once:
+
+    words = FramePack(split=split_clauses)
+    j = words.add(describer_html(conc, pattern, k, mode))
 """
 
 from __future__ import annotations
 
 import re
 
-__all__ = ["FramePack", "document", "split_parts"]
+__all__ = ["FramePack", "document", "split_clauses", "split_parts"]
 
 _TAG = re.compile(r"<(/?)([A-Za-z][\w:-]*)[^>]*?(/?)>")
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
+_CLAUSE_END = re.compile(r"(?<=[.!?;] )(?=\S)|(?<=>)(?=<)")
+"""Where escaped HTML text is cut: after a sentence's or a clause's end and its space, and
+between two tags (a paragraph's end and the next one's start)."""
+
+
+def split_clauses(html: str) -> list[str]:
+    """Safe HTML as a run of clauses (`'<p>Pinch 3 of 16: … weak. '`, `'At a low level, …
+    less.</p>'`, `'<p class="kx-numbers-line">Model: …; '`, …); joining the pieces gives
+    `html` back.
+
+    Only for the project's own escaped HTML (the describers'): every `<` starts a tag."""
+    return [piece for piece in _CLAUSE_END.split(html) if piece]
 
 
 def split_parts(svg_text: str, depth: int = 2) -> list[str]:
@@ -76,12 +94,14 @@ def _flatten(text: str, node: _Node, level: int, depth: int, out: list[str]) -> 
 
 class FramePack:
     """Distinct parts of many overlay documents, each stored once; a state is a list of ids.
+    `split` cuts a document into parts (default: `split_parts` at `depth`).
 
     A part is stored as a skeleton id and its numbers (kept as the exact strings the kernel
     wrote); skeletons are the parts' text with the numbers cut out."""
 
-    def __init__(self, depth: int = 2):
+    def __init__(self, depth: int = 2, split=None):
         self.depth = depth
+        self._split = split or (lambda text: split_parts(text, depth))
         self.skeletons: list[list[str]] = []
         self.parts: list[list] = []
         self.states: list[list[int]] = []
@@ -103,7 +123,7 @@ class FramePack:
 
     def add(self, svg_text: str) -> int:
         """Store one document; returns its state index (equal documents share one)."""
-        ids = tuple(self._part(p) for p in split_parts(svg_text, self.depth))
+        ids = tuple(self._part(p) for p in self._split(svg_text))
         found = self._state_ids.get(ids)
         if found is None:
             found = self._state_ids[ids] = len(self.states)

@@ -24,6 +24,7 @@ import ipywidgets as widgets
 
 from explainer.figures.scene import Scene
 from explainer.paths import BACKGROUNDS_URL_ENV_VAR
+from explainer.widgets.syncing import already_shown
 
 
 def background_image(scene: Scene) -> dict:
@@ -67,19 +68,25 @@ class FigureView(widgets.VBox):
         super().__init__([self.stack, self.describer], **kwargs)
         self.add_class("kx-figure-view")
 
-    def show(self, overlay_elements: list[str], description_html: str) -> None:
-        """Replace the moving parts and the words that describe them (skips unchanged values)."""
+    def show(self, overlay_elements: list[str], description_html: str, *,
+             in_page: bool = False) -> None:
+        """Replace the moving parts and the words that describe them (skips unchanged values;
+        `in_page`: see `show_description`)."""
         self.show_overlay(self.scene.svg(overlay_elements, self.label))
-        self.show_description(description_html)
+        self.show_description(description_html, in_page=in_page)
 
     def show_overlay(self, svg_text: str) -> None:
         """Set the main overlay's SVG document (skipped if unchanged)."""
         if svg_text != self.overlay.value:
             self.overlay.value = svg_text
 
-    def show_description(self, description_html: str) -> None:
-        """Set the live description (skipped if unchanged)."""
-        if description_html != self.describer.value:
+    def show_description(self, description_html: str, *, in_page: bool = False) -> None:
+        """Set the live description (skipped if unchanged). `in_page`: the page has written
+        these words itself (a browser-drawn overlay's pack, issue 26), so they are recorded
+        here and not sent again."""
+        if in_page:
+            already_shown(self.describer, "value", description_html)
+        elif description_html != self.describer.value:
             self.describer.value = description_html
 
     def set_scene(self, scene: Scene) -> None:

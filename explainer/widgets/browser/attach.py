@@ -14,7 +14,9 @@ level, Reset, a change of mode or protocol). The kernel's own layer stays undern
 updating: the page's stylesheet makes it transparent while the browser's layer draws
 (`.kx-kernel-drawn`), so a level the pack does not hold, or a page where the overlay's module
 cannot run, still shows the kernel's picture; in the second case a note says so in words
-(`fallback_note`).
+(`fallback_note`). The words follow the same rule (issue 26): the overlay writes the packed
+words into the widget's describer and live region (`words_to`), and the widget records them
+without sending them again (`words_in_page`); off the pack, the kernel's words are sent.
 """
 
 from __future__ import annotations
@@ -66,7 +68,8 @@ class BrowserDiagram:
         self._until_live = False
         self.overlay = DiagramOverlay(
             button_level=widget.level_buttons.index, slider_level=widget.level_slider.index,
-            pattern=PATTERN_ORDER.index(st.pattern), impulse=st.impulse)
+            pattern=PATTERN_ORDER.index(st.pattern), impulse=st.impulse,
+            words_to={"describer": widget.view.describer, "announcer": widget.announcer})
         self._off_grid = False
         self.sync()
         _insert_layer(widget, widget.view, self.overlay, widget.view.overlay)
@@ -82,6 +85,11 @@ class BrowserDiagram:
         self.overlay.observe(safe(self._on_impulse), names="impulse")
         self.overlay.observe(safe(self._on_playing), names="playing")
         widget.reset_button.on_click(safe(self._on_reset))
+
+    def words_in_page(self) -> bool:
+        """Whether the page writes the words of the state now shown (issue 26): it draws, and
+        the level is one the pack holds (else the kernel's words are sent)."""
+        return self.overlay.live and self.widget.state.conc_ng_ml in self.overlay.pack["levels"]
 
     @property
     def plays(self) -> bool:
@@ -153,7 +161,7 @@ class BrowserCursor:
 
     def __init__(self, timeline):
         self.timeline = timeline
-        self.overlay = CursorOverlay()
+        self.overlay = CursorOverlay(words_to={"describer": timeline.session_view.describer})
         self._slider = None
         self._link = None
         self.sync()
@@ -167,6 +175,13 @@ class BrowserCursor:
     def _on_shape(self, change) -> None:
         self.timeline.set_shape(change["new"])
         self.sync()
+
+    def words_in_page(self, curve, t_min: float) -> bool:
+        """Whether the page writes the session's words at `t_min` (issue 26): it draws, and
+        the cursor stands at a position the pack holds (else the kernel's words are sent)."""
+        tl = self.timeline
+        return self.overlay.live and t_min in cursor_pack(
+            curve, tl.state.mode, tl.shape, tl.clock_plan)["positions"]
 
     def sync(self) -> None:
         """State -> overlay when the session changes (a new pack, and where the cursor is on

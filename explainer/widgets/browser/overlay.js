@@ -4,9 +4,13 @@
 // parts as skeletons with their numbers, and a table from the controls' values to a state.
 // A control linked in the browser (jsdlink) sets one of this model's traits; this module then
 // rebuilds that state's SVG from the pack and puts it on the page in the same animation frame,
-// with no message to the kernel in between. The kernel learns the value afterwards (the
-// control's own sync) and updates the words. Nothing here knows a coordinate: every number
-// comes from the kernel's drawing functions, through the pack.
+// with no message to the kernel in between. The words come the same way (issue 26): the pack
+// holds the describer's text for each state, written by the kernel's own describer functions;
+// this module puts them in the describer widgets named by `words_to` (their models, in the
+// page: their views show the text at once) in the same frame as the picture. The kernel learns
+// the value afterwards (the control's own sync) and does not send those words again, so a live
+// region's text changes once per change of words. Nothing here knows a coordinate or a word:
+// every number and sentence comes from the kernel's functions, through the pack.
 //
 // Served by anywidget from this file's text (no other host); see docs/serving.md for the one
 // Content-Security-Policy source that needs (blob: scripts).
@@ -33,6 +37,14 @@ function stateOf(pack, valueOf) {
     node = node[value];
   }
   return typeof node === "number" && node >= 0 ? node : undefined;
+}
+
+/** The HTML of the words for the current values (undefined if the pack holds none). */
+export function wordsOf(pack, valueOf) {
+  const words = pack.words;
+  if (!words) return undefined;
+  const state = stateOf({ table: words.table, axes: pack.axes }, valueOf);
+  return state === undefined ? undefined : documentOf(words, state, false);
 }
 
 function limit(pack, valueOf, axis) {
@@ -63,12 +75,36 @@ function render({ model, el }) {
   let offGrid = level === -1; // the kernel's last word was a level the pack does not hold
   const valueOf = (axis) => (axis === "level" ? level : model.get(axis));
 
+  // The describer widgets the words go to (`words_to`: name -> widget reference), found in the
+  // page's widget manager. "describer" follows every state; "announcer" (a live region of its
+  // own, if the widget has one) too, but while Play runs it says only its start and its end.
+  const speakers = {};
+  const refs = model.get("words_to") || {};
+  Promise.all(Object.entries(refs).map(async ([name, ref]) => {
+    speakers[name] = await model.widget_manager.get_model(String(ref).replace(/^IPY_MODEL_/, ""));
+  })).then(() => speak(), () => {}); // a missing widget: the kernel's words stay
+
+  function say(name, html) {
+    const target = speakers[name];
+    // Setting the model's value in the page, not saved: its view shows it now; the same value
+    // from the kernel later is no change, so nothing is re-rendered or re-announced.
+    if (target && html !== undefined && target.get("value") !== html) target.set("value", html);
+  }
+
+  function speak() {
+    const pack = model.get("pack");
+    if (!pack || !pack.words) return;
+    const html = wordsOf(pack, valueOf);
+    say("describer", html);
+    if (!model.get("playing")) say("announcer", html);
+  }
+
   function draw() {
     const pack = model.get("pack");
     if (!pack || !pack.states) return;
     const state = stateOf(pack, valueOf);
     if (state === undefined) {
-      // Not a packed state (a level a timeline set): the kernel's layer shows it.
+      // Not a packed state (a level a timeline set): the kernel's layer and words show it.
       holder.replaceChildren();
       shown = null;
       return;
@@ -78,9 +114,11 @@ function render({ model, el }) {
       && last[1] === now[1] && now[2] === last[2] + 1;
     last = now;
     const key = `${state}|${animated}|${pack.id}`;
-    if (key === shown) return;
-    shown = key;
-    holder.innerHTML = documentOf(pack, state, animated);
+    if (key !== shown) {
+      shown = key;
+      holder.innerHTML = documentOf(pack, state, animated);
+    }
+    speak();
   }
 
   // Controls linked in the page write these; map them onto the level axis.
@@ -122,7 +160,12 @@ function render({ model, el }) {
   function play() {
     const pack = model.get("pack");
     if (!model.get("playing") || !pack || !pack.axes.includes("impulse")
-        || stateOf(pack, valueOf) === undefined) return stop(); // the kernel's Play runs then
+        || stateOf(pack, valueOf) === undefined) {
+      if (!model.get("playing")) speak(); // Play's end: the live region says where it ended
+      return stop(); // (or, off the grid, the kernel's Play runs)
+    }
+    const starts = pack.words?.play_start;
+    if (starts) say("announcer", documentOf(pack.words, starts[model.get("pattern")], false));
     const n = limit(pack, valueOf, "impulse");
     const step = model.get("step_ms");
     if (model.get("impulse") >= n) {

@@ -16,6 +16,7 @@ import numbers
 from pathlib import Path
 
 import traitlets
+from ipywidgets import widget_serialization
 
 from explainer.figures.geometry import PORTRAIT_BELOW_PX, SHAPES
 from explainer.widgets.browser.model import BrowserModel
@@ -41,6 +42,8 @@ class _Overlay(BrowserModel):
                            "from its width (portrait below `portrait_below` CSS px); the "
                            "kernel sends that layout's background and frames").tag(sync=True)
     portrait_below = traitlets.Int(PORTRAIT_BELOW_PX).tag(sync=True)
+    words_to = traitlets.Dict(help="The describer widgets the page writes the packed words "
+                              "into (name -> widget)").tag(sync=True, **widget_serialization)
 
     def _axis_size(self, axis: str) -> int:
         """How many values `axis` takes in the pack (the longest row, for ragged axes)."""

@@ -7,16 +7,27 @@
 Each is a `FramePack` (explainer.figures.frames) plus `axes` (the overlay traits that pick a
 state, in order) and `table` (nested lists: axis values -> state index). The diagram also has
 `maps` (a level button's or the slider's index -> the level axis) and `animated` (the parts
-that carry the pulse animation, swapped in when an impulse follows the last one). Built once per
-process, mode and layout (landscape, or portrait for a narrow page: built and sent only when a
-page asks for it; cached; the diagram's also on disk between kernels): the diagram is about
-500 overlay documents, 0.3 s of kernel time and 35-80 KB of JSON; a session's cursor positions
-about 100, 15 ms and 15 KB. A level off the grid (a timeline's cursor sets any level) is not
-packed: the kernel's layer shows it.
+that carry the pulse animation, swapped in when an impulse follows the last one).
+
+Each also carries `words` (issue 26): the describer's HTML for every state, written by the same
+functions that write the kernel's describer (`describer_html`, `session_html`), packed like the
+frames (a `FramePack` of clauses: each distinct clause's text once, its numbers apart) with
+a `table` on the same axes; the diagram's also has `play_start` (per pattern, the words Play
+starts with). The page puts them in the describer and the live region in the same frame as the
+picture (overlay.js).
+
+Built once per process, mode and layout (landscape, or portrait for a narrow page: built and
+sent only when a page asks for it; cached; the diagram's also on disk between kernels): the
+diagram is about 500 overlay documents, 0.3 s of kernel time and 84 KB of JSON, plus 10 KB of
+words (35 KB for trainees, whose words carry the model's numbers); a session's cursor
+positions about 100, 15 ms and 23-38 KB, plus 3-8 KB of words (7-14 KB for trainees; about
+35 ms to write). A level off the grid (a timeline's cursor sets any level) is not packed: the
+kernel's layer and words show it.
 """
 
 from __future__ import annotations
 
+import inspect
 import itertools
 import json
 import os
@@ -24,15 +35,17 @@ import tempfile
 from functools import lru_cache
 from pathlib import Path
 
+from explainer import formatting as fmt
 from explainer.content import strings
 from explainer.figures import pain_signal as pain_fig
 from explainer.figures import session as timeline_fig
-from explainer.figures.frames import FramePack, split_parts
+from explainer.figures.frames import FramePack, split_clauses, split_parts
 from explainer.figures.scene import background_key, cache_dir
 from explainer.models.plan import Plan, clock_label
 from explainer.widgets.pain_signal import state as pain_state
+from explainer.widgets.pain_signal.describe import describer_html, play_start_html
 from explainer.widgets.pain_signal.state import simulate
-from explainer.widgets.timeline.describe_session import cursor_label
+from explainer.widgets.timeline.describe_session import cursor_label, session_html
 
 __all__ = ["PATTERN_ORDER", "cursor_pack", "diagram_pack"]
 
@@ -49,15 +62,17 @@ def _diagram_document(conc: float, pattern: str, impulse: int, mode: str, label:
         pain_fig.diagram_overlay(frame, pain_fig.GEOMETRIES[shape]), label)
 
 
-def _level_table(pack: FramePack, conc: float, mode: str, label: str,
-                 shape: str) -> list[list[int]]:
-    """[pattern][impulse] -> state, for one level."""
-    table = []
+def _level_table(pack: FramePack, words: FramePack, conc: float, mode: str, label: str,
+                 shape: str) -> tuple[list[list[int]], list[list[int]]]:
+    """[pattern][impulse] -> state, for one level: the picture's and the words'."""
+    table, said = [], []
     for pattern in PATTERN_ORDER:
         n = simulate(float(conc), pattern).n_impulses
         table.append([pack.add(_diagram_document(conc, pattern, k, mode, label, shape))
                       for k in range(n + 1)])
-    return table
+        said.append([words.add(describer_html(float(conc), pattern, k, mode))
+                     for k in range(n + 1)])
+    return table, said
 
 
 def _animated(pack: FramePack, conc: float, mode: str, label: str,
@@ -81,7 +96,8 @@ def _from_disk(name: str, build, *inputs) -> dict:
     """`build()`'s JSON, kept beside the figures' backgrounds (`explainer.figures.scene`) under
     a key that changes with the drawing code, the strings and `inputs`: a new kernel reads it
     in about a millisecond instead of drawing some 500 overlays (about 0.3 s)."""
-    key = background_key(name, Path(__file__), Path(pain_state.__file__), *inputs)
+    key = background_key(name, Path(__file__), Path(pain_state.__file__),
+                         Path(inspect.getfile(describer_html)), Path(fmt.__file__), *inputs)
     path = cache_dir() / f"{key}.json"
     try:
         return json.loads(path.read_text(encoding="utf-8"))
@@ -114,10 +130,13 @@ def diagram_pack(mode: str, label: str, shape: str = "landscape") -> dict:
 
 
 def _diagram_pack(mode: str, label: str, shape: str = "landscape") -> dict:
-    pack = FramePack()
+    pack, words = FramePack(), FramePack(split=split_clauses)
     grid = [float(c) for c in pain_state.SLIDER_GRID_NG_ML]
-    per_level = [_level_table(pack, c, mode, label, shape) for c in grid]
-    table = [[per_level[i][p] for i in range(len(grid))] for p in range(len(PATTERN_ORDER))]
+    per_level = [_level_table(pack, words, c, mode, label, shape) for c in grid]
+    table = [[per_level[i][0][p] for i in range(len(grid))] for p in range(len(PATTERN_ORDER))]
+    said = [[per_level[i][1][p] for i in range(len(grid))] for p in range(len(PATTERN_ORDER))]
+    play_start = [words.add(play_start_html(simulate(grid[0], p).n_impulses))
+                  for p in PATTERN_ORDER]
     buttons = [grid.index(pain_state.level_concs()[lv["key"]])
                for lv in strings.text("pain_signal", "levels")]
     animated = _animated(pack, grid[-1], mode, label, shape)
@@ -128,20 +147,25 @@ def _diagram_pack(mode: str, label: str, shape: str = "landscape") -> dict:
             else {"button_level": buttons})
     return _finish(pack, axes=["pattern", "level", "impulse"], table=table, levels=grid,
                    maps=maps, sizes={"button_level": len(buttons), "slider_level": len(grid)},
-                   animated=animated)
+                   animated=animated,
+                   words={**words.to_json(), "table": said, "play_start": play_start})
 
 
 @lru_cache(maxsize=32)
 def cursor_pack(curve: timeline_fig.SessionCurve, mode: str, shape: str = "landscape",
                 clock_plan: Plan | None = None) -> dict:
     """The session view's cursor layer at every position of the time slider, in one layout,
-    its readout in clock times when `clock_plan` is given (the chart shows clock times)."""
-    pack = FramePack()
+    its readout and its words in clock times when `clock_plan` is given (the chart shows clock
+    times)."""
+    pack, words = FramePack(), FramePack(split=split_clauses)
     positions = curve.layout.cursor_positions
     canvas = timeline_fig.CANVASES[shape]
     days = curve.layout.key == "days"
+    clock = None if clock_plan is None else (lambda t: clock_label(clock_plan, t, days))
     table = [pack.add(timeline_fig.layer_document(timeline_fig.session_cursor(
         curve, t, mode, cursor_label(curve, t, mode), shape,
-        None if clock_plan is None else clock_label(clock_plan, t, days)),
+        None if clock is None else clock(t)),
         canvas.width, canvas.height)) for t in positions]
-    return _finish(pack, axes=["cursor"], table=table, positions=list(positions))
+    said = [words.add(session_html(curve, t, mode, clock)) for t in positions]
+    return _finish(pack, axes=["cursor"], table=table, positions=list(positions),
+                   words={**words.to_json(), "table": said})

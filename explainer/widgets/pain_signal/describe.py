@@ -3,6 +3,8 @@
     describe(115.0, "repeated", 16)     # 'With repeated pinches, the signal still builds up, …'
     describe(115.0, "repeated", 16, "trainee")    # … plus the model's numbers
     describe_sentences(0.0, "single", 0)          # ['No pinch yet. Press Play to send …']
+    describer_html(115.0, "repeated", 16, "patient")   # the same as the page shows it (HTML)
+    play_start_html(16)                           # what Play's start says
     chart_description(state)                      # the trainee chart's one sentence
 
 Words come from `assets/<locale>/strings/pain_signal.yaml`; numbers are formatted by
@@ -112,6 +114,12 @@ def describer_html(conc: float, pattern: str, impulse: int, mode: str) -> str:
     if mode == TRAINEE:
         html += f'<p class="kx-numbers-line">{escape(numbers_sentence(conc, pattern, impulse))}</p>'
     return html
+
+
+def play_start_html(n_impulses: int) -> str:
+    """What the live region says when Play starts (safe HTML): 'Playing 16 pinches…'."""
+    start = strings.text("pain_signal", "describer.patient.play_start", n=n_impulses)
+    return f"<p>{escape(start)}</p>"
 
 
 def chart_description(state: PainSignalState) -> str:

@@ -8,12 +8,12 @@ texts and numbers are sent only when they change. One state change gives one ove
 
 What a screen reader hears is one polite live region, `announcer` (the figures' own
 descriptions are quiet): each change a person makes, and during Play only its start and the
-state it ends in, not every pinch.
+state it ends in, not every pinch. Where the page draws the diagram itself, it also writes these
+words, from the overlay's pack, in the same frame as the picture (issue 26); the kernel then
+records them without sending them again.
 """
 
 from __future__ import annotations
-
-from html import escape
 
 import ipywidgets as widgets
 import traitlets
@@ -25,7 +25,11 @@ from explainer.models import nmda
 from explainer.widgets.audience import TRAINEE, trainee_only
 from explainer.widgets.base import StateWidget
 from explainer.widgets.figure_view import FigureView
-from explainer.widgets.pain_signal.describe import chart_description, describer_html
+from explainer.widgets.pain_signal.describe import (
+    chart_description,
+    describer_html,
+    play_start_html,
+)
 from explainer.widgets.pain_signal.state import (
     SLIDER_GRID_NG_ML,
     PainSignalState,
@@ -34,7 +38,7 @@ from explainer.widgets.pain_signal.state import (
     nearest_grid,
 )
 from explainer.widgets.pain_signal.trainee_notes import numbers_html
-from explainer.widgets.syncing import syncing
+from explainer.widgets.syncing import already_shown, syncing
 
 
 def _stacked(control: widgets.Widget) -> widgets.Widget:
@@ -82,16 +86,21 @@ class PainSignalWidget(StateWidget):
 
     def _on_clock(self, change) -> None:
         if change["new"]:
-            state = self.state
-            start = strings.text("pain_signal", "describer.patient.play_start",
-                                 n=state.n_impulses)
-            self._announce(f"<p>{escape(start)}</p>")
+            self._announce(play_start_html(self.state.n_impulses))
         else:
             self._announce(self.view.describer.value)
 
     def _announce(self, html: str) -> None:
-        if html != self.announcer.value:
+        if self._words_in_page():
+            already_shown(self.announcer, "value", html)
+        elif html != self.announcer.value:
             self.announcer.value = html
+
+    def _words_in_page(self) -> bool:
+        """Whether the page has written this state's words itself, from the overlay's pack
+        (issue 26): then the kernel records them and does not send them again."""
+        browser = getattr(self, "browser", None)   # (built last)
+        return browser is not None and browser.words_in_page()
 
     def _build(self) -> list[widgets.Widget]:
         all_strings = strings.table("pain_signal")
@@ -241,7 +250,8 @@ class PainSignalWidget(StateWidget):
         result = state.result()
         frame = pain_fig.diagram_frame(result, state.impulse, state.mode, animate=animate)
         self.view.show(pain_fig.diagram_overlay(frame, pain_fig.GEOMETRIES[self.shape]),
-                       describer_html(state.conc_ng_ml, state.pattern, state.impulse, state.mode))
+                       describer_html(state.conc_ng_ml, state.pattern, state.impulse, state.mode),
+                       in_page=self._words_in_page())
         if not self.playing:
             self._announce(self.view.describer.value)
         self._sync_controls()

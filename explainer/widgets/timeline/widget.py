@@ -252,7 +252,9 @@ class TimelineWidget(ChartReadout, StateWidget):
             self.cursor_layer.value = layer
         clock = None if self.clock_plan is None else (
             lambda minutes: self._time_text(minutes, curve.layout))
-        view.show_description(session_html(curve, t, state.mode, clock))
+        browser = getattr(self, "browser", None)   # (built last)
+        view.show_description(session_html(curve, t, state.mode, clock),
+                              in_page=browser is not None and browser.words_in_page(curve, t))
         self._shown["session"] = key
 
     def _render_course(self) -> None:
