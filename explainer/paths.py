@@ -16,6 +16,11 @@ CACHE_ENV_VAR = "KETAMINE_EXPLAINER_CACHE"
 BACKGROUNDS_URL_ENV_VAR = "KETAMINE_EXPLAINER_BACKGROUNDS_URL"
 """Set by the server for its kernels: the URL prefix its figure backgrounds are served under
 (`explainer.serving.backgrounds`); unset, a kernel sends each background in the widget state."""
+MODULES_URL_ENV_VAR = "KETAMINE_EXPLAINER_MODULES_URL"
+"""Set by the server for its kernels: the URL prefix the overlays' browser module is served under
+(`explainer.serving.modules`); unset, a kernel sends the module's text in the widget state."""
+BROWSER_MODULES = (PACKAGE_DIR / "widgets" / "browser" / "overlay.js",)
+"""The browser modules the server serves by hash (the overlays' `_esm` files)."""
 
 
 def cache_dir() -> Path:

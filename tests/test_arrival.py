@@ -19,8 +19,8 @@ import tornado.testing
 import tornado.web
 
 from explainer.figures import pain_signal as pain_fig
-from explainer.paths import BACKGROUNDS_URL_ENV_VAR, CACHE_ENV_VAR
-from explainer.serving import backgrounds
+from explainer.paths import BACKGROUNDS_URL_ENV_VAR, CACHE_ENV_VAR, MODULES_URL_ENV_VAR
+from explainer.serving import backgrounds, modules
 from explainer.widgets.figure_view import FigureView, background_image
 from explainer.widgets.shared_models import shared_models
 from harness.server import REPO
@@ -66,6 +66,7 @@ def _page_models(build):
 def test_the_timeline_page_is_built_with_few_layouts_and_its_views_still_show_and_hide(
         monkeypatch, tmp_path):
     monkeypatch.setenv(BACKGROUNDS_URL_ENV_VAR, "/kx-backgrounds/")
+    monkeypatch.setenv(MODULES_URL_ENV_VAR, "/kx-modules/")   # as the explainer's server does
     from explainer.widgets.timeline.page import page_widgets
 
     def build():
@@ -193,6 +194,45 @@ def test_guessing_hashes_rescans_the_folder_at_most_once_a_second(served, monkey
     served.clock[0] += backgrounds.RESCAN_SECONDS
     resp = served.fetch(f"/base/kx-backgrounds/{hashlib.sha256(new).hexdigest()}.png")
     assert resp.code == 200 and len(scans) == 2
+
+
+class _ModulesApp(tornado.testing.AsyncHTTPTestCase):
+    def get_app(self):
+        return tornado.web.Application([modules.route("/base/")])
+
+
+@pytest.fixture
+def modules_served():
+    case = _ModulesApp("run")
+    case.setUp()
+    yield case
+    case.tearDown()
+
+
+def test_the_overlay_module_is_served_by_its_hash_and_kernels_send_one_line(
+        modules_served, monkeypatch):
+    """The overlays' module (10 KB, once per overlay) is no longer in the state message: the
+    kernel's `_esm` imports it from the server by hash, and the browser caches it."""
+    from explainer import paths
+    from explainer.widgets.browser.overlay import CursorOverlay
+
+    source = paths.BROWSER_MODULES[0].read_bytes()
+    digest = hashlib.sha256(source).hexdigest()
+    resp = modules_served.fetch(f"/base/kx-modules/{digest}.js")
+    assert resp.code == 200 and resp.body == source
+    assert resp.headers["Content-Type"].startswith("text/javascript")
+    assert "immutable" in resp.headers["Cache-Control"]
+    assert modules_served.fetch(f"/base/kx-modules/{digest}.js",
+                                headers={"If-None-Match": resp.headers["Etag"]}).code == 304
+    for path in ("/base/kx-modules/" + "0" * 64 + ".js", "/base/kx-modules/overlay.js",
+                 "/base/kx-modules/../serving/app.py", "/base/kx-modules/%2e%2e%2fapp.py"):
+        assert modules_served.fetch(path).code == 404, path
+
+    monkeypatch.setenv(paths.MODULES_URL_ENV_VAR, "/base/kx-modules/")
+    stub = CursorOverlay()._esm
+    assert f"/base/kx-modules/{digest}.js" in stub and len(stub) < 200
+    monkeypatch.delenv(paths.MODULES_URL_ENV_VAR)
+    assert CursorOverlay()._esm == source.decode("utf-8")  # JupyterLab: the module's text
 
 
 # --- the arrival profile: the harness measures what Chromium gets ---------------------------

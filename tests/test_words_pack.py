@@ -10,12 +10,10 @@ from __future__ import annotations
 
 import json
 from datetime import date, time
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from explainer import paths
 from explainer.content import strings
 from explainer.content.clinic.env import shown_protocols
 from explainer.figures import session as timeline_fig
@@ -33,29 +31,17 @@ MODES = ("patient", "trainee")
 
 
 def offered_locales(table: str) -> list[str]:
-    """The locales the string accessor can load `table` in: every locale folder beside the
-    current one that holds the same file (today en-GB only)."""
-    here, current = strings.path(table), paths.locale()
-    at = here.parts.index(current)
-    root, rest = Path(*here.parts[:at]), here.parts[at + 1:]
-    found = sorted(d.name for d in root.iterdir() if d.joinpath(*rest).is_file())
-    assert current in found
-    return found
+    """The locales the string accessor offers (every one falls back to the base, so each can
+    load `table`)."""
+    return list(strings.locales())
 
 
 @pytest.fixture
-def in_locale(monkeypatch):
-    """Switch the kernel's locale (the one place `locale()` is read) for one test."""
-    def switch(name: str) -> None:
-        monkeypatch.setattr(paths, "locale", lambda: name)
-        strings.clear_cache()
-        packs.diagram_pack.cache_clear()
-        packs.cursor_pack.cache_clear()
-
-    yield switch
-    strings.clear_cache()
-    packs.diagram_pack.cache_clear()
-    packs.cursor_pack.cache_clear()
+def in_locale():
+    """Switch the kernel's locale (as a page does from its link's ``?lang=``) for one test;
+    the packs' caches are keyed by locale."""
+    yield strings.use
+    strings.use(None)
 
 
 def packed_words(pack: dict, *index: int) -> str:

@@ -22,7 +22,7 @@ from voila.tornado.handler import TornadoVoilaHandler
 from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
 
 from explainer import paths
-from explainer.serving import backgrounds, edges
+from explainer.serving import backgrounds, edges, modules
 from explainer.serving.admission import (
     IDLE_LIFETIME_SECONDS,
     MAX_KERNELS_PER_CLIENT,
@@ -191,6 +191,7 @@ class ExplainerVoila(Voila):
         super().initialize(argv)
         edges.bound_logging(self.log)
         backgrounds.tell_kernels(self.base_url)  # before any kernel (or warm pool) starts
+        modules.tell_kernels(self.base_url)
 
     def init_settings(self):
         settings = super().init_settings()
@@ -277,7 +278,8 @@ class ExplainerVoila(Voila):
                 {"url": start},
             ),
         ]
-        return [*redirects, backgrounds.route(self.server_url), *handlers]
+        return [*redirects, backgrounds.route(self.server_url), modules.route(self.server_url),
+                *handlers]
 
     def _is_hidden(self, pattern: str) -> bool:
         root = url_path_join(self.server_url, "")

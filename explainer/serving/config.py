@@ -149,7 +149,8 @@ def build_config(options: ServeOptions) -> Config:
     # The page's scripts take their words from the site strings (explainer.pages.words_json).
     c.VoilaExporter.filters = {
         "cite_markdown": "explainer.content.markdown.citations.cite_markdown",
-        "site_words_json": "explainer.pages.words_json"}
+        "site_words_json": "explainer.pages.words_json",
+        "module_preload": "explainer.serving.modules.preload_links"}
     # Bounded frame parsing, a rate limit, and no tracebacks or stderr to the viewer.
     c.Voila.kernel_websocket_connection_class = (
         "explainer.serving.websocket.GuardedChannelsConnection")

@@ -17,11 +17,16 @@ so a version bump that changes the protocol fails there and not in a viewer's br
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 from functools import cache
 from pathlib import Path
 
 import ipywidgets
 import traitlets
+
+from explainer.paths import BROWSER_MODULES, MODULES_URL_ENV_VAR
 
 __all__ = ["ANYWIDGET_MODULE_VERSION", "BrowserModel"]
 
@@ -32,6 +37,25 @@ ANYWIDGET_MODULE_VERSION = "~0.11.*"
 @cache
 def _text(path: Path) -> str:
     return path.read_text(encoding="utf-8")
+
+
+@cache
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()  # as the server names it
+
+
+def _esm(path: Path) -> str:
+    """The `_esm` a model sends: under the explainer's server (which serves the module by the
+    hash of its content, `explainer.serving.modules`), one line importing that URL, so the
+    browser fetches the module once and caches it rather than every state message carrying it;
+    elsewhere (JupyterLab, a test) the module's text."""
+    prefix = os.environ.get(MODULES_URL_ENV_VAR)
+    if not prefix or path not in BROWSER_MODULES:
+        return _text(path)
+    name = _digest(path)
+    url = json.dumps(f"{prefix}{name}.js")
+    return (f"const m = await import(new URL({url}, location.href).href);\n"
+            "export default m.default;\n")
 
 
 class BrowserModel(ipywidgets.DOMWidget):
@@ -52,7 +76,7 @@ class BrowserModel(ipywidgets.DOMWidget):
 
     def __init__(self, **kwargs):
         cls = type(self)
-        kwargs.setdefault("_esm", _text(cls._esm_file))
+        kwargs.setdefault("_esm", _esm(cls._esm_file))
         if cls._css_file is not None:
             kwargs.setdefault("_css", _text(cls._css_file))
         kwargs.setdefault("_anywidget_id", f"{cls.__module__}.{cls.__name__}")

@@ -32,11 +32,11 @@ import itertools
 import json
 import os
 import tempfile
-from functools import lru_cache
 from pathlib import Path
 
 from explainer import formatting as fmt
 from explainer.content import strings
+from explainer.content.strings import per_locale
 from explainer.figures import pain_signal as pain_fig
 from explainer.figures import session as timeline_fig
 from explainer.figures.frames import FramePack, split_clauses, split_parts
@@ -118,7 +118,7 @@ def _from_disk(name: str, build, *inputs) -> dict:
     return data
 
 
-@lru_cache(maxsize=8)
+@per_locale(maxsize=8)
 def diagram_pack(mode: str, label: str, shape: str = "landscape") -> dict:
     """Every state the diagram's controls can reach in one layout: levels of the trainee
     slider (which hold the named levels) x patterns x impulses. Kept on disk between kernels
@@ -151,7 +151,7 @@ def _diagram_pack(mode: str, label: str, shape: str = "landscape") -> dict:
                    words={**words.to_json(), "table": said, "play_start": play_start})
 
 
-@lru_cache(maxsize=32)
+@per_locale(maxsize=32)
 def cursor_pack(curve: timeline_fig.SessionCurve, mode: str, shape: str = "landscape",
                 clock_plan: Plan | None = None) -> dict:
     """The session view's cursor layer at every position of the time slider, in one layout,
