@@ -36,7 +36,7 @@ def _use(monkeypatch, path: Path | None) -> None:
         monkeypatch.delenv(clinic.CLINIC_ENV_VAR, raising=False)
     else:
         monkeypatch.setenv(clinic.CLINIC_ENV_VAR, str(path))
-    clinic.current.cache_clear()
+    clinic.clear_cache()
     shown_protocols.cache_clear()
     tl.session_curve.cache_clear()
 
@@ -45,7 +45,7 @@ def _use(monkeypatch, path: Path | None) -> None:
 def _restore():
     yield
     os.environ.pop(clinic.CLINIC_ENV_VAR, None)
-    clinic.current.cache_clear()
+    clinic.clear_cache()
     shown_protocols.cache_clear()
     tl.session_curve.cache_clear()
 

@@ -280,6 +280,41 @@ def test_a_clinics_own_rules_replace_the_blocks_in_every_locale(code):
     assert cfg.clinic.emergency_number in rules.emergency_sentence
 
 
+def test_a_clinic_gives_its_own_words_in_every_language_it_offers(tmp_path):
+    """A when-to-call sign or a protocol a clinic wrote must not reach a Spanish reader in
+    English: a clinic offering Spanish gives each of its own texts in ``[words.es]``, and the
+    page in Spanish shows them; a missing one, a stray one or a language not offered is
+    refused, one line each."""
+    from explainer.content.clinic import text as clinic_text
+    from explainer.content.clinic.config import ClinicConfigError, load_clinic
+
+    source = (REPO / "examples" / "clinic-us.toml").read_text(encoding="utf-8")
+    cfg = load_clinic(REPO / "examples" / "clinic-us.toml")
+    assert set(cfg.words["es"]) == set(cfg.own_words())
+    spanish = cfg.in_language("es")
+    strings.use("es")
+    try:
+        rules = clinic_text.rules(spanish)
+    finally:
+        strings.use(None)
+    assert "Ánimo muy bajo, o no se siente a salvo" in rules.call
+    assert "Feeling very low or unsafe" not in rules.call
+    assert spanish.protocols["lakeside-test-drip"].name.startswith("Goteo de prueba")
+    assert cfg.in_language("en-US") is cfg   # the file's own language: as written
+
+    missing = source.replace('"Theophylline" = "Teofilina"\n', "")
+    stray = source + '"Aspirin" = "Aspirina"\n'
+    for text, expected in ((missing, "does not give these in it: 'Theophylline'"),
+                           (stray, "words.es.Aspirin: is not a text of this file"),
+                           (source.replace("[words.es]", "[words.fr]"),
+                            "does not offer 'fr'")):
+        path = tmp_path / "clinic.toml"
+        path.write_text(text, encoding="utf-8")
+        with pytest.raises(ClinicConfigError) as err:
+            load_clinic(path)
+        assert any(expected in line for line in err.value.problems), err.value.problems
+
+
 # --- plain language -----------------------------------------------------------------------------
 
 

@@ -26,6 +26,7 @@ from types import MappingProxyType
 
 from pydantic import ValidationError
 
+from explainer.content import strings
 from explainer.content.clinic.constants import CLINIC_ENV_VAR, COUNTRIES  # noqa: F401 - re-exported  # noqa: F401 - re-exported
 from explainer.content.clinic.problems import (
     field_lines,
@@ -66,6 +67,7 @@ __all__ = [
     "ClinicConfigError",
     "ClinicInfo",
     "Show",
+    "clear_cache",
     "current",
     "load_clinic",
     "shown_protocols",
@@ -103,16 +105,61 @@ def load_clinic(path: str | os.PathLike[str]) -> ClinicConfig:
                                          f"{', '.join(str(k) for k in known)}"))
     if problems or tables is None:
         raise ClinicConfigError(problems)
-    return ClinicConfig(file.resolve(), tables, protocols)
+    cfg = ClinicConfig(file.resolve(), tables, protocols)
+    problems += _words_problems(cfg, file, lines)
+    if problems:
+        raise ClinicConfigError(problems)
+    return cfg
+
+
+def _words_problems(cfg: ClinicConfig, file: Path, lines: Mapping[tuple, int]) -> list[str]:
+    """A clinic that offers another language gives its own words in it (``[words.<locale>]``),
+    every one: a patient reading Spanish must not meet a when-to-call sign in English. A word
+    given for a text the file does not have (a typo) or for a language it does not offer is
+    refused too."""
+    own = cfg.own_words()
+    offered = cfg.clinic.offered_languages
+    problems = []
+    for locale, table in cfg.words.items():
+        if locale not in offered[1:]:
+            problems.append(problem_line(file, lines, ("words", locale),
+                                         f"the clinic does not offer {locale!r} besides its "
+                                         f"own locale; offered: {', '.join(offered[1:]) or '-'}"))
+            continue
+        for text in table:
+            if text not in own:
+                problems.append(problem_line(file, lines, ("words", locale, text),
+                                             "is not a text of this file (its lists and its "
+                                             "protocols' name, summary and patient text)"))
+    for locale in offered[1:]:
+        table = cfg.words.get(locale, {})
+        missing = [t for t in own if t not in table]
+        if missing:
+            problems.append(problem_line(
+                file, lines, ("words", locale),
+                f"offers {locale!r} but does not give these in it: "
+                + "; ".join(repr(t) for t in missing)))
+    return problems
 
 
 # --- The one copy a process uses --------------------------------------------------------------
 
 
-@lru_cache(maxsize=1)
 def current() -> ClinicConfig | None:
-    """The clinic file named by ``$KETAMINE_EXPLAINER_CLINIC`` (read once per process), or None
-    when no clinic is configured (the pages then stay generic and say so)."""
+    """The clinic file named by ``$KETAMINE_EXPLAINER_CLINIC`` (read once per process), its own
+    words in the page's language; or None when no clinic is configured (the pages then stay
+    generic and say so)."""
+    cfg = _file()
+    return cfg.in_language(strings.current()) if cfg is not None else None
+
+
+def clear_cache() -> None:
+    """Forget the clinic file read (after changing ``$KETAMINE_EXPLAINER_CLINIC``)."""
+    _file.cache_clear()
+
+
+@lru_cache(maxsize=1)
+def _file() -> ClinicConfig | None:
     path = os.environ.get(CLINIC_ENV_VAR)
     return load_clinic(path) if path else None
 

@@ -4,6 +4,8 @@ Read through :mod:`explainer.content.clinic.config`."""
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 import re
 from collections.abc import Mapping, Sequence
 from datetime import date
@@ -274,6 +276,20 @@ class _File(_Table):
     show: Show = Field(default_factory=Show)
     calendar: Calendar = Field(default_factory=Calendar)
     protocols: list[dict[str, Any]] = Field(default_factory=list)
+    words: dict[str, dict[Line, Line]] = Field(default_factory=dict, max_length=8)
+    """``[words.<locale>]``: the clinic's own words (its lists, its protocols' patient text) in
+    each other language it offers, as ``"written in the file" = "in that language"``."""
+
+    @field_validator("words", mode="after")
+    @classmethod
+    def _words_one_line(cls, value: dict) -> dict:
+        for table in value.values():
+            if len(table) > 200:
+                raise ValueError("at most 200 entries per language")
+            if any(_CONTROL.search(s) for pair in table.items() for s in pair):
+                raise ValueError("must be one line of text, without line breaks, control "
+                                 "characters or text-direction characters")
+        return value
 
 
 class ClinicConfig:
@@ -288,6 +304,45 @@ class ClinicConfig:
         self.calendar = tables.calendar
         self.protocols = MappingProxyType(dict(protocols))
         """The clinic's own protocols (``[[protocols]]``), in file order."""
+        self.words = MappingProxyType({k: MappingProxyType(dict(v))
+                                       for k, v in tables.words.items()})
+        """The clinic's own words in its other languages (``[words.<locale>]``)."""
+
+    def own_words(self) -> tuple[str, ...]:
+        """Every text of the clinic's own a patient reads: its lists and its protocols' patient
+        text (a trainee's notes may stay as written)."""
+        a, b = self.after_care, self.before
+        found = [*b.medicines_to_check, *b.bring, *(a.when_to_call or ()),
+                 *([a.sedatives] if a.sedatives else [])]
+        for p in self.protocols.values():
+            found += [p.name, p.summary, *([p.audience["patient"]]
+                                           if "patient" in p.audience else [])]
+        return tuple(dict.fromkeys(found))
+
+    def in_language(self, locale: str) -> ClinicConfig:
+        """This configuration with its own words in ``locale`` (``[words.<locale>]``); the file's
+        own language (or one it gives no words for) comes back unchanged."""
+        table = self.words.get(locale)
+        if not table:
+            return self
+        def tr(text):
+            return table.get(text, text) if isinstance(text, str) else text
+
+        out = copy.copy(self)
+        b, a = self.before, self.after_care
+        out.before = b.model_copy(update={
+            "medicines_to_check": [tr(x) for x in b.medicines_to_check],
+            "bring": [tr(x) for x in b.bring]})
+        out.after_care = a.model_copy(update={
+            "when_to_call": [tr(x) for x in a.when_to_call] if a.when_to_call else a.when_to_call,
+            "sedatives": tr(a.sedatives)})
+        out.protocols = MappingProxyType({
+            pid: dataclasses.replace(p, name=tr(p.name), summary=tr(p.summary),
+                                     audience=MappingProxyType({**p.audience, **(
+                                         {"patient": tr(p.audience["patient"])}
+                                         if "patient" in p.audience else {})}))
+            for pid, p in self.protocols.items()})
+        return out
 
     @property
     def steps(self) -> tuple[int, ...]:
