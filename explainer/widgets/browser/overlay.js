@@ -195,7 +195,7 @@ function render({ model, el }) {
   function measure() {
     let node = el;
     while (node && node.clientWidth === 0) node = node.parentElement;
-    if (!node || leaving) return;
+    if (!node || leavingNow()) return;
     const shape = node.clientWidth < model.get("portrait_below") ? "portrait" : "landscape";
     if (shape !== model.get("shape")) {
       model.set("shape", shape);
@@ -222,7 +222,7 @@ function render({ model, el }) {
   draw();
   // Tell the kernel the page draws, unless the page is already being left (the kernel's
   // connection closes then, and the widget manager logs a failed send as an error).
-  if (!model.get("live") && !leaving) {
+  if (!model.get("live") && !leavingNow()) {
     model.set("live", true);
     model.save_changes();
   }
@@ -234,9 +234,13 @@ function render({ model, el }) {
   };
 }
 
-let leaving = false;
+// Set by the page's head script (connection.js) from the page's first moment, so a page left
+// before this module even loaded is known as left; the module's own listener covers a page
+// without that script (JupyterLab).
+let leavingHere = false;
 for (const event of ["beforeunload", "pagehide"]) {
-  window.addEventListener(event, () => { leaving = true; });
+  window.addEventListener(event, () => { leavingHere = true; });
 }
+const leavingNow = () => leavingHere || window.kxLeaving === true;
 
 export default { render };

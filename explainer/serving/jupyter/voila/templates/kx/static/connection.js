@@ -63,5 +63,9 @@
   Watched.prototype = Native.prototype;
   ["CONNECTING", "OPEN", "CLOSING", "CLOSED"].forEach(function (k) { Watched[k] = Native[k]; });
   window.WebSocket = Watched;
-  window.addEventListener("beforeunload", function () { leaving = true; });
+  // The page's own modules (the overlays, loaded later) read this too: a page being left
+  // must not start sending to a kernel whose connection is closing.
+  ["beforeunload", "pagehide"].forEach(function (name) {
+    window.addEventListener(name, function () { leaving = true; window.kxLeaving = true; });
+  });
 })();
