@@ -55,7 +55,7 @@ def _use_clinic(path: Path | None) -> None:
         os.environ.pop(clinic.CLINIC_ENV_VAR, None)
     else:
         os.environ[clinic.CLINIC_ENV_VAR] = str(path)
-    clinic.current.cache_clear()
+    clinic.clear_cache()
     shown_protocols.cache_clear()
     tl.session_curve.cache_clear()
 
