@@ -23,6 +23,7 @@ from __future__ import annotations
 import hashlib
 import os
 import time
+from collections.abc import Callable
 
 import tornado.web
 from jupyter_server.utils import url_path_join
@@ -84,17 +85,18 @@ class BackgroundIndex:
         self._files = files
 
 
-class BackgroundHandler(tornado.web.RequestHandler):
-    """GET of one background by the hash of its content."""
+class HashedFileHandler(tornado.web.RequestHandler):
+    """GET of one file by the hash of its content (`lookup(digest)` gives its bytes or None),
+    cached forever: the backgrounds here, the overlays' module (`explainer.serving.modules`)."""
 
-    def initialize(self, index: BackgroundIndex) -> None:
-        self.index = index
+    def initialize(self, lookup: Callable[[str], bytes | None], content_type: str) -> None:
+        self.lookup, self.content_type = lookup, content_type
 
     def get(self, digest: str) -> None:
-        data = self.index.get(digest)
+        data = self.lookup(digest)
         if data is None:
             raise tornado.web.HTTPError(404)
-        self.set_header("Content-Type", "image/png")
+        self.set_header("Content-Type", self.content_type)
         self.set_header("Cache-Control", CACHE_CONTROL)
         self.set_header("X-Content-Type-Options", "nosniff")
         self.finish(data)  # with the hash as its ETag: a revalidation is answered 304
@@ -106,7 +108,8 @@ class BackgroundHandler(tornado.web.RequestHandler):
 def route(server_url: str, index: BackgroundIndex | None = None) -> tuple:
     """The tornado route for the backgrounds under `server_url`."""
     pattern = url_path_join(server_url, ROUTE, r"([0-9a-f]{64})\.png")
-    return (pattern, BackgroundHandler, {"index": index or BackgroundIndex()})
+    return (pattern, HashedFileHandler,
+            {"lookup": (index or BackgroundIndex()).get, "content_type": "image/png"})
 
 
 def tell_kernels(base_url: str) -> None:

@@ -18,11 +18,10 @@ import hashlib
 import os
 from functools import cache
 
-import tornado.web
 from jupyter_server.utils import url_path_join
 
 from explainer import paths
-from explainer.serving.backgrounds import CACHE_CONTROL
+from explainer.serving.backgrounds import HashedFileHandler
 
 ROUTE = "kx-modules/"
 
@@ -42,29 +41,11 @@ def known_modules() -> dict[str, bytes]:
     return found
 
 
-class ModuleHandler(tornado.web.RequestHandler):
-    """GET of one browser module by the hash of its content."""
-
-    def initialize(self, modules: dict[str, bytes]) -> None:
-        self.modules = modules
-
-    def get(self, name: str) -> None:
-        data = self.modules.get(name)
-        if data is None:
-            raise tornado.web.HTTPError(404)
-        self.set_header("Content-Type", "text/javascript; charset=utf-8")
-        self.set_header("Cache-Control", CACHE_CONTROL)
-        self.set_header("X-Content-Type-Options", "nosniff")
-        self.finish(data)  # with the hash as its ETag: a revalidation is answered 304
-
-    def compute_etag(self) -> str:
-        return f'"{self.path_args[0]}"'
-
-
 def route(server_url: str) -> tuple:
     """The tornado route for the modules under `server_url`."""
     pattern = url_path_join(server_url, ROUTE, r"([0-9a-f]{64})\.js")
-    return (pattern, ModuleHandler, {"modules": known_modules()})
+    return (pattern, HashedFileHandler,
+            {"lookup": known_modules().get, "content_type": "text/javascript; charset=utf-8"})
 
 
 def preload_links(base_url: str) -> str:
