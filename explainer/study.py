@@ -18,33 +18,38 @@ from __future__ import annotations
 import argparse
 import base64
 import io
+import json
 import sys
 from html import escape
 from pathlib import Path
 
-import nbformat
-
 from explainer import pages
-from explainer.content import quiz as quiz_data
 from explainer.content import strings
 from explainer.content.markdown import citations
 from explainer.pages import STUDY_DIR
 from explainer.paths import notebooks_dir
 
 __all__ = ["STUDY_DIR", "axes", "figure", "footer", "header", "legend_below",
-           "references", "run_sync", "self_check", "shade_bands", "study_notebook",
+           "markdown_sources", "references", "run_sync", "self_check", "shade_bands",
            "sync_citations", "table"]
 
 _BAND_WORDS = {"relief": "linked with pain relief", "dissociation": 'feeling "floaty"',
                "anaesthesia": "anaesthesia"}
 _BAND_HATCH = {"relief": "//", "dissociation": "\\\\", "anaesthesia": ".."}
 
-def study_notebook(name: str):
-    """The study notebook `name` (e.g. "receptor.ipynb") read from disk, without executing it."""
+def markdown_sources(name: str) -> list[str]:
+    """The markdown cells' text of the study notebook `name` (e.g. "receptor.ipynb"), read from
+    disk without executing it.
+
+    Read as the JSON it is, not with nbformat: importing nbformat imports jsonschema and its
+    format checkers, about 1.5 s of every study page's kernel start (the page calls this for
+    its reference list). Writing notebooks (`sync_citations`) uses nbformat."""
     path = notebooks_dir() / STUDY_DIR / name
     if path.parent != notebooks_dir() / STUDY_DIR or path.suffix != ".ipynb":
         raise ValueError(f"not a study notebook: {name!r}")
-    return nbformat.read(path, as_version=4)
+    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    return ["".join(c["source"]) if isinstance(c["source"], list) else c["source"]
+            for c in cells if c["cell_type"] == "markdown"]
 
 
 def header(page_id: str) -> None:
@@ -115,13 +120,14 @@ def figure(fig, description: str) -> None:
 
 def references(name: str) -> None:
     """The numbered list of sources cited in the study notebook `name` (its markdown cells)."""
-    nb = study_notebook(name)
-    sources = [c.source for c in nb.cells if c.cell_type == "markdown"]
-    pages.show(citations.reference_list_html(citations.numbering(sources)))
+    pages.show(citations.reference_list_html(citations.numbering(markdown_sources(name))))
 
 
 def self_check(topic: str | None = None):
-    """The self-check for one topic (or every topic when None), as a widget to display."""
+    """The self-check for one topic (or every topic when None), as a widget to display.
+    (Imported here: the questions are validated with jsonschema, which the pages without a
+    self-check need not import.)"""
+    from explainer.content import quiz as quiz_data
     from explainer.widgets.quiz import QuizView
 
     titles = quiz_data.topics()
@@ -139,6 +145,8 @@ def sync_citations(write: bool = True) -> list[Path]:
     first use (`citations.linked`), so JupyterLab shows them as Voilà does. Returns the
     notebooks that were (with ``write=False``: would be) changed; outputs are left as they are
     (the notebooks are committed without any)."""
+    import nbformat
+
     changed = []
     for path in sorted((notebooks_dir() / STUDY_DIR).glob("*.ipynb")):
         nb = nbformat.read(path, as_version=4)

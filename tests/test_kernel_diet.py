@@ -154,3 +154,25 @@ def test_the_background_key_reads_matplotlibs_version_without_importing_it(tmp_p
     found, imported_matplotlib, scanned_metadata = _run(code, str(tmp_path))
     assert found == version("matplotlib")
     assert not imported_matplotlib and not scanned_metadata
+
+
+@pytest.mark.parametrize("page", ["study/index", "study/self-check"])
+def test_a_study_page_leaves_out_nbformat_and_the_iri_checker(warm_cache, page):
+    """A study page reads its own notebook as JSON (nbformat imports jsonschema and its format
+    checkers), and its kernel leaves out `rfc3987_syntax` (a grammar built at import, about
+    1.4 s): the self-check still validates its questions with jsonschema."""
+    leave_out = ("import sys\nfrom explainer.serving.kernel import NEVER_IMPORTED\n"
+                 "for name in NEVER_IMPORTED:\n    sys.modules[name] = None\n")
+    code = _notebook_code(notebooks_dir() / f"{page}.ipynb")
+    probe = ("\nimport json, sys\nprint(json.dumps(sorted(m for m in ('nbformat', 'jsonschema', "
+             "'rfc3987_syntax', 'lark') if sys.modules.get(m))))")
+    loaded = _run(leave_out + code + probe, warm_cache)
+    assert loaded == (["jsonschema"] if page == "study/self-check" else []), loaded
+
+
+def test_no_schema_in_a_viewers_kernel_checks_a_format():
+    """jsonschema checks `format` only with a format checker, and the one for "iri" is left out
+    of the viewer's kernel (`explainer.serving.kernel.NEVER_IMPORTED`)."""
+    from explainer.content import quiz
+
+    assert '"format"' not in json.dumps(quiz._SCHEMA)

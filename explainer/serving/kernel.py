@@ -7,6 +7,10 @@ the kernel leaves out:
 
 - the debugger (`debugpy`, imported by ipykernel at start-up): about 8 MB resident and 1 s of
   start-up per kernel, measured with the load harness (benchmarks/load.py);
+- `rfc3987_syntax`, an optional format checker that `jsonschema` imports if it is installed
+  (Jupyter's own packages install it): it builds a grammar at import, about 1.4 s of every
+  study page's kernel (the self-check validates its questions with jsonschema). No schema
+  here uses the format it checks ("iri"; `tests/test_kernel_diet.py`);
 - IPython's command history (a SQLite file shared by every kernel on the machine, written on
   each start; a viewer's kernel has no history worth keeping, and nothing about a viewer is
   stored).
@@ -32,9 +36,9 @@ import ctypes
 import sys
 import threading
 
-NEVER_IMPORTED = ("debugpy",)
-"""Modules the kernel must not import; `import debugpy` raises ImportError, which ipykernel
-takes as "no debugger"."""
+NEVER_IMPORTED = ("debugpy", "rfc3987_syntax")
+"""Modules the kernel must not import; importing one raises ImportError, which ipykernel takes
+as "no debugger" and jsonschema as "no checker for that format"."""
 
 KERNEL_OPTIONS = ("--HistoryManager.enabled=False",)
 LATE_TRIMS_S = (3.0, 10.0, 30.0)
