@@ -161,8 +161,7 @@ def test_a_study_page_leaves_out_nbformat_and_the_iri_checker(warm_cache, page):
     """A study page reads its own notebook as JSON (nbformat imports jsonschema and its format
     checkers), and its kernel leaves out `rfc3987_syntax` (a grammar built at import, about
     1.4 s): the self-check still validates its questions with jsonschema."""
-    leave_out = ("import sys\nfrom explainer.serving.kernel import NEVER_IMPORTED\n"
-                 "for name in NEVER_IMPORTED:\n    sys.modules[name] = None\n")
+    leave_out = "from explainer.serving.kernel import leave_out\nleave_out()\n"
     code = _notebook_code(notebooks_dir() / f"{page}.ipynb")
     probe = ("\nimport json, sys\nprint(json.dumps(sorted(m for m in ('nbformat', 'jsonschema', "
              "'rfc3987_syntax', 'lark') if sys.modules.get(m))))")
@@ -176,3 +175,37 @@ def test_no_schema_in_a_viewers_kernel_checks_a_format():
     from explainer.content import quiz
 
     assert '"format"' not in json.dumps(quiz._SCHEMA)
+
+
+def test_jupyters_event_schemas_check_no_format_the_server_leaves_out():
+    """The server leaves out `rfc3987_syntax` too (`kernel.leave_out`): the formats Jupyter's
+    event schemas check are ones jsonschema checks without it."""
+    import importlib.util
+    from pathlib import Path
+
+    import yaml
+
+    formats = set()
+
+    def walk(node):
+        if isinstance(node, dict):
+            if isinstance(node.get("format"), str):
+                formats.add(node["format"])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    for package in ("jupyter_events", "jupyter_server"):
+        root = Path(importlib.util.find_spec(package).origin).parent
+        for path in [*root.rglob("*.yml"), *root.rglob("*.yaml")]:
+            walk(yaml.safe_load(path.read_text(encoding="utf-8")))
+    assert formats and not formats & {"iri", "iri-reference"}, formats
+    code = ("from explainer.serving.kernel import leave_out\nleave_out()\nimport json, sys\n"
+            "import jsonschema\nfrom jupyter_server.serverapp import ServerApp\n"
+            "checker = jsonschema.Draft7Validator.FORMAT_CHECKER\n"
+            "print(json.dumps(['rfc3987_syntax' in sys.modules and sys.modules['rfc3987_syntax'] "
+            "is not None, checker.conforms('not a uri', 'uri'), "
+            "checker.conforms('https://example.org/x', 'uri')]))")
+    assert _run(code, "") == [False, False, True]

@@ -12,6 +12,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from explainer import paths
+from explainer.serving import kernel
 from explainer.serving.admission import MAX_KERNELS_PER_CLIENT, RESERVATION_SECONDS
 from explainer.serving.config import ServeOptions, build_config
 from explainer.serving.edges import LOCALHOST
@@ -246,6 +247,7 @@ def main(argv: list[str] | None = None) -> None:
     kernel_environment()
     cache_environment()
     clinic_environment(options.clinic_file)
+    kernel.leave_out()   # what no viewer's kernel imports, the server need not either
     from explainer.serving.app import ExplainerVoila
 
     notebook_dir = options.notebook_dir or paths.notebooks_dir()

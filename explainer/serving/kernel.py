@@ -45,6 +45,15 @@ LATE_TRIMS_S = (3.0, 10.0, 30.0)
 """Seconds after each cell at which the heap is trimmed again."""
 
 
+def leave_out() -> None:
+    """Make importing any of `NEVER_IMPORTED` raise ImportError in this process. The kernel
+    calls it first; so does the server (`explainer.serving.cli`), where `rfc3987_syntax` was
+    about 2 s of every start (Jupyter's event schemas check only the "uri" and "date-time"
+    formats, `tests/test_kernel_diet.py`)."""
+    for name in NEVER_IMPORTED:
+        sys.modules[name] = None  # type: ignore[assignment]
+
+
 def _trim_heap(*_args) -> None:
     try:
         ctypes.CDLL("libc.so.6").malloc_trim(0)
@@ -73,8 +82,7 @@ def _trim_now_and_later(*_args) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    for name in NEVER_IMPORTED:
-        sys.modules[name] = None  # type: ignore[assignment]
+    leave_out()
     from ipykernel.kernelapp import IPKernelApp
 
     args = list(sys.argv[1:] if argv is None else argv)
