@@ -8,7 +8,8 @@
   examples (italic, words first).
 - Steps land: Next and Back bring the new step's heading to the top and focus its title.
 - Play announces its start and its end, not every pinch; a slider's readout is not a tab stop.
-- Study pages: no sideways page scroll, tables reflowed into stacked rows on a phone.
+- Study pages: no sideways page scroll, tables reflowed into stacked rows on a phone (checked
+  with the rest of each study page's load in tests/test_browser_study.py).
 
 Screenshots of each page at 390 px: tests/artifacts/phone-*.png.
 """
@@ -361,35 +362,6 @@ def _walkthrough_modes(page, artifacts, size: str) -> None:
         if size == "phone":
             full_page_shot(page, artifacts / f"phone-walkthrough-step{step}.png", size,
                            settle_ms=600)
-
-
-STUDY = ["index", "receptor", "pharmacokinetics", "evidence", "safety", "self-check"]
-
-
-@pytest.mark.parametrize("name", STUDY)
-def test_study_pages_do_not_scroll_sideways(browser, server, artifacts, name):
-    context, w, page = open_sized(browser, server, f"/voila/render/study/{name}.ipynb",
-                                  ".kx-footer", "phone")
-    page.wait_for_timeout(800)
-    tables = page.locator("#rendered_cells table.kx-reflow")
-    if name in ("receptor", "pharmacokinetics", "evidence", "safety"):
-        assert tables.count() >= 1, name
-    if name != "index":
-        crumb = page.locator(".jp-RenderedMarkdown p").filter(has_text="Study path").first
-        assert crumb.inner_text().count("Study path") == 1, crumb.inner_text()
-    for size in SIZES:
-        _resize(page, size)
-        rows = page.evaluate("[...document.querySelectorAll('table.kx-reflow tbody tr')]"
-                             ".map(r => getComputedStyle(r).display)")
-        if size == "phone" and tables.count():
-            assert set(rows) == {"block"}, rows   # stacked rows, one card each
-            assert page.evaluate("document.querySelectorAll('table.kx-reflow "
-                                 "td[data-kx-label]').length") > 0
-            full_page_shot(page, artifacts / f"phone-study-{name}.png", size, resize_ms=250)
-        elif tables.count():
-            assert set(rows) == {"table-row"}, (size, rows)   # a table again when it fits
-        w.assert_clean()   # includes: nothing wider than the window
-    context.close()
 
 
 @pytest.mark.parametrize("page_id", [p.id for p in pages()

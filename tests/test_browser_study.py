@@ -1,7 +1,8 @@
 """The study path in real headless Chromium against the real server: every study page renders
-with no source cells, no console error and no foreign request, at desktop and tablet width
-(screenshots kept); citations link to the reference list; answers open from the keyboard; links
-between pages work; the whole self-check is walked with the keyboard alone."""
+with no source cells, no console error, no foreign request and no sideways scroll at phone,
+tablet and desktop width, its tables reflowed on a phone (screenshots kept); citations link to
+the reference list; answers open from the keyboard; links between pages work; the whole
+self-check is walked with the keyboard alone."""
 
 from __future__ import annotations
 
@@ -24,10 +25,13 @@ def _path(name: str) -> str:
 
 
 @pytest.mark.parametrize("name", STUDY_PAGES)
-def test_study_page_renders_without_source(browser, server, artifacts, name):
-    """One load per page, looked at (and screenshot) at desktop, then tablet width."""
+def test_study_page_renders_without_source_and_fits_every_width(browser, server, artifacts,
+                                                                 name):
+    """One load per page, at phone width (a patient or trainee at home), then looked at (and
+    screenshot) at phone, tablet and desktop width: no source, no sideways page scroll, tables
+    reflowed into stacked rows on a phone and a table again where it fits (issue 23)."""
     ready = ".kx-quiz-question" if name in TOPIC_PAGES | {"self-check"} else ".kx-footer"
-    context, w, page = open_sized(browser, server, _path(name), ready, "desktop")
+    context, w, page = open_sized(browser, server, _path(name), ready, "phone")
     page.wait_for_selector(".kx-footer", timeout=90_000)
     assert page.locator(".jp-InputArea-editor, .jp-InputPrompt, .CodeMirror").count() == 0
     assert page.locator(".jp-CodeCell .jp-InputArea").count() == 0
@@ -46,15 +50,31 @@ def test_study_page_renders_without_source(browser, server, artifacts, name):
         assert "[@" not in page.locator("#rendered_cells").inner_text()
         assert page.locator("details.kx-reveal").count() >= 2
         assert page.locator("details.kx-reveal[open]").count() == 0
-    smallest = page.evaluate(
-        "Math.min(...[...document.querySelectorAll('.jp-RenderedMarkdown p, .kx-study-table td')]"
-        ".map(e => parseFloat(getComputedStyle(e).fontSize)))")
-    assert smallest >= 18, f"text as small as {smallest}px"
-    for size in ("desktop", "tablet"):
+    tables = page.locator("#rendered_cells table.kx-reflow")
+    if name in TOPIC_PAGES:
+        assert tables.count() >= 1, name
+    if name != "index":
+        crumb = page.locator(".jp-RenderedMarkdown p").filter(has_text="Study path").first
+        assert crumb.inner_text().count("Study path") == 1, crumb.inner_text()
+    for size in ("phone", "tablet", "desktop"):
         page.set_viewport_size(dict(zip(("width", "height"), VIEWPORTS[size], strict=True)))
         page.wait_for_timeout(300)
-        w.assert_clean()  # no errors, no foreign requests, no sideways scrolling at this width
-        full_page_shot(page, artifacts / f"study-{name}-{size}.png", size, resize_ms=200)
+        rows = page.evaluate("[...document.querySelectorAll('table.kx-reflow tbody tr')]"
+                             ".map(r => getComputedStyle(r).display)")
+        if size == "phone" and tables.count():
+            assert set(rows) == {"block"}, rows   # stacked rows, one card each
+            assert page.evaluate("document.querySelectorAll('table.kx-reflow "
+                                 "td[data-kx-label]').length") > 0
+        elif tables.count():
+            assert set(rows) == {"table-row"}, (size, rows)   # a table again when it fits
+        if size == "desktop":
+            smallest = page.evaluate(
+                "Math.min(...[...document.querySelectorAll('.jp-RenderedMarkdown p, "
+                ".kx-study-table td')].map(e => parseFloat(getComputedStyle(e).fontSize)))")
+            assert smallest >= 18, f"text as small as {smallest}px"
+        w.assert_clean()  # no errors, no foreign requests, nothing wider than the window
+        shot = f"phone-study-{name}.png" if size == "phone" else f"study-{name}-{size}.png"
+        full_page_shot(page, artifacts / shot, size, resize_ms=250)
     context.close()
 
 
