@@ -226,6 +226,7 @@ def assert_controls_hold_valid_values(states: dict[str, dict]) -> None:
 def test_forged_control_values_leak_nothing_and_change_nothing(browser, server, notebook):
     ctx, w, page = open_page(browser, server, notebook)
     client = KernelClient(server.port, kernel_id(page))
+    logged_before = len(server.log())
     try:
         states = client.widget_states()
         assert sum(s.get("_model_name") in CONTROLS for s in states.values()) >= 3
@@ -249,7 +250,12 @@ def test_forged_control_values_leak_nothing_and_change_nothing(browser, server, 
             person_moves_cursor(page)
         assert "Traceback" not in page.inner_text("body")
         w.assert_clean()
-        assert "from the viewer" in server.log(), "forged values should have been refused"
+        # Refused in the kernel (explainer.widgets.inbound: "refused … from the page"), or an
+        # error one raised kept from the viewer by the server: this test's log lines only (the
+        # session's server is shared, and run alone the walkthrough's case has no error).
+        logged = server.log()[logged_before:]
+        assert re.search(r"refused .* from the page|kept .* from the viewer", logged), \
+            "forged values should have been refused"
     finally:
         client.close()
         ctx.close()
