@@ -29,9 +29,6 @@ from __future__ import annotations
 
 import inspect
 import itertools
-import json
-import os
-import tempfile
 from pathlib import Path
 
 from explainer import formatting as fmt
@@ -40,7 +37,7 @@ from explainer.content.strings import per_locale
 from explainer.figures import pain_signal as pain_fig
 from explainer.figures import session as timeline_fig
 from explainer.figures.frames import FramePack, split_clauses, split_parts
-from explainer.figures.scene import background_key, cache_dir
+from explainer.figures.stored import stored
 from explainer.models.plan import Plan, clock_label
 from explainer.widgets.pain_signal import state as pain_state
 from explainer.widgets.pain_signal.describe import describer_html, play_start_html
@@ -93,29 +90,11 @@ def _finish(pack: FramePack, **extra) -> dict:
 
 
 def _from_disk(name: str, build, *inputs) -> dict:
-    """`build()`'s JSON, kept beside the figures' backgrounds (`explainer.figures.scene`) under
-    a key that changes with the drawing code, the strings and `inputs`: a new kernel reads it
-    in about a millisecond instead of drawing some 500 overlays (about 0.3 s)."""
-    key = background_key(name, Path(__file__), Path(pain_state.__file__),
-                         Path(inspect.getfile(describer_html)), Path(fmt.__file__), *inputs)
-    path = cache_dir() / f"{key}.json"
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        pass
-    data = build()
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile("w", dir=path.parent, delete=False,
-                                         encoding="utf-8") as tmp:
-            json.dump(data, tmp, separators=(",", ":"))
-        os.replace(tmp.name, path)
-        for stale in path.parent.glob(f"{name}-*.json"):   # older versions of these frames
-            if stale != path and stale.stem.rsplit("-", 1)[0] == name:
-                stale.unlink(missing_ok=True)
-    except OSError:
-        pass  # a read-only home: build once per process instead
-    return data
+    """`build()`'s JSON, kept on disk (`explainer.figures.stored`) under a key that also
+    changes with the modules that write the frames and their words: a new kernel reads it in
+    about a millisecond instead of drawing some 500 overlays (about 0.3 s)."""
+    return stored(name, build, Path(__file__), Path(pain_state.__file__),
+                  Path(inspect.getfile(describer_html)), Path(fmt.__file__), *inputs)
 
 
 @per_locale(maxsize=8)
