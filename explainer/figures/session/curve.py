@@ -73,6 +73,12 @@ class SessionCurve:
     def protocol(self) -> Protocol:
         return protocols()[self.protocol_id]
 
+    @property
+    def stored_as(self) -> str | None:
+        """The name its numbers are kept on disk under (`explainer.figures.stored`), or None
+        for a weight or model that is not kept (`KEPT_WEIGHTS_KG`)."""
+        return _stored_name(self.protocol_id, self.weight_kg, self.model)
+
     @cached_property
     def times_min(self) -> np.ndarray:
         """The minutes of `levels` as the model's array (0, 1, 2 …; read-only)."""
@@ -181,13 +187,19 @@ def _levels_from_json(data: Mapping, layout: Layout) -> dict:
             **{name: _number(data[name], none=name.startswith("below")) for name in _NUMBERS}}
 
 
+def _stored_name(protocol_id: str, weight_kg: float, model: str) -> str | None:
+    if float(weight_kg) in KEPT_WEIGHTS_KG and model == pk.DEFAULT_MODEL:
+        return "session-levels-" + re.sub(r"[^a-z0-9]+", "-", protocol_id.lower())[:40]
+    return None
+
+
 def _session_numbers(protocol_id: str, weight_kg: float, model: str) -> dict:
     """The model's numbers for one session: from disk for a kept weight with the default
     model (`KEPT_WEIGHTS_KG`), else from the model."""
     protocol = protocols()[protocol_id]
     layout = layout_for(protocol)
-    if float(weight_kg) in KEPT_WEIGHTS_KG and model == pk.DEFAULT_MODEL:
-        name = "session-levels-" + re.sub(r"[^a-z0-9]+", "-", protocol_id.lower())[:40]
+    name = _stored_name(protocol_id, weight_kg, model)
+    if name is not None:
         return stored(name, lambda: _levels_json(protocol, float(weight_kg), model),
                       repr((protocol.doses, protocol.route, layout, float(weight_kg), model)),
                       load=lambda data: _levels_from_json(data, layout))
