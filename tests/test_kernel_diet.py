@@ -28,7 +28,7 @@ from explainer.figures import session as timeline_fig
 from explainer.figures.pain_signal import frame as pain_frame
 from explainer.figures.session import curve as session_curve_module
 from explainer.figures.stored import stored
-from explainer.models import nmda
+from explainer.models import nmda, pk
 from explainer.models.session import session_levels
 from explainer.paths import notebooks_dir
 from explainer.widgets import timeline
@@ -112,7 +112,7 @@ PAIN_CONTROL = """
 import json, sys
 from explainer import formatting as fmt
 from explainer.figures import pain_signal as fig
-from explainer.models import nmda
+from explainer.models import nmda, pk
 from explainer.widgets import pain_signal
 w = pain_signal.PainSignalWidget(mode="trainee")
 before = "numpy" in sys.modules
@@ -326,3 +326,14 @@ def test_a_corrupt_or_foreign_stored_file_is_built_again(fresh_cache):
     pain_state._grid_runs.cache_clear()
     assert len(pain_state._grid_runs()) == len(runs)
     assert len(json.loads(grid.read_text(encoding="utf-8"))) == len(runs)
+
+
+def test_patient_modes_sessions_are_the_ones_kept_on_disk():
+    """The timeline's first screen (patient mode's weight, the default model) reads its session
+    from disk; a trainee's weight or another model runs the model."""
+    assert timeline.PATIENT_WEIGHT_KG in session_curve_module.KEPT_WEIGHTS_KG
+    pid = next(iter(shown_protocols()))
+    assert timeline_fig.session_curve(pid, timeline.PATIENT_WEIGHT_KG).stored_as
+    assert timeline_fig.session_curve(pid, 82.0).stored_as is None
+    other = next(m for m in pk.MODELS if m != pk.DEFAULT_MODEL)
+    assert timeline_fig.session_curve(pid, timeline.PATIENT_WEIGHT_KG, other).stored_as is None
