@@ -108,6 +108,24 @@ def test_a_page_imports_only_what_it_needs(warm_cache, page):
     assert heavy == set(), f"{page} imports {sorted(heavy)}"
 
 
+TIMELINE_CURSOR = """
+import json, sys
+from explainer.widgets.timeline import page_widgets
+switch, timeline, pain_box, note, links = page_widgets("patient")
+pain = pain_box.children[1]
+for t in timeline.state.layout.cursor_positions:
+    timeline.state.cursor_min = t
+print(json.dumps({"numpy": "numpy" in sys.modules,
+                  "follows": pain.state.conc_ng_ml == timeline.state.level_ng_ml > 0}))
+"""
+
+
+def test_the_timelines_diagram_follows_the_time_cursor_without_a_model_run(warm_cache):
+    """The diagram under the timeline follows the time cursor to levels off its grid: their
+    runs are stored with the page's first screen, so moving the cursor imports no numpy."""
+    assert _run(TIMELINE_CURSOR, warm_cache) == {"numpy": False, "follows": True}
+
+
 PAIN_CONTROL = """
 import json, sys
 from explainer import formatting as fmt
@@ -235,16 +253,16 @@ def _forget_in_process():
 
 def _first_screens(mode: str):
     """What the first screens read of model runs: the diagram's runs on the slider's grid, the
-    plug's travel, every protocol's patient-weight session, the timeline's first level and
-    the first protocol's cursor pack."""
+    plug's travel, every protocol's patient-weight session, the diagram's runs at the levels of
+    the first session's cursor positions, and that session's cursor pack."""
     runs = {(c, p): pain_state.simulate(c, p)
             for c in pain_state.SLIDER_GRID_NG_ML for p in pain_state.PATTERNS}
     curves = {pid: timeline_fig.session_curve(pid, timeline.PATIENT_WEIGHT_KG)
               for pid in shown_protocols()}
     first = curves[next(iter(curves))]
-    level = first.level_at(first.layout.default_cursor_min)
-    pain_state.keep(level)
-    runs.update({(level, p): pain_state.simulate(level, p) for p in pain_state.PATTERNS})
+    levels = [first.level_at(t) for t in first.layout.cursor_positions]
+    pain_state.keep(levels)
+    runs.update({(c, p): pain_state.simulate(c, p) for c in levels for p in pain_state.PATTERNS})
     pack = {k: v for k, v in packs.cursor_pack(first, mode).items() if k != "id"}
     return runs, pain_frame.mg_travel(), curves, pack
 

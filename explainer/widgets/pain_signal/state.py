@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 import numbers
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -162,25 +162,27 @@ def _grid_runs() -> dict[tuple[float, str], SynapseNumbers]:
 
 
 _kept_levels: dict[tuple[float, str], SynapseNumbers] = {}
-"""Off-grid levels a first screen shows (`keep`), read from disk."""
+"""Levels off the grid that a page shows without a model run (`keep`), read from disk."""
 
 
-def keep(conc: float) -> None:
-    """Read the model at `conc` (both patterns) from disk, or run it once and store it: for a
-    level off the grid that a page's first screen shows (the timeline's level at its first
-    cursor). One such level is stored; another one replaces it."""
-    conc = float(conc)
-    if (conc, "repeated") in _grid_runs() or (conc, "repeated") in _kept_levels:
+def keep(levels: Iterable[float]) -> None:
+    """Read the model at each of `levels` off the grid (both patterns) from disk, or run it
+    once and store it: the levels a page shows before any control runs a model (the timeline's
+    level at every position of its time cursor, which the diagram under it follows). One such
+    set is stored; another one replaces it."""
+    grid = {float(c) for c in SLIDER_GRID_NG_ML}
+    wanted = tuple(sorted({float(c) for c in levels} - grid))
+    if all((c, "repeated") in _kept_levels for c in wanted):
         return
 
     def load(runs: list) -> dict:
         kept = _by_state(runs)
-        if set(kept) != {(conc, p) for p in PATTERNS}:
-            raise ValueError("a stored run of another level")
+        if set(kept) != {(c, p) for c in wanted for p in PATTERNS}:
+            raise ValueError("a stored run of other levels")
         return kept
 
-    _kept_levels.update(stored("synapse-level", lambda: _run([conc]), Path(__file__), repr(conc),
-                               load=load))
+    _kept_levels.update(stored("synapse-levels", lambda: _run(wanted), Path(__file__),
+                               repr(wanted), load=load))
 
 
 @lru_cache(maxsize=512)

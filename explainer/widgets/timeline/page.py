@@ -38,7 +38,9 @@ def _pain_signal_section(timeline: TimelineWidget, mode: str):
     except ImportError:
         logging.getLogger("explainer").exception("the pain-signal diagram is not available")
         return None
-    state.keep(timeline.state.level_ng_ml)  # the level it first shows: stored, not simulated
+    # the levels it shows as the time cursor moves: stored, not simulated (issue 26)
+    curve = timeline.state.curve()
+    state.keep(curve.level_at(t) for t in curve.layout.cursor_positions)
     pain = PainSignalWidget(mode=mode)
     pain.browser.pack_when_live()  # below the first screen: its frames come once it draws
     labels = strings.text("timeline", "controls")
