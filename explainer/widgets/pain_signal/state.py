@@ -124,6 +124,8 @@ _FIELDS = {"conc_ng_ml": float, "conc_um": float, "pattern": str, "fraction_bloc
 def _number(value) -> float:
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise TypeError(f"not a number: {value!r}")
+    if not math.isfinite(value):
+        raise ValueError(f"not a finite number: {value!r}")
     return float(value)
 
 
