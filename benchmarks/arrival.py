@@ -11,8 +11,9 @@ warm background caches (as on a server that has shown its pages once), three tim
 - the same page in headless Chromium: navigation to first widget, the `update_states` frame the
   browser received (parsed from the websocket), and the kernel's memory once the page has
   settled;
-- the kernel's resident and unique memory after each of the two sessions, and how far the
-  harness's figures are from Chromium's (the load harness's `--budget` memory is the harness's).
+- the kernel's resident and unique memory, its CPU seconds and whether it has numpy loaded
+  after each of the two sessions, and how far the harness's figures are from Chromium's (the
+  load harness's `--budget` memory is the harness's).
 
     python -m benchmarks.arrival                 # three runs, every page (a few minutes)
     python -m benchmarks.arrival --runs 1 --pages treatment-timeline.ipynb
@@ -92,6 +93,21 @@ def _model_counts(states: dict[str, dict]) -> dict:
             "by_type": dict(kinds.most_common())}
 
 
+def kernel_work(server: Server, kernel_id: str) -> tuple[float | None, bool | None]:
+    """A kernel's CPU seconds so far (user + system: start, imports, the page, its first
+    messages) and whether it has numpy loaded (its compiled extension in the process's memory
+    map: issue 26's first screens run no model)."""
+    pid = server.kernels().get(kernel_id)
+    if pid is None:
+        return None, None
+    try:
+        cpu = psutil.Process(pid).cpu_times()
+        maps = Path(f"/proc/{pid}/maps").read_text(encoding="utf-8", errors="replace")
+    except (psutil.Error, OSError):
+        return None, None
+    return round(cpu.user + cpu.system, 2), "/numpy/" in maps
+
+
 async def harness_arrival(server: Server, page: str) -> dict:
     viewer = Viewer(server.url, 180.0)
     base = len(server.kernels())
@@ -99,9 +115,11 @@ async def harness_arrival(server: Server, page: str) -> dict:
     states_s = await viewer.open(page)
     await asyncio.sleep(SETTLE_S)
     rss, uss = kernel_memory_mb(server, viewer.kernel_id)
+    cpu, numpy = kernel_work(server, viewer.kernel_id)
     out = {"ready_s": round(states_s, 2), "state_kb": round(viewer.state_message_bytes / 1024, 1),
            "state_buffer_kb": round(viewer.state_buffer_bytes / 1024, 1),
-           "kernel_rss_mb": rss, "kernel_uss_mb": uss, **_model_counts(viewer.states)}
+           "kernel_rss_mb": rss, "kernel_uss_mb": uss, "kernel_cpu_s": cpu, "numpy": numpy,
+           **_model_counts(viewer.states)}
     await viewer.close()
     await wait_for_kernels(server, base)
     out["wall_s"] = round(time.perf_counter() - t0, 2)
@@ -134,6 +152,7 @@ def chromium_arrival(browser, server: Server, page_name: str) -> dict:
         "document.getElementById('jupyter-config-data').textContent"))["kernelId"]
     page.wait_for_timeout(SETTLE_S * 1000)
     rss, uss = kernel_memory_mb(server, kernel_id)
+    cpu, numpy = kernel_work(server, kernel_id)
     state_bytes = buffer_bytes = 0
     for raw in received:
         try:
@@ -152,7 +171,7 @@ def chromium_arrival(browser, server: Server, page_name: str) -> dict:
             "state_kb": round(state_bytes / 1024, 1),
             "state_buffer_kb": round(buffer_bytes / 1024, 1),
             "frames_received": len(received),
-            "kernel_rss_mb": rss, "kernel_uss_mb": uss,
+            "kernel_rss_mb": rss, "kernel_uss_mb": uss, "kernel_cpu_s": cpu, "numpy": numpy,
             "js_heap_mb": round(heap / 2**20, 1), "widget_views": widget_views}
 
 
@@ -232,12 +251,18 @@ def summarise(results: dict) -> str:
               ("chromium", "kernel_rss_mb", "kernel resident, Chromium (MB)"),
               ("harness", "kernel_uss_mb", "kernel unique, harness (MB)"),
               ("chromium", "kernel_uss_mb", "kernel unique, Chromium (MB)"),
+              ("harness", "kernel_cpu_s", "kernel CPU, harness (s)"),
+              ("chromium", "kernel_cpu_s", "kernel CPU, Chromium (s)"),
               ("chromium", "js_heap_mb", "page's JS heap, Chromium (MB)")]
     lines += ["", "One arrival per page: median (range) of the runs"]
     lines.append(f"  {'':36s}" + "".join(f"{p[:24]:>26s}" for p in rows))
     for side, key, label in fields:
         lines.append(f"  {label:36s}" + "".join(
             f"{_spread([a[side][key] for a in runs]):>26s}" for runs in rows.values()))
+    lines += ["", "Kernels with numpy loaded once the page settled (Chromium, harness)"]
+    for page, runs in rows.items():
+        counts = [sum(bool(a[side].get("numpy")) for a in runs) for side in ("chromium", "harness")]
+        lines.append(f"  {page:26s} {counts[0]} and {counts[1]} of {len(runs)}")
     lines += ["", "Chromium's kernel resident minus the harness's, same run (MB)"]
     for page, runs in rows.items():
         gaps = [a["chromium"]["kernel_rss_mb"] - a["harness"]["kernel_rss_mb"] for a in runs

@@ -4,8 +4,11 @@ With the figures' backgrounds and the rendered Markdown in the cache, building e
 widgets never imports matplotlib (about 40 MB and a second per kernel) or markdown-it; the
 overlay pixel maps, computed from the numbers the axes are placed with, agree with
 matplotlib's own transforms. Without a clinic file,
-no page imports the clinic schema (pydantic), and the pages without a model (start, about) do
-not import numpy either (issue 14: a live page's kernel under 65 MB).
+no page imports the clinic schema (pydantic), and no page imports numpy to reach its first
+screen (issue 14: a live page's kernel under 65 MB; issue 26: under 60 MB): what the first
+screens show of a model run (the diagram's runs, the patient-weight sessions, their cursor
+packs) is stored on disk (`explainer.figures.stored`) and equals a fresh model run, and a
+control that needs a new run imports numpy then and shows the model's numbers.
 """
 
 from __future__ import annotations
@@ -18,8 +21,19 @@ import sys
 import numpy as np
 import pytest
 
+from explainer.content import strings
+from explainer.content.clinic.env import shown_protocols
 from explainer.figures import pain_signal as ps_fig
+from explainer.figures import session as timeline_fig
+from explainer.figures.pain_signal import frame as pain_frame
+from explainer.figures.session import curve as session_curve_module
+from explainer.figures.stored import stored
+from explainer.models import nmda, pk
+from explainer.models.session import session_levels
 from explainer.paths import notebooks_dir
+from explainer.widgets import timeline
+from explainer.widgets.browser import packs
+from explainer.widgets.pain_signal import state as pain_state
 
 BUILD_EVERY_PAGE = """
 import json, sys
@@ -39,9 +53,6 @@ print(json.dumps({"matplotlib": sorted(m for m in sys.modules if m.startswith("m
 HEAVY = ("pydantic", "matplotlib", "scipy", "jsonschema", "typst", "PIL", "numpy", "anywidget",
          "psygnal", "markdown_it")
 """Packages a viewer's kernel may only import for a feature that needs them."""
-NEEDS_NUMPY = {"walkthrough", "pain-signal", "treatment-timeline"}
-"""Pages that run a model: at first paint, or (the walkthrough) when it prefetches the widgets
-its steps 3 and 5 embed, two seconds after the page is up."""
 IMPORTED = ("\nimport json, sys\nprint(json.dumps({'heavy': sorted({m.split('.')[0] for m in "
             f"sys.modules if sys.modules[m] is not None}} & set({HEAVY!r}))}}))")
 
@@ -81,14 +92,88 @@ def _notebook_code(path) -> str:
     return "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "code")
 
 
+AFTER_THE_PAGE = ("\nimport threading\nfor t in threading.enumerate():\n"
+                  "    if isinstance(t, threading.Timer):\n        t.join()\n")
+"""What the page starts once it is up runs to its end, as in the kernel: the walkthrough's
+prefetch of the widgets its steps 3 and 5 embed (a timer, two seconds after the page)."""
+
+
 @pytest.mark.parametrize("page", PAGES)
 def test_a_page_imports_only_what_it_needs(warm_cache, page):
-    """A viewer's kernel runs the page's notebook: no clinic schema, no matplotlib (the cache
-    is warm), and numpy only where a model draws the first paint."""
+    """A viewer's kernel runs the page's notebook, and what the page starts afterwards: no
+    clinic schema, no matplotlib (the cache is warm), and no numpy (the first screens' model
+    runs are stored)."""
     code = _notebook_code(notebooks_dir() / f"{page}.ipynb")
-    heavy = set(_run(code + IMPORTED, warm_cache)["heavy"])
-    allowed = {"numpy"} if page in NEEDS_NUMPY else set()
-    assert heavy <= allowed, f"{page} imports {sorted(heavy - allowed)}"
+    heavy = set(_run(code + AFTER_THE_PAGE + IMPORTED, warm_cache)["heavy"])
+    assert heavy == set(), f"{page} imports {sorted(heavy)}"
+
+
+TIMELINE_CURSOR = """
+import json, sys
+from explainer.widgets.timeline import page_widgets
+switch, timeline, pain_box, note, links = page_widgets("patient")
+pain = pain_box.children[1]
+for t in timeline.state.layout.cursor_positions:
+    timeline.state.cursor_min = t
+print(json.dumps({"numpy": "numpy" in sys.modules,
+                  "follows": pain.state.conc_ng_ml == timeline.state.level_ng_ml > 0}))
+"""
+
+
+def test_the_timelines_diagram_follows_the_time_cursor_without_a_model_run(warm_cache):
+    """The diagram under the timeline follows the time cursor to levels off its grid: their
+    runs are stored with the page's first screen, so moving the cursor imports no numpy."""
+    assert _run(TIMELINE_CURSOR, warm_cache) == {"numpy": False, "follows": True}
+
+
+PAIN_CONTROL = """
+import json, sys
+from explainer import formatting as fmt
+from explainer.figures import pain_signal as fig
+from explainer.models import nmda, pk
+from explainer.widgets import pain_signal
+w = pain_signal.PainSignalWidget(mode="trainee")
+before = "numpy" in sys.modules
+w.state.conc_ng_ml = 123.0   # off the slider's grid (as a timeline's cursor sets it)
+r = nmda.simulate(123.0, "repeated")
+drawn = fig.diagram_scene().svg(fig.diagram_overlay(fig.diagram_frame(r, 16, "trainee")),
+                                w.view.label)
+words = w.view.describer.value
+print(json.dumps({"before": before, "after": "numpy" in sys.modules,
+                  "picture": w.view.overlay.value == drawn,
+                  "words": fmt.percent(r.fraction_blocked) in words
+                  and fmt.millivolts(r.membrane_mv[-1]) in words}))
+"""
+TIMELINE_CONTROL = """
+import json, sys
+from explainer import formatting as fmt
+from explainer.figures.geometry import AxisMap
+from explainer.figures.session import CANVASES
+from explainer.widgets import timeline
+w = timeline.TimelineWidget(mode="trainee")
+before = "numpy" in sys.modules
+w.weight_input.value = 82.0   # a weight that is not stored: the model runs
+from explainer.models.session import session_levels
+state = w.state
+protocol = state.curve().protocol
+levels = session_levels(protocol.doses, 82.0, state.layout.hi_min,
+                        intravenous=protocol.route == "intravenous")
+level = levels.level_at(state.cursor_min)
+y = AxisMap(CANVASES["landscape"].plot, state.layout.lo_min, state.layout.hi_min).y(level)
+print(json.dumps({"before": before, "after": "numpy" in sys.modules,
+                  "picture": f'cy="{y:.1f}"' in w.cursor_layer.value
+                  and state.level_ng_ml == level,
+                  "words": fmt.level_text(level) in w.session_view.describer.value}))
+"""
+
+
+@pytest.mark.parametrize("code", [PAIN_CONTROL, TIMELINE_CONTROL], ids=["pain-level", "weight"])
+def test_a_control_that_needs_a_model_run_imports_numpy_then(warm_cache, code):
+    """After a first screen without numpy, a control that needs a new model run (a level off
+    the grid, a trainee's weight) runs it: numpy is imported then, and the picture and the
+    words carry the model's numbers."""
+    found = _run(code, warm_cache)
+    assert found == {"before": False, "after": True, "picture": True, "words": True}
 
 
 def test_the_clinic_schema_loads_only_with_a_clinic_file(tmp_path):
@@ -209,3 +294,119 @@ def test_jupyters_event_schemas_check_no_format_the_server_leaves_out():
             "is not None, checker.conforms('not a uri', 'uri'), "
             "checker.conforms('https://example.org/x', 'uri')]))")
     assert _run(code, "") == [False, False, True]
+
+
+def _forget_in_process():
+    """Drop what this process keeps of the stored first screens (the next read is the file's)."""
+    pain_state._grid_runs.cache_clear()
+    pain_state.simulate.cache_clear()
+    pain_state._kept_levels.clear()
+    pain_frame.mg_travel.cache_clear()
+    timeline_fig.session_curve.cache_clear()
+    packs.cursor_pack.cache_clear()
+
+
+def _first_screens(mode: str):
+    """What the first screens read of model runs: the diagram's runs on the slider's grid, the
+    plug's travel, every protocol's patient-weight session, the diagram's runs at the levels of
+    the first session's cursor positions, and that session's cursor pack."""
+    runs = {(c, p): pain_state.simulate(c, p)
+            for c in pain_state.SLIDER_GRID_NG_ML for p in pain_state.PATTERNS}
+    curves = {pid: timeline_fig.session_curve(pid, timeline.PATIENT_WEIGHT_KG)
+              for pid in shown_protocols()}
+    first = curves[next(iter(curves))]
+    levels = [first.level_at(t) for t in first.layout.cursor_positions]
+    pain_state.keep(levels)
+    runs.update({(c, p): pain_state.simulate(c, p) for c in levels for p in pain_state.PATTERNS})
+    pack = {k: v for k, v in packs.cursor_pack(first, mode).items() if k != "id"}
+    return runs, pain_frame.mg_travel(), curves, pack
+
+
+@pytest.fixture
+def fresh_cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("KETAMINE_EXPLAINER_CACHE", str(tmp_path))
+    _forget_in_process()
+    yield tmp_path
+    _forget_in_process()
+    strings.use(None)
+
+
+@pytest.mark.parametrize("mode", ["patient", "trainee"])
+def test_the_stored_first_screens_equal_a_fresh_model_run(fresh_cache, monkeypatch, mode):
+    """Written by one kernel and read by the next (no model run: it would fail here), the
+    stored numbers equal the model's, and the stored cursor pack's frames and words equal a
+    fresh build's, in every locale."""
+    for locale in strings.locales():
+        strings.use(locale)
+        _first_screens(mode)   # a fresh install's first kernel: runs the models, stores them
+    _forget_in_process()
+    with monkeypatch.context() as m:
+        m.setattr(nmda, "simulate", lambda *a, **k: pytest.fail("a model run, not a read"))
+        m.setattr(session_curve_module, "session_levels",
+                  lambda *a, **k: pytest.fail("a model run, not a read"))
+        stored = {}
+        for locale in strings.locales():
+            strings.use(locale)
+            stored[locale] = _first_screens(mode)
+            packs.cursor_pack.cache_clear()
+    for locale, (runs, travel, curves, pack) in stored.items():
+        strings.use(locale)
+        for (conc, pattern), numbers in runs.items():
+            assert numbers == pain_state.SynapseNumbers.of(nmda.simulate(conc, pattern))
+            assert numbers.response == tuple(nmda.simulate(conc, pattern).response)
+        r0 = nmda.simulate(0.0)
+        assert travel == (r0.mg_unblocked[0], r0.mg_unblocked.max())
+        for pid, curve in curves.items():
+            protocol = shown_protocols()[pid]
+            model = session_levels(protocol.doses, 70.0, curve.layout.hi_min,
+                                   intravenous=protocol.route == "intravenous")
+            np.testing.assert_array_equal(curve.conc, model.conc)
+            np.testing.assert_array_equal(curve.times_min, model.times_min)
+            for name in ("end_min", "dose_times_min", "t_peak_min", "c_peak", "fall_ref_min",
+                         "below_floaty_after_min", "below_relief_after_min", "feel_spans"):
+                assert getattr(curve, name) == getattr(model, name), (pid, name)
+        first = next(iter(curves.values()))
+        fresh = packs._cursor_pack(first, mode, "landscape", None)
+        assert pack == {k: v for k, v in json.loads(json.dumps(fresh)).items() if k != "id"}, \
+            locale
+
+
+def test_a_corrupt_or_foreign_stored_file_is_built_again(fresh_cache):
+    built = []
+
+    def build():
+        built.append(1)
+        return {"levels": [1.0, 2.0]}
+
+    def load(data):
+        if len(data["levels"]) != 2:
+            raise ValueError("not two levels")
+        return data
+
+    assert stored("test-levels", build, "x", load=load) == {"levels": [1.0, 2.0]}
+    assert stored("test-levels", build, "x", load=load) and len(built) == 1   # read
+    (path,) = fresh_cache.iterdir()
+    for bad in ("{not json", '{"levels": [1.0]}', "[]", '{"other": 1}', ""):
+        path.write_text(bad, encoding="utf-8")
+        assert stored("test-levels", build, "x", load=load) == {"levels": [1.0, 2.0]}, bad
+        assert json.loads(path.read_text(encoding="utf-8")) == {"levels": [1.0, 2.0]}, bad
+    assert len(built) == 6
+    # a real one: the diagram's runs on another grid are not trusted
+    pain_state._grid_runs()
+    (grid,) = fresh_cache.glob("synapse-grid-*.json")
+    runs = json.loads(grid.read_text(encoding="utf-8"))
+    grid.write_text(json.dumps(runs[2:]), encoding="utf-8")
+    pain_state._grid_runs.cache_clear()
+    assert len(pain_state._grid_runs()) == len(runs)
+    assert len(json.loads(grid.read_text(encoding="utf-8"))) == len(runs)
+
+
+def test_patient_modes_sessions_are_the_ones_kept_on_disk():
+    """The timeline's first screen (patient mode's weight, the default model) reads its session
+    from disk; a trainee's weight or another model runs the model."""
+    assert timeline.PATIENT_WEIGHT_KG in session_curve_module.KEPT_WEIGHTS_KG
+    pid = next(iter(shown_protocols()))
+    assert timeline_fig.session_curve(pid, timeline.PATIENT_WEIGHT_KG).stored_as
+    assert timeline_fig.session_curve(pid, 82.0).stored_as is None
+    other = next(m for m in pk.MODELS if m != pk.DEFAULT_MODEL)
+    assert timeline_fig.session_curve(pid, timeline.PATIENT_WEIGHT_KG, other).stored_as is None

@@ -14,8 +14,6 @@ from __future__ import annotations
 import textwrap
 from dataclasses import dataclass
 
-import numpy as np
-
 from explainer import formatting as fmt
 from explainer.content.clinic.env import shown_protocols as protocols
 from explainer.content.protocols.library import Protocol
@@ -122,6 +120,8 @@ def _draw_course(fig, c: CourseCanvas) -> None:
                 solid = x0 + 0.4 * (x1 - x0)
                 paper.add_patch(Rectangle((x0, band_y), solid - x0, BAND_H, facecolor=fill,
                                           edgecolor="none", zorder=1))
+                import numpy as np  # (drawing a background: a cache miss only)
+
                 steps = np.linspace(solid, x1, 25)
                 for a, b, alpha in zip(steps[:-1], steps[1:], np.linspace(1, 0.08, 24),
                                        strict=True):

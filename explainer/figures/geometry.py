@@ -6,11 +6,9 @@ figure they are drawn on.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
-
-import numpy as np
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -77,7 +75,8 @@ class AxisMap:
     """Time (minutes) and level (ng/mL, log scale) to overlay pixels, for one axes box.
 
     Built from the same numbers the background's axes are placed with, so no matplotlib call is
-    needed on the update path (tests check it against `Scene.px`).
+    needed on the update path (tests check it against `Scene.px`); plain Python (a figure has a
+    few hundred points), so a viewer's kernel needs no numpy to place them.
     """
 
     box: Box
@@ -87,13 +86,19 @@ class AxisMap:
     y_hi: float = Y_RANGE[1]
 
     def x(self, t_min):
-        t = np.asarray(t_min, dtype=float)
-        return self.box.left + (t - self.lo_min) / (self.hi_min - self.lo_min) * self.box.width
+        """Overlay x of a time (minutes), or a list of them for a sequence of times."""
+        if isinstance(t_min, Iterable):
+            return [self.x(t) for t in t_min]
+        return self.box.left + (t_min - self.lo_min) / (self.hi_min - self.lo_min) * self.box.width
 
     def y(self, conc):
-        c = np.clip(np.asarray(conc, dtype=float), self.y_lo, self.y_hi)
+        """Overlay y of a level (ng/mL, clipped to the axis), or a list of them for a sequence
+        of levels."""
+        if isinstance(conc, Iterable):
+            return [self.y(c) for c in conc]
+        c = min(max(float(conc), self.y_lo), self.y_hi)
         span = math.log10(self.y_hi) - math.log10(self.y_lo)
-        return self.box.bottom - (np.log10(c) - math.log10(self.y_lo)) / span * self.box.height
+        return self.box.bottom - (math.log10(c) - math.log10(self.y_lo)) / span * self.box.height
 
 
 PLOT = Box(130, 60, 850, 420)
@@ -120,10 +125,10 @@ def paper_axes(fig: Figure, width: float, height: float):
     return paper
 
 
-def plot_indices(n: int, step: int, keys: Sequence[float]) -> np.ndarray:
+def plot_indices(n: int, step: int, keys: Sequence[float]) -> list[int]:
     """Every `step`-th of `n` samples, plus the samples at `keys` and the last one, sorted and
-    unique. (Not `np.unique`: it imports numpy.ma, 1.2 MB in every viewer's kernel.)"""
+    unique."""
     picked = set(range(0, n, step))
     picked.update(min(max(int(round(k)), 0), n - 1) for k in keys)
     picked.add(n - 1)
-    return np.fromiter(sorted(picked), dtype=np.intp, count=len(picked))
+    return sorted(picked)

@@ -21,8 +21,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
-import numpy as np
-
 from explainer import formatting as fmt
 from explainer.content.strings import per_locale
 from explainer.figures import palette as pal
@@ -144,8 +142,7 @@ def routes_overlay(curves: Mapping[str, RouteCurve], highlight: str, mode: str,
         t = nasal.times_min[::step]
         xs = amap.x(t)
         top, bottom = amap.y(nasal.high[::step]), amap.y(nasal.low[::step])
-        out.append(svg.polygon(np.concatenate([xs, xs[::-1]]),
-                               np.concatenate([top, bottom[::-1]]),
+        out.append(svg.polygon(xs + xs[::-1], top + bottom[::-1],
                                fill=_style("intranasal")["color"], fill_opacity="0.13",
                                stroke=_style("intranasal")["color"], stroke_opacity="0.5",
                                stroke_width=1, class_="kx-routes-range"))

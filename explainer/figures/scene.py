@@ -31,12 +31,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import numpy as np
-
 from explainer.figures import svg
 from explainer.paths import CACHE_ENV_VAR, cache_dir, mpl_style  # noqa: F401 (re-exported)
 
 if TYPE_CHECKING:
+    import numpy as np
     from matplotlib.figure import Figure
 
 PNG_SCALE = 2.0
@@ -170,6 +169,8 @@ class Scene:
 
     def px(self, ax, x, y) -> tuple[np.ndarray, np.ndarray]:
         """Data coordinates of `ax` to overlay pixels (origin top-left, y down)."""
+        import numpy as np  # (with matplotlib's axes: a cache miss or a test)
+
         pts = np.column_stack([np.atleast_1d(np.asarray(x, float)),
                                np.atleast_1d(np.asarray(y, float))])
         disp = ax.transData.transform(pts)

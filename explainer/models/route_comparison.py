@@ -10,10 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from explainer.models import pk
+
+if TYPE_CHECKING:
+    import numpy as np
 
 __all__ = ["HORIZON_MIN", "ROUTE_KEYS", "SPREAD_ROUTES", "RouteCurve", "compare_routes"]
 
@@ -79,6 +81,7 @@ def compare_routes(dose_mg: float, iv_minutes: float, weight_kg: float,
     >>> curves["oral"].t_peak_min > curves["intranasal"].t_peak_min
     True
     """
+    import numpy as np
     w = pk.validate_weight(weight_kg)
     mg = float(dose_mg)
     t = np.arange(0.0, HORIZON_MIN + 1.0)

@@ -15,12 +15,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from explainer.models import pk
 from explainer.models.bands import BANDS
 from explainer.models.protocol import DoseSpec
+
+if TYPE_CHECKING:
+    import numpy as np
 
 __all__ = ["FLOATY_NG_ML", "RELIEF_NG_ML", "SessionLevels", "fall_after", "session_levels",
            "spans_above"]
@@ -51,9 +53,11 @@ def spans_above(times_min: np.ndarray, conc_ng_ml: np.ndarray, level_ng_ml: floa
 
     Examples
     --------
+    >>> import numpy as np
     >>> spans_above(np.arange(6.0), np.array([0, 150, 160, 90, 120, 130]), 100.0)
     ((1.0, 2.0), (4.0, 5.0))
     """
+    import numpy as np
     above = conc_ng_ml >= level_ng_ml
     if not above.any():
         return ()
@@ -92,9 +96,11 @@ def fall_after(times_min: np.ndarray, conc_ng_ml: np.ndarray, ref_min: float,
 
     Examples
     --------
+    >>> import numpy as np
     >>> fall_after(np.arange(6.0), np.array([0, 150, 160, 90, 80, 70]), 2.0, 100.0)
     1.0
     """
+    import numpy as np
     if conc_ng_ml.max() < level_ng_ml:
         return None
     i0 = int(np.searchsorted(times_min, ref_min))
@@ -180,6 +186,7 @@ def session_levels(doses: Sequence[DoseSpec], weight_kg: float, horizon_min: flo
     >>> session_levels([drip], 70.0, 420, intravenous=True).feel_spans
     ((23.0, 249.0),)
     """
+    import numpy as np
     weight = pk.validate_weight(weight_kg)
     t = np.arange(0.0, horizon_min + 1.0)
     c = pk.simulate(model, weight, [d.dose(weight) for d in doses], t)

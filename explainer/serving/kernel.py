@@ -26,8 +26,9 @@ After each cell the kernel also saves what it rendered from Markdown for the nex
 kernels (`explainer.content.markdown.cache`), so that later kernels need not import markdown-it.
 
 What a page imports is kept to what it needs (issue 14; `tests/test_kernel_diet.py`): the clinic
-schema only with a clinic file, matplotlib only on a background-cache miss, numpy only on the
-pages that run a model. docs/serving.md has the measured memory per page.
+schema only with a clinic file, matplotlib only on a background-cache miss, numpy only once a
+control runs a model (a first screen's model runs are stored: `explainer.figures.stored`).
+docs/serving.md has the measured memory per page.
 """
 
 from __future__ import annotations

@@ -6,8 +6,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import numpy as np
-
 from explainer.content.strings import per_locale
 from explainer.figures import palette as pal
 from explainer.figures.geometry import new_figure
@@ -69,6 +67,8 @@ def _brain(ax, cx: float, cy: float) -> None:
                             zorder=2))
     for dx, dy, r in lobes:
         ax.add_patch(Circle((cx + dx, cy + dy), r, facecolor=fill, edgecolor="none", zorder=3))
+    import numpy as np  # (drawing the background: a cache miss only)
+
     t = np.linspace(0, 1, 40)
     for x0, y0, length, amp, turns in ((-52, 8, 44, 5, 2), (-10, 20, 50, 5, 2.5),
                                        (-40, -12, 50, 4, 2.5), (16, -4, 44, 5, 2)):

@@ -6,6 +6,7 @@ ketamine, with the words for the share blocked.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from explainer import formatting as fmt
@@ -14,10 +15,11 @@ from explainer.figures.pain_signal.geometry import (
     strength_index,
     strings,
 )
-from explainer.models.nmda import SynapseResult
+from explainer.figures.stored import stored
+from explainer.models import nmda
 
 if TYPE_CHECKING:
-    pass
+    from explainer.models.nmda import SynapseResult
 
 
 @dataclass(frozen=True)
@@ -68,29 +70,38 @@ def drawn_blocked(fraction: float) -> int:
 
 
 def _mg_out(mg_unblocked: float) -> float:
-    lo, hi = _MG_RANGE
+    lo, hi = mg_travel()
     return float(min(max((mg_unblocked - lo) / (hi - lo), 0.0), 1.0))
 
 
-def _mg_range() -> tuple[float, float]:
-    from explainer.models import nmda
-
+def _mg_range() -> list[float]:
     r = nmda.simulate(0.0)
-    return float(r.mg_unblocked[0]), float(r.mg_unblocked.max())
+    return [float(r.mg_unblocked[0]), float(r.mg_unblocked.max())]
 
 
-_MG_RANGE = _mg_range()
-"""Mg2+-free share at rest and at the 16th impulse with no ketamine: the plug's travel."""
+def _checked_travel(data) -> tuple[float, float]:
+    lo, hi = (float(v) for v in data)
+    if not 0.0 <= lo < hi <= 1.0:
+        raise ValueError("not a plug's travel")
+    return lo, hi
+
+
+@lru_cache(maxsize=1)
+def mg_travel() -> tuple[float, float]:
+    """Mg2+-free share at rest and at the 16th impulse with no ketamine: the plug's travel
+    (the model's numbers, stored on disk: `explainer.figures.stored`)."""
+    return stored("synapse-mg-travel", _mg_range, load=_checked_travel)
 
 
 def diagram_frame(result: SynapseResult, impulse: int, mode: str = "patient",
                   animate: bool = False) -> DiagramFrame:
-    """The overlay's state after `impulse` impulses (0 = none yet) of `result`."""
+    """The overlay's state after `impulse` impulses (0 = none yet) of `result` (the model's
+    `SynapseResult`, or the same numbers as plain floats, e.g. read from disk)."""
     n = result.n_impulses
     k = int(min(max(impulse, 0), n))
     f = float(result.fraction_blocked)
     if k == 0:
-        response, strength, unblocked = 0.0, -1, _MG_RANGE[0]
+        response, strength, unblocked = 0.0, -1, mg_travel()[0]
     else:
         response = float(result.response[k - 1])
         strength = strength_index(response)

@@ -5,10 +5,9 @@ scale (response to height, strength words).
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Mapping
 from dataclasses import dataclass
-
-import numpy as np
 
 from explainer.content import strings as string_tables
 
@@ -145,7 +144,7 @@ def overlay_y(y: float) -> float:
 
 def strength_index(response: float) -> int:
     """0 weak, 1 medium, 2 strong, 3 very strong (cut-offs from the strings file)."""
-    return int(np.searchsorted(strings()["strength"]["cutoffs"], response, side="right"))
+    return bisect_right(strings()["strength"]["cutoffs"], response)
 
 
 def tube_y(response: float, g: Geometry = GEOMETRY) -> float:

@@ -9,8 +9,6 @@ from collections.abc import Sequence
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-import numpy as np
-
 from explainer.content.strings import per_locale
 from explainer.figures import (
     level_axes,  # the module: level_axes imports session.words
@@ -80,8 +78,8 @@ def _block(phase: Phase, amap: AxisMap, lane: int, fill: str, stroke: str, canva
     return out
 
 
-def _decimate(curve: SessionCurve, max_points: int = 720) -> np.ndarray:
-    n = curve.times_min.size
+def _decimate(curve: SessionCurve, max_points: int = 720) -> list[int]:
+    n = len(curve.levels)
     step = max(1, int(math.ceil(n / max_points)))
     return plot_indices(n, step, (curve.end_min, curve.t_peak_min, *curve.dose_times_min))
 
@@ -128,8 +126,8 @@ def session_static(curve: SessionCurve, mode: str, shape: str = "landscape") -> 
 
     # the curve (line from the first minute; levels below the axis run along its floor)
     idx = _decimate(curve)
-    xs = amap.x(curve.times_min[idx])
-    ys = amap.y(curve.conc[idx])
+    xs = amap.x(idx)   # the level at every minute from the start: index = minute
+    ys = amap.y([curve.levels[i] for i in idx])
     out.append(svg.polyline(xs, ys, stroke=pal.CURVE, stroke_width=4, stroke_linejoin="round",
                             class_="kx-tl-curve"))
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import math
 import numbers
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from explainer.checks import in_range, real_number
 from explainer.models.nmda.constants import ENANTIOMERS
+
+if TYPE_CHECKING:
+    import numpy as np
 
 # --- Input checks -----------------------------------------------------------------------------
 
@@ -22,6 +24,7 @@ def _describe(x: object) -> str:
 
 def _is_real_scalar(x: object) -> bool:
     """A real number that is not a bool (NaN and inf included: `_check_scalar` refuses them)."""
+    import numpy as np
     return isinstance(x, numbers.Real) and not isinstance(x, (bool, np.bool_))
 
 
@@ -38,6 +41,7 @@ def _check_scalar(x: object, name: str, allowed: str, low: float, high: float) -
 
 def _check_array(x: object, name: str, allowed: str, low: float, high: float) -> np.ndarray:
     """Return x as a float array if every element is a real number in [low, high]."""
+    import numpy as np
     if isinstance(x, (str, bytes)) or x is None:
         raise ValueError(f"{name} must be {allowed}; got {_describe(x)}.")
     try:

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import math
-
-import numpy as np
-from numpy.typing import ArrayLike
+from typing import TYPE_CHECKING
 
 from explainer.models.bands import MOLAR_MASS_G_PER_MOL
 from explainer.models.nmda._checks import (
@@ -24,6 +22,10 @@ from explainer.models.nmda.constants import (
     MG_PHYSIOLOGICAL_MM,
     MG_SLOPE_PER_MV,
 )
+
+if TYPE_CHECKING:
+    import numpy as np
+    from numpy.typing import ArrayLike
 
 # --- Concentration and receptor block -----------------------------------------------------------
 
@@ -147,6 +149,7 @@ def mg_unblocked(v_mV: ArrayLike, mg_mM: float = MG_PHYSIOLOGICAL_MM) -> float |
     >>> round(mg_unblocked(-70.0), 3), round(mg_unblocked(0.0), 3)
     (0.044, 0.781)
     """
+    import numpy as np
     mg = _check_mg(mg_mM)
     allowed = "a finite number between -200 and 200 (mV), or an array of them"
     if _is_real_scalar(v_mV):

@@ -5,8 +5,7 @@ from __future__ import annotations
 import math
 import numbers
 from dataclasses import dataclass, field
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from explainer.models.bands import MOLAR_MASS_G_PER_MOL
 from explainer.models.nmda._checks import _check_enantiomer, _check_mg, _check_scalar, _describe
@@ -23,6 +22,9 @@ from explainer.models.nmda.constants import (
     V_CEILING_MV,
     V_REST_MV,
 )
+
+if TYPE_CHECKING:
+    import numpy as np
 
 # --- The synapse ---------------------------------------------------------------------------------
 
@@ -79,6 +81,7 @@ DEFAULT_PARAMS = SynapseParams()
 
 
 def _readonly(values: list[float]) -> np.ndarray:
+    import numpy as np
     arr = np.array(values, dtype=float)
     arr.flags.writeable = False
     return arr
@@ -171,6 +174,7 @@ def simulate(
     >>> simulate(0.0, mg_mM=0).wind_up_ratio   # no Mg2+ block, no wind-up
     1.0
     """
+    import numpy as np
     conc = _check_scalar(conc_ng_ml, "conc_ng_ml", "a finite number >= 0 (ng/mL)", 0.0, math.inf)
     if not isinstance(pattern, str) or pattern not in PATTERNS:
         raise ValueError(f"pattern must be 'single' or 'repeated'; got {_describe(pattern)}.")

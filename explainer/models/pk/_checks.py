@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-import numpy as np
+from typing import TYPE_CHECKING
 
 from explainer.checks import in_range, real_number
+
+if TYPE_CHECKING:
+    import numpy as np
 
 WEIGHT_RANGE_KG: tuple[float, float] = (40.0, 150.0)
 """Body weights (kg) accepted by :func:`simulate`.
@@ -67,6 +70,7 @@ def validate_weight(weight_kg: object) -> float:
 
 
 def _times(times_min: object, name: str = "times_min") -> np.ndarray:
+    import numpy as np
     allowed = "a 1-D sequence of finite, non-negative, strictly increasing minutes"
     if isinstance(times_min, str | bytes):
         raise ValueError(f"{name} must be {allowed}; got a string")

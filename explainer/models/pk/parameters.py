@@ -7,8 +7,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from explainer.models.pk._checks import _number, validate_weight
 
@@ -124,6 +123,7 @@ def _disposition(k10: float, k12: float, k13: float, k21: float,
     bolus is then ``sum_i U[0,i]^2 exp(λ_i t)``: fractions ``U[0,i]^2`` (summing to 1) and rates
     ``-λ_i`` (all > 0 because k10 > 0). Returned sorted from fastest to slowest.
     """
+    import numpy as np
     pairs = [(k12, k21), (k13, k31)]
     pairs = [(a, b) for a, b in pairs if a > 0]
     n = 1 + len(pairs)
@@ -196,6 +196,9 @@ _KAMP = PKModel(
           "here for simplicity, not the paper's covariate model. A single compartment has no "
           "distribution phase, so it misses the early high peak after a bolus.",
 )
+
+if TYPE_CHECKING:
+    import numpy as np
 
 MODELS: Mapping[str, PKModel] = MappingProxyType(
     {"domino": _DOMINO, "hijazi": _HIJAZI, "kamp": _KAMP})

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from explainer.models.pk._checks import _number, _times
 from explainer.models.pk.doses import Bolus, Dose, Infusion, _regimen
 from explainer.models.pk.parameters import DEFAULT_MODEL, MODELS, PKModel
+
+if TYPE_CHECKING:
+    import numpy as np
 
 _NG_ML_PER_MG_L = 1000.0  # 1 mg/L = 1 µg/mL = 1000 ng/mL
 
@@ -25,12 +27,14 @@ def _resolve_model(model: str | PKModel) -> PKModel:
 
 def _bolus_response(tau: np.ndarray, coef: np.ndarray, rates: np.ndarray) -> np.ndarray:
     """mg/L per mg at ``tau >= 0`` minutes after an IV bolus."""
+    import numpy as np
     return coef @ np.exp(-np.outer(rates, tau))
 
 
 def _infusion_response(tau: np.ndarray, dur: float, coef: np.ndarray,
                        rates: np.ndarray) -> np.ndarray:
     """mg/L per (mg/min) at ``tau >= 0`` minutes after the start of an infusion of length dur."""
+    import numpy as np
     during = np.minimum(tau, dur)
     after = tau - during
     # sum_i c_i/λ_i (1 - e^{-λ_i min(τ,T)}) e^{-λ_i max(τ-T, 0)}: exact both during and after.
@@ -48,6 +52,7 @@ def _absorbed_response(tau: np.ndarray, ka: float, coef: np.ndarray,
     its exact equivalent ``τ e^{-mτ} g((M-m)τ)``, m and M the smaller and larger of (λ_i, ka) and
     ``g(x) = (1 - e^{-x})/x`` (g(0) = 1), so there is never a 0/0.
     """
+    import numpy as np
     near = np.abs(rates - ka) <= 1e-6 * np.maximum(rates, ka)
     e_ka = np.exp(-ka * tau)
     out = np.zeros_like(tau)
@@ -96,6 +101,7 @@ def simulate(model: str | PKModel = DEFAULT_MODEL, weight_kg: float = 70.0,
     >>> round(float(simulate("domino", 70, [Infusion(0, 240, 0.35 * 70)], [240.0])[0]))
     182
     """
+    import numpy as np
     m = _resolve_model(model)
     coef, rates = m.exponentials(weight_kg)
     doses = _regimen(regimen)
@@ -144,6 +150,7 @@ def single_dose_tmax(ka_per_min: float, model: str | PKModel = DEFAULT_MODEL) ->
     >>> round(single_dose_tmax(ROUTES["intranasal"].ka_per_min))
     20
     """
+    import numpy as np
     ka = _number(ka_per_min, "ka_per_min", strict_low=True)
     coef, rates = _resolve_model(model).exponentials(70.0)
 

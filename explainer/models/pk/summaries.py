@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from explainer.models.pk._checks import _number, _times
 
+if TYPE_CHECKING:
+    import numpy as np
+
 
 def _curve(times_min: object, conc_ng_ml: object) -> tuple[np.ndarray, np.ndarray]:
+    import numpy as np
     t = _times(times_min)
     c = np.asarray(conc_ng_ml, dtype=float) if not isinstance(conc_ng_ml, str) else None
     if c is None or c.shape != t.shape or not np.all(np.isfinite(c)):
@@ -53,6 +56,7 @@ def peak(times_min: Sequence[float] | np.ndarray,
     >>> t_peak, round(c_peak)
     (240.0, 182)
     """
+    import numpy as np
     t, c = _curve(times_min, conc_ng_ml)
     highest = float(np.max(c))
     i = int(np.flatnonzero(c >= highest - PEAK_TIE * abs(highest))[0])
@@ -85,6 +89,7 @@ def time_above(times_min: Sequence[float] | np.ndarray, conc_ng_ml: Sequence[flo
     >>> round(time_above(t, simulate("domino", 70, [Infusion(0, 240, 24.5)], t), 100.0))
     227
     """
+    import numpy as np
     t, c = _curve(times_min, conc_ng_ml)
     level = _number(level_ng_ml, "level_ng_ml")
     if t.size < 2:
@@ -118,6 +123,7 @@ def auc(times_min: Sequence[float] | np.ndarray, conc_ng_ml: Sequence[float] | n
     >>> auc([0.0, 60.0], [0.0, 100.0])
     3000.0
     """
+    import numpy as np
     t, c = _curve(times_min, conc_ng_ml)
     if t.size < 2:
         return 0.0
@@ -172,6 +178,7 @@ def summary(times_min: Sequence[float] | np.ndarray, conc_ng_ml: Sequence[float]
     >>> round(s.c_peak_ng_ml), round(s.time_above_min), round(s.c_end_ng_ml)
     (182, 227, 47)
     """
+    import numpy as np
     t_peak, c_peak = peak(times_min, conc_ng_ml)
     above = None if level_ng_ml is None else time_above(times_min, conc_ng_ml, level_ng_ml)
     return Summary(

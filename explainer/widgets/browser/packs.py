@@ -17,7 +17,8 @@ starts with). The page puts them in the describer and the live region in the sam
 picture (overlay.js).
 
 Built once per process, mode and layout (landscape, or portrait for a narrow page: built and
-sent only when a page asks for it; cached; the diagram's also on disk between kernels): the
+sent only when a page asks for it; cached; the diagram's, and a patient-weight session's read
+as time from the start, also on disk between kernels): the
 diagram is about 500 overlay documents, 0.3 s of kernel time and 84 KB of JSON, plus 10 KB of
 words (35 KB for trainees, whose words carry the model's numbers); a session's cursor
 positions about 100, 15 ms and 23-38 KB, plus 3-8 KB of words (7-14 KB for trainees; about
@@ -29,9 +30,6 @@ from __future__ import annotations
 
 import inspect
 import itertools
-import json
-import os
-import tempfile
 from pathlib import Path
 
 from explainer import formatting as fmt
@@ -40,7 +38,7 @@ from explainer.content.strings import per_locale
 from explainer.figures import pain_signal as pain_fig
 from explainer.figures import session as timeline_fig
 from explainer.figures.frames import FramePack, split_clauses, split_parts
-from explainer.figures.scene import background_key, cache_dir
+from explainer.figures.stored import stored
 from explainer.models.plan import Plan, clock_label
 from explainer.widgets.pain_signal import state as pain_state
 from explainer.widgets.pain_signal.describe import describer_html, play_start_html
@@ -92,30 +90,25 @@ def _finish(pack: FramePack, **extra) -> dict:
     return {**pack.to_json(), "id": next(_ids), **extra}
 
 
-def _from_disk(name: str, build, *inputs) -> dict:
-    """`build()`'s JSON, kept beside the figures' backgrounds (`explainer.figures.scene`) under
-    a key that changes with the drawing code, the strings and `inputs`: a new kernel reads it
-    in about a millisecond instead of drawing some 500 overlays (about 0.3 s)."""
-    key = background_key(name, Path(__file__), Path(pain_state.__file__),
-                         Path(inspect.getfile(describer_html)), Path(fmt.__file__), *inputs)
-    path = cache_dir() / f"{key}.json"
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        pass
-    data = build()
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile("w", dir=path.parent, delete=False,
-                                         encoding="utf-8") as tmp:
-            json.dump(data, tmp, separators=(",", ":"))
-        os.replace(tmp.name, path)
-        for stale in path.parent.glob(f"{name}-*.json"):   # older versions of these frames
-            if stale != path and stale.stem.rsplit("-", 1)[0] == name:
-                stale.unlink(missing_ok=True)
-    except OSError:
-        pass  # a read-only home: build once per process instead
+_PACK_KEYS = frozenset({"skeletons", "parts", "states", "axes", "table", "words"})
+_WORDS_KEYS = frozenset({"skeletons", "parts", "states", "table"})
+
+
+def _checked_pack(data) -> dict:
+    """A stored pack, if it has a pack's parts (else ValueError: it is built again)."""
+    if (not isinstance(data, dict) or not _PACK_KEYS <= data.keys()
+            or not isinstance(data["words"], dict) or not _WORDS_KEYS <= data["words"].keys()):
+        raise ValueError("not a frame pack")
     return data
+
+
+def _from_disk(name: str, build, *inputs, load=lambda data: data) -> dict:
+    """`build()`'s JSON, kept on disk (`explainer.figures.stored`) under a key that also
+    changes with the modules that write the frames and their words: a new kernel reads it in
+    about a millisecond instead of drawing some 500 overlays (about 0.3 s). A file that `load`
+    refuses is built again."""
+    return stored(name, build, Path(__file__), Path(pain_state.__file__),
+                  Path(inspect.getfile(describer_html)), Path(fmt.__file__), *inputs, load=load)
 
 
 @per_locale(maxsize=8)
@@ -125,7 +118,7 @@ def diagram_pack(mode: str, label: str, shape: str = "landscape") -> dict:
     (`_from_disk`)."""
     name = f"frames-diagram-{mode}" if shape == "landscape" else f"frames-{shape}-{mode}"
     data = _from_disk(name, lambda: _diagram_pack(mode, label, shape),
-                      pain_fig.strings_file(), label)
+                      pain_fig.strings_file(), label, load=_checked_pack)
     return {**data, "id": next(_ids)}   # ids tell one page's packs apart, never kernels'
 
 
@@ -156,7 +149,20 @@ def cursor_pack(curve: timeline_fig.SessionCurve, mode: str, shape: str = "lands
                 clock_plan: Plan | None = None) -> dict:
     """The session view's cursor layer at every position of the time slider, in one layout,
     its readout and its words in clock times when `clock_plan` is given (the chart shows clock
-    times)."""
+    times). A session whose numbers are kept on disk (patient mode's weight), read as time
+    from the start, is kept on disk too (`_from_disk`: about 2 ms to read instead of 50-100 ms
+    to write)."""
+    if clock_plan is not None or curve.stored_as is None:
+        return _cursor_pack(curve, mode, shape, clock_plan)
+    data = _from_disk(f"frames-cursor-{mode}-{shape}-{curve.stored_as}",
+                      lambda: _cursor_pack(curve, mode, shape, None),
+                      Path(inspect.getfile(session_html)), timeline_fig.strings_key("cursor"),
+                      repr((curve.protocol, curve.weight_kg, curve.model)), load=_checked_pack)
+    return {**data, "id": next(_ids)}
+
+
+def _cursor_pack(curve: timeline_fig.SessionCurve, mode: str, shape: str,
+                 clock_plan: Plan | None) -> dict:
     pack, words = FramePack(), FramePack(split=split_clauses)
     positions = curve.layout.cursor_positions
     canvas = timeline_fig.CANVASES[shape]

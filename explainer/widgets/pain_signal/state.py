@@ -1,7 +1,7 @@
 """The pain-signal widget's state: the level, the pattern, the impulses so far, the audience.
 
     state = PainSignalState(conc_ng_ml=115.0)     # controls write here; the views observe it
-    state.result()                                # nmda.simulate at this level (cached)
+    state.result()                    # nmda.simulate's numbers at this level (stored, cached)
     level_concs()["relief"], level_key(115.0)     # 115.0, 'relief'
 
 Every value a page can send is checked here (a level is a finite number >= 0; an impulse is a
@@ -12,12 +12,15 @@ from __future__ import annotations
 
 import math
 import numbers
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 import traitlets
 
 from explainer.content import strings
+from explainer.figures.stored import stored
 from explainer.models import nmda
 from explainer.models.bands import BANDS
 from explainer.widgets.audience import PATIENT, Mode
@@ -63,13 +66,134 @@ def nearest_grid(conc: float) -> float:
     return min(SLIDER_GRID_NG_ML, key=lambda g: abs(g - conc))
 
 
-# --- The model, cached ---------------------------------------------------------------------------
+# --- The model, cached and stored ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SynapseNumbers:
+    """What the views read of one `nmda.simulate` run (its names), as plain floats: the
+    diagram, the describer, the chart and the numbers table need no numpy to read them. Built
+    from the model (`of`) or from its stored JSON (`from_json`, which checks the shape)."""
+
+    conc_ng_ml: float
+    conc_um: float
+    pattern: str
+    fraction_blocked: float
+    first_response: float
+    last_response: float
+    wind_up_ratio: float
+    response: tuple[float, ...]
+    mg_unblocked: tuple[float, ...]
+    membrane_mv: tuple[float, ...]
+
+    @property
+    def n_impulses(self) -> int:
+        return len(self.response)
+
+    @classmethod
+    def of(cls, result: nmda.SynapseResult) -> SynapseNumbers:
+        return cls.from_json({name: getattr(result, name) for name in _FIELDS})
+
+    @classmethod
+    def from_json(cls, data: Mapping) -> SynapseNumbers:
+        """From `to_json`'s dict; TypeError/ValueError/KeyError if it is not one."""
+        values = {}
+        for name, kind in _FIELDS.items():
+            value = data[name]
+            if kind is tuple:
+                values[name] = tuple(_number(v) for v in value)
+            elif kind is str:
+                values[name] = _check_pattern(value)
+            else:
+                values[name] = _number(value)
+        n = len(values["response"])
+        if not n or any(len(values[k]) != n for k in ("mg_unblocked", "membrane_mv")):
+            raise ValueError("a stored synapse run of uneven length")
+        return cls(**values)
+
+    def to_json(self) -> dict:
+        return {name: list(v) if isinstance(v, tuple) else v
+                for name, v in ((name, getattr(self, name)) for name in _FIELDS)}
+
+
+_FIELDS = {"conc_ng_ml": float, "conc_um": float, "pattern": str, "fraction_blocked": float,
+           "first_response": float, "last_response": float, "wind_up_ratio": float,
+           "response": tuple, "mg_unblocked": tuple, "membrane_mv": tuple}
+
+
+def _number(value) -> float:
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"not a number: {value!r}")
+    if not math.isfinite(value):
+        raise ValueError(f"not a finite number: {value!r}")
+    return float(value)
+
+
+def _check_pattern(value) -> str:
+    if value not in PATTERNS:
+        raise ValueError(f"not a pattern: {value!r}")
+    return value
+
+
+def _run(levels) -> list[dict]:
+    """The model at each of `levels`, in both patterns (numpy is imported here)."""
+    return [SynapseNumbers.of(nmda.simulate(float(c), p)).to_json()
+            for c in levels for p in PATTERNS]
+
+
+def _by_state(runs: list) -> dict[tuple[float, str], SynapseNumbers]:
+    kept = {}
+    for data in runs:
+        numbers_ = SynapseNumbers.from_json(data)
+        kept[(numbers_.conc_ng_ml, numbers_.pattern)] = numbers_
+    return kept
+
+
+@lru_cache(maxsize=1)
+def _grid_runs() -> dict[tuple[float, str], SynapseNumbers]:
+    """The model at every level of the slider's grid (which holds the named levels), both
+    patterns: stored on disk (`explainer.figures.stored`), so that no control but an off-grid
+    level needs a model run."""
+    def load(runs: list) -> dict:
+        kept = _by_state(runs)
+        if set(kept) != {(float(c), p) for c in SLIDER_GRID_NG_ML for p in PATTERNS}:
+            raise ValueError("a stored grid of other levels")
+        return kept
+
+    return stored("synapse-grid", lambda: _run(SLIDER_GRID_NG_ML), Path(__file__), load=load)
+
+
+_kept_levels: dict[tuple[float, str], SynapseNumbers] = {}
+"""Levels off the grid that a page shows without a model run (`keep`), read from disk."""
+
+
+def keep(levels: Iterable[float]) -> None:
+    """Read the model at each of `levels` off the grid (both patterns) from disk, or run it
+    once and store it: the levels a page shows before any control runs a model (the timeline's
+    level at every position of its time cursor, which the diagram under it follows). One such
+    set is stored; another one replaces it."""
+    grid = {float(c) for c in SLIDER_GRID_NG_ML}
+    wanted = tuple(sorted({float(c) for c in levels} - grid))
+    if all((c, "repeated") in _kept_levels for c in wanted):
+        return
+
+    def load(runs: list) -> dict:
+        kept = _by_state(runs)
+        if set(kept) != {(c, p) for c in wanted for p in PATTERNS}:
+            raise ValueError("a stored run of other levels")
+        return kept
+
+    _kept_levels.update(stored("synapse-levels", lambda: _run(wanted), Path(__file__),
+                               repr(wanted), load=load))
 
 
 @lru_cache(maxsize=512)
-def simulate(conc: float, pattern: str) -> nmda.SynapseResult:
-    """`nmda.simulate` at this level and pattern, cached (a state change only looks it up)."""
-    return nmda.simulate(conc, pattern)
+def simulate(conc: float, pattern: str) -> SynapseNumbers:
+    """The model's numbers at this level and pattern: stored (the grid, `keep`) or from
+    `nmda.simulate` (which imports numpy), cached (a state change only looks it up)."""
+    key = (float(conc), pattern)
+    found = _grid_runs().get(key) or _kept_levels.get(key)
+    return found if found is not None else SynapseNumbers.of(nmda.simulate(conc, pattern))
 
 
 # --- State ---------------------------------------------------------------------------------------
@@ -118,10 +242,10 @@ class PainSignalState(traitlets.HasTraits):
     def _all_impulses(self, change):
         self.impulse = self.n_impulses
 
-    def result(self) -> nmda.SynapseResult:
+    def result(self) -> SynapseNumbers:
         """The model at this level and pattern (cached)."""
         return simulate(self.conc_ng_ml, self.pattern)
 
-    def baseline(self) -> nmda.SynapseResult:
+    def baseline(self) -> SynapseNumbers:
         """The same pattern with no ketamine."""
         return simulate(0.0, self.pattern)

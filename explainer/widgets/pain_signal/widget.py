@@ -21,7 +21,6 @@ import traitlets
 from explainer import formatting as fmt
 from explainer.content import strings
 from explainer.figures import pain_signal as pain_fig
-from explainer.models import nmda
 from explainer.widgets.audience import TRAINEE, trainee_only
 from explainer.widgets.base import StateWidget
 from explainer.widgets.figure_view import FigureView
@@ -33,6 +32,7 @@ from explainer.widgets.pain_signal.describe import (
 from explainer.widgets.pain_signal.state import (
     SLIDER_GRID_NG_ML,
     PainSignalState,
+    SynapseNumbers,
     level_concs,
     level_key,
     nearest_grid,
@@ -258,7 +258,7 @@ class PainSignalWidget(StateWidget):
         if state.mode == TRAINEE:
             self._render_trainee(result)
 
-    def _render_trainee(self, result: nmda.SynapseResult) -> None:
+    def _render_trainee(self, result: SynapseNumbers) -> None:
         state = self.state
         scene, geo = pain_fig.chart_scene(self.shape)
         if self.chart is None:

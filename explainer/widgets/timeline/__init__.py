@@ -11,8 +11,8 @@ One module per idea: `state` (the traits and their checks), `describe_session`,
 `describe_course`, `describe_routes` (one describer per view), `trainee_notes` (the route table
 and the protocol notes), `widget` (wiring only), `page` (the page and the link to the NMDA
 diagram). Each protocol's session is simulated once per weight
-(`explainer.figures.session.session_curve`, cached). Every callback runs under one
-`CallbackGuard`, so a failure shows a short message in place.
+(`explainer.figures.session.session_curve`, cached; at patient mode's weight stored on disk).
+Every callback runs under one `CallbackGuard`, so a failure shows a short message in place.
 """
 
 from explainer.widgets.timeline.describe_course import (

@@ -34,10 +34,13 @@ def _pain_signal_section(timeline: TimelineWidget, mode: str):
     """A compact NMDA diagram under the session view, driven by the cursor; None if the
     pain-signal widget cannot be imported (the timeline works without it)."""
     try:
-        from explainer.widgets.pain_signal import PainSignalWidget
+        from explainer.widgets.pain_signal import PainSignalWidget, state
     except ImportError:
         logging.getLogger("explainer").exception("the pain-signal diagram is not available")
         return None
+    # the levels it shows as the time cursor moves: stored, not simulated (issue 26)
+    curve = timeline.state.curve()
+    state.keep(curve.level_at(t) for t in curve.layout.cursor_positions)
     pain = PainSignalWidget(mode=mode)
     pain.browser.pack_when_live()  # below the first screen: its frames come once it draws
     labels = strings.text("timeline", "controls")
