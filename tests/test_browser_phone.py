@@ -194,9 +194,18 @@ def test_pain_signal_mode_both_ways_and_play_announces_start_and_end(browser, se
     context.close()
 
 
+VIEW_BOXES = {"session": ".kx-timeline-session", "course": ".kx-timeline-course",
+              "routes": ".kx-timeline-routes-view"}
+
+
 def _view(page, key: str) -> None:
+    """Choose a view, and wait until the kernel has shown its box (the checks that follow are
+    of that view, not of the one before it)."""
     name = strings.text("timeline", f"controls.views.{key}")
     page.get_by_role("button", name=name, exact=True).click()
+    page.wait_for_function("s => { const e = document.querySelector(s);"
+                           " return e && e.checkVisibility(); }", arg=VIEW_BOXES[key],
+                           timeout=TIMEOUT)
 
 
 def test_timeline_mode_both_ways_in_every_view(browser, server, artifacts):

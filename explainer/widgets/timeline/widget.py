@@ -222,15 +222,19 @@ class TimelineWidget(ChartReadout, StateWidget):
                 self.trainee_box.value = html
 
     def _render(self) -> None:
+        """The view on screen, then the controls and which box shows. In that order: a box
+        that becomes visible already holds its view's picture for the current mode, so the
+        page never shows a hidden box's old picture (another mode's) while the new one is on
+        its way (the messages reach the page in the order they are set)."""
         state = self.state
         curve = state.curve()
-        self._sync_controls(curve)
         if state.view == "session":
             self._render_session(curve, state.cursor_min)
         elif state.view == "course":
             self._render_course()
         else:
             self._render_routes()
+        self._sync_controls(curve)
 
     def _render_session(self, curve: timeline_fig.SessionCurve, t: float) -> None:
         state = self.state
