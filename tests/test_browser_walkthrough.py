@@ -267,6 +267,13 @@ def test_deep_link_with_preheated_kernels(browser, make_server):
         time.sleep(0.5)
     context, w, page = _open(browser, srv, GOOD)
     _wait_step(page, 5)
+    # The link's mode is its own message after the page's first state (the kernel follows
+    # the link once the viewer arrives): wait for it as for the step (a CI run under load
+    # checked the switch between the two).
+    page.wait_for_function("() => { const b = document.querySelector("
+                           "'.kx-mode-switch button[aria-pressed=true]');"
+                           " return b && b.textContent.trim() === 'Trainee view'; }",
+                           timeout=TIMEOUT)
     _check_step(page, 5, "trainee")
     assert page.locator(NOTE).count() == 0
     _check_page(w, page)
