@@ -611,12 +611,11 @@ def budget(results: dict) -> dict:
 
 
 def run(plan: Plan, preheat: int = 0, pools: tuple[tuple[str, int], ...] = (),
-        refill_s: float | None = None, name: str = "load") -> dict:
+        refill_s: float | None = None) -> dict:
     """Serve the pages (with `preheat` warm kernels per page, `pools` of warm kernels for
-    particular pages, refilled `refill_s` seconds after a kernel is taken) and apply `plan`;
-    the server's log is `kx-<name>.log` in the temporary folder."""
+    particular pages, refilled `refill_s` seconds after a kernel is taken) and apply `plan`."""
     nbdir = notebook_dir()
-    log_path = Path(tempfile.gettempdir()) / f"kx-{name}.log"
+    log_path = Path(tempfile.gettempdir()) / "kx-load.log"
     # The run's own background cache (other checkouts on this machine share ~/.cache)
     os.environ[CACHE_ENV_VAR] = str(nbdir.parent / "backgrounds")
     pool_args = [a for page, size in pools for a in ("--preheat-page", f"{page}={size}")]
@@ -884,8 +883,8 @@ def main(argv: list[str] | None = None) -> int:
         plan.memory_pages = (EMPTY, *chosen)
     pools = tuple((page, int(size)) for page, _, size in
                   (item.partition("=") for item in args.preheat_page))
+    results = run(plan, args.preheat, pools, args.pool_refill_delay)
     name = "load-budget" if args.budget else "load"
-    results = run(plan, args.preheat, pools, args.pool_refill_delay, name)
     out = args.out or RESULTS / (f"{name}-quick.json" if args.quick else f"{name}.json")
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(results, indent=2))

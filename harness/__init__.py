@@ -6,7 +6,6 @@
     delay_proxy   a TCP proxy that adds latency (the drawn-overlay tests, the latency benchmark)
     trees         leaves(): every (path, value) of a YAML-like tree
     clinics       the example clinic files, and a copy on another paper size
-    side_by_side  commands run side by side, each waited for on its own (the harnesses' smoke runs)
 
 `tests/conftest.py` holds only pytest's fixtures and hooks, built on these.
 """

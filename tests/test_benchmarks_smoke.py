@@ -18,7 +18,6 @@ import pytest
 
 from benchmarks import handout, latency, run
 from harness.server import REPO
-from harness.side_by_side import SideBySide
 
 pytestmark = pytest.mark.browser
 
@@ -28,19 +27,32 @@ HARNESSES = ("benchmarks.run", "benchmarks.latency", "benchmarks.handout")
 
 @pytest.fixture(scope="module")
 def started(tmp_path_factory):
-    """Every harness's quick run, started at once (`harness.side_by_side`)."""
-    runs = SideBySide(tmp_path_factory.mktemp("bench-quick"))
+    """Every harness's quick run, started at once: module -> (process, its output files)."""
+    folder = tmp_path_factory.mktemp("bench-quick")
+    runs = {}
     for module in HARNESSES:
-        runs.start(module, [sys.executable, "-m", module, "--quick"])
+        out, err = open(folder / f"{module}.out", "w+"), open(folder / f"{module}.err", "w+")  # noqa: SIM115
+        runs[module] = (subprocess.Popen([sys.executable, "-m", module, "--quick"], cwd=REPO,
+                                         stdout=out, stderr=err, text=True), out, err)
     yield runs
-    runs.stop()
+    for proc, out, err in runs.values():
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        out.close()
+        err.close()
 
 
 @pytest.fixture
 def quick(started):
     def wait(module: str) -> str:
-        code, stdout, stderr = started.wait(module)
-        assert code == 0, f"{module} --quick failed:\n{stdout[-3000:]}{stderr[-3000:]}"
+        proc, out, err = started[module]
+        proc.wait(timeout=900)
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read(), err.read()
+        tail = stdout[-3000:] + stderr[-3000:]
+        assert proc.returncode == 0, f"{module} --quick failed:\n{tail}"
         return stdout
     return wait
 

@@ -2,37 +2,29 @@
 
 Proves the harness speaks the protocol (pages ready, controls moved, updates seen, hostile
 client refused, soak back to its baseline); it asserts no timings: those are for `make load`.
-Its two quick runs (the full plan and `--budget`) start together (`harness.side_by_side`), each
-with its own server and log.
 """
 
 from __future__ import annotations
 
 import json
+import subprocess
 import sys
 
 import pytest
 
 from benchmarks import load
-from harness.side_by_side import SideBySide
+from harness.server import REPO
 
 pytestmark = pytest.mark.server
 
 
-@pytest.fixture(scope="module")
-def runs(tmp_path_factory):
-    """Both quick runs, started at once. Each in its own process: the harness runs an asyncio
-    loop, and the browser tests' Playwright keeps one running in this process."""
-    started = SideBySide(tmp_path_factory.mktemp("load-quick"))
-    started.start("quick", [sys.executable, "-m", "benchmarks.load", "--quick"])
-    started.start("budget", [sys.executable, "-m", "benchmarks.load", "--budget", "--quick"])
-    yield started
-    started.stop()
-
-
-def test_load_harness_runs_in_quick_mode(runs):
-    code, out, _err = runs.wait("quick")
-    assert code == 0, f"the quick run had errors:\n{out[-3000:]}"
+def test_load_harness_runs_in_quick_mode():
+    # Its own process: the harness runs an asyncio loop, and the browser tests' Playwright
+    # keeps one running in this process.
+    run = subprocess.run([sys.executable, "-m", "benchmarks.load", "--quick"], cwd=REPO,
+                         capture_output=True, text=True, timeout=900)
+    assert run.returncode == 0, f"the quick run had errors:\n{run.stdout[-3000:]}"
+    out = run.stdout
     assert "Bursts" in out and "p95" in out and "Soak" in out
     r = json.loads((load.RESULTS / "load-quick.json").read_text())
     assert r["errors_total"] == 0
@@ -59,12 +51,13 @@ def test_load_harness_runs_in_quick_mode(runs):
     assert attacks["widgets"]["hostile_stats"]["widgets_sent"] > 0
 
 
-def test_budget_mode_repeats_every_page_and_reports_median_and_range(runs):
+def test_budget_mode_repeats_every_page_and_reports_median_and_range():
     # `--budget` (issue 14's two goals, three repetitions) in miniature: two repetitions of a
     # burst of 2 on the empty notebook and one page, and both kernels' memory.
-    code, out, _err = runs.wait("budget")
-    assert code == 0, f"the quick budget run had errors:\n{out[-3000:]}"
-    assert "Issue 14's goals over 2 repetitions" in out
+    run = subprocess.run([sys.executable, "-m", "benchmarks.load", "--budget", "--quick"],
+                         cwd=REPO, capture_output=True, text=True, timeout=900)
+    assert run.returncode == 0, f"the quick budget run had errors:\n{run.stdout[-3000:]}"
+    assert "Issue 14's goals over 2 repetitions" in run.stdout
     r = json.loads((load.RESULTS / "load-budget-quick.json").read_text())
     assert r["errors_total"] == 0
     assert sorted(b["repetition"] for b in r["bursts"] if b["page"] == load.EMPTY) == [0, 1]
