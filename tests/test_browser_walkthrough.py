@@ -92,6 +92,10 @@ def _check_step(page, n: int, mode: str) -> None:
     pressed = page.locator(".kx-mode-switch button[aria-pressed=true]").inner_text().strip()
     assert pressed == ("Patient view" if mode == "patient" else "Trainee view")
     assert page.eval_on_selector(".kx-wt-steps select", "s => s.selectedIndex") == n - 1
+    # Back and Next are updated by their own messages after the step's: wait for them too.
+    page.wait_for_function("([first, last]) => document.querySelector('.kx-wt-back').disabled"
+                           " === first && document.querySelector('.kx-wt-next').disabled"
+                           " === last", arg=[n == 1, n == LAST], timeout=TIMEOUT)
     assert page.locator(".kx-wt-back").is_disabled() == (n == 1)
     assert page.locator(".kx-wt-next").is_disabled() == (n == LAST)
 
