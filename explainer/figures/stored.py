@@ -19,6 +19,8 @@ rebuilt and written again. A cache folder that cannot be written costs a rebuild
 from __future__ import annotations
 
 import json
+import math
+import numbers
 import os
 import tempfile
 from collections.abc import Callable
@@ -27,7 +29,7 @@ from typing import Any, TypeVar
 
 from explainer.figures.scene import background_key, cache_dir
 
-__all__ = ["stored"]
+__all__ = ["number", "stored"]
 
 T = TypeVar("T")
 
@@ -66,3 +68,15 @@ def _write(path: Path, name: str, data: Any) -> None:
                 stale.unlink(missing_ok=True)
     except OSError:
         pass   # a read-only home: build once per process instead
+
+
+def number(value: Any, none: bool = False) -> float | None:
+    """`value` as a float if it is a finite number (None passes when `none`); raises otherwise,
+    which `stored` takes as a file not to be trusted (`load` functions check with this)."""
+    if value is None and none:
+        return None
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"not a number: {value!r}")
+    if not math.isfinite(value):
+        raise ValueError(f"not a finite number: {value!r}")
+    return float(value)

@@ -5,7 +5,6 @@ weight) plus the layout, the strip's phases and their words.
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -17,7 +16,7 @@ from explainer.content.protocols.library import Protocol
 from explainer.content.strings import per_locale
 from explainer.figures.session.layout import Layout, layout_for, pattern_for
 from explainer.figures.session.words import duration_words, strings
-from explainer.figures.stored import stored
+from explainer.figures.stored import number, stored
 from explainer.models import pk
 from explainer.models.session import session_levels
 
@@ -169,25 +168,15 @@ def _levels_json(protocol: Protocol, weight_kg: float, model: str) -> dict:
                for name in _NUMBERS}}
 
 
-def _number(value, none: bool = False) -> float | None:
-    if value is None and none:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise TypeError(f"not a number: {value!r}")
-    if not math.isfinite(value):
-        raise ValueError(f"not a finite number: {value!r}")
-    return float(value)
-
-
 def _levels_from_json(data: Mapping, layout: Layout) -> dict:
     """The numbers of `_levels_json`, checked (a stored file is never trusted blindly)."""
-    levels = tuple(_number(c) for c in data["levels"])
+    levels = tuple(number(c) for c in data["levels"])
     if len(levels) != int(layout.hi_min) + 1:
         raise ValueError("a stored session of another length")
-    spans = tuple((_number(a), _number(b)) for a, b in data["feel_spans"])
-    return {"levels": levels, "dose_times_min": tuple(_number(t) for t in data["dose_times_min"]),
+    spans = tuple((number(a), number(b)) for a, b in data["feel_spans"])
+    return {"levels": levels, "dose_times_min": tuple(number(t) for t in data["dose_times_min"]),
             "feel_spans": spans,
-            **{name: _number(data[name], none=name.startswith("below")) for name in _NUMBERS}}
+            **{name: number(data[name], none=name.startswith("below")) for name in _NUMBERS}}
 
 
 def _stored_name(protocol_id: str, weight_kg: float, model: str) -> str | None:

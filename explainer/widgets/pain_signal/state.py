@@ -20,7 +20,7 @@ from pathlib import Path
 import traitlets
 
 from explainer.content import strings
-from explainer.figures.stored import stored
+from explainer.figures.stored import number, stored
 from explainer.models import nmda
 from explainer.models.bands import BANDS
 from explainer.widgets.audience import PATIENT, Mode
@@ -101,11 +101,11 @@ class SynapseNumbers:
         for name, kind in _FIELDS.items():
             value = data[name]
             if kind is tuple:
-                values[name] = tuple(_number(v) for v in value)
+                values[name] = tuple(number(v) for v in value)
             elif kind is str:
                 values[name] = _check_pattern(value)
             else:
-                values[name] = _number(value)
+                values[name] = number(value)
         n = len(values["response"])
         if not n or any(len(values[k]) != n for k in ("mg_unblocked", "membrane_mv")):
             raise ValueError("a stored synapse run of uneven length")
@@ -119,14 +119,6 @@ class SynapseNumbers:
 _FIELDS = {"conc_ng_ml": float, "conc_um": float, "pattern": str, "fraction_blocked": float,
            "first_response": float, "last_response": float, "wind_up_ratio": float,
            "response": tuple, "mg_unblocked": tuple, "membrane_mv": tuple}
-
-
-def _number(value) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"not a number: {value!r}")
-    if not math.isfinite(value):
-        raise ValueError(f"not a finite number: {value!r}")
-    return float(value)
 
 
 def _check_pattern(value) -> str:
