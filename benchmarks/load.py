@@ -25,7 +25,11 @@ goes only to 127.0.0.1. Prints a table and writes benchmarks/results/load.json.
 `--budget` measures what issue 14 asks of every page, three times over, on a quiet machine:
 each page's live kernel memory (goal: at most `KERNEL_MB_GOAL`) and a burst of 20 arrivals on
 each page against the empty notebook's burst in the same repetition (goal: within
-`BURST_RATIO_GOAL`), printing the median and range of the three.
+`BURST_RATIO_GOAL`), printing the median and range of the three. It serves the pages the way the
+server does by default (kernels forked from a parent that has imported what pages need,
+explainer.serving.forkserver), so the empty notebook's kernels are forked too; a second server
+with `--spawn-kernels` (each kernel a new Python process, as Voilà starts them) gives the bare
+baseline: the empty notebook's burst there, in the same repetition, and each page's ratio to it.
 """
 
 from __future__ import annotations
@@ -50,10 +54,13 @@ import psutil
 from benchmarks.pages import notebook_dir
 from benchmarks.protocol import Control, Viewer, ViewerError
 from explainer.figures.scene import CACHE_ENV_VAR
-from harness.server import REPO, Server
+from harness.server import REPO, Server, stop_all
 
 RESULTS = REPO / "benchmarks" / "results"
 EMPTY = "bench-empty.ipynb"
+BARE = f"{EMPTY}, spawned"
+"""The empty notebook's burst on a server that starts each kernel as a new process (Voilà's
+way; `ketamine-explainer serve --spawn-kernels`): the bare baseline."""
 PAGES = ["start.ipynb", "walkthrough.ipynb", "pain-signal.ipynb", "treatment-timeline.ipynb",
          "about.ipynb"]
 LABEL = Control("bench-label.ipynb", "kx-bench-label-slider", "kx-bench-result", "value")
@@ -105,6 +112,8 @@ class Plan:
     """Wait before reading a live kernel's memory (the walkthrough prefetches after 2 s)."""
     timeout_s: float = 180.0
     parts: tuple[str, ...] = ("memory", "bursts", "latency", "soak", "attacks")
+    bare_baseline: bool = False
+    """Also burst the empty notebook on a second server with spawned kernels (`BARE`)."""
     settle_after_burst: bool = False
     """Wait for the server and its kernels to go quiet after each burst (set with preheated
     pools, which refill after a burst: the next burst should not compete with the refill)."""
@@ -122,12 +131,13 @@ QUICK = Plan(burst_sizes=(2,), burst_pages=(), burst20_pages=("start.ipynb",),
 """A run of under a minute that exercises every part (`make test` runs it once)."""
 
 BUDGET = Plan(parts=("memory", "bursts"), burst_sizes=(20,), burst_pages=(),
-              burst20_pages=tuple(PAGES), memory_pages=(EMPTY, *PAGES), repetitions=3)
+              burst20_pages=tuple(PAGES), memory_pages=(EMPTY, *PAGES), repetitions=3,
+              bare_baseline=True)
 """Issue 14's goals, three times: every page's kernel memory and a burst of 20 on every page
 against the empty notebook's (about 8 minutes on a quiet 2-core machine, estimated)."""
 QUICK_BUDGET = Plan(parts=("memory", "bursts"), burst_sizes=(2,), burst_pages=(),
                     burst20_pages=("start.ipynb",), memory_pages=(EMPTY, "start.ipynb"),
-                    repetitions=2, memory_settle_s=0.5, timeout_s=120.0)
+                    repetitions=2, memory_settle_s=0.5, timeout_s=120.0, bare_baseline=True)
 """The budget run in miniature, proving it works (the test suite)."""
 
 
@@ -513,8 +523,12 @@ async def soak(url: str, server: Server, plan: Plan) -> dict:
 # --- the run -------------------------------------------------------------------------------------
 
 
-async def run_plan(url: str, server: Server, plan: Plan, log) -> dict:
+async def run_plan(url: str, server: Server, plan: Plan, log,
+                   bare: Server | None = None) -> dict:
+    """Apply `plan` to `server`; with `bare` (a server with spawned kernels), each repetition's
+    bursts start with the empty notebook's burst there (`BARE`)."""
     monitor = Monitor(server)
+    bare_monitor = Monitor(bare) if bare is not None else None
     results: dict = {"plan": {k: v for k, v in plan.__dict__.items()},
                      "server_rss_mb_idle": server_rss_mb(server)}
     try:
@@ -531,6 +545,11 @@ async def run_plan(url: str, server: Server, plan: Plan, log) -> dict:
                     results.setdefault("memory", []).append({**r, "repetition": rep})
             if "bursts" in plan.parts:
                 for n in plan.burst_sizes:
+                    if bare is not None and bare_monitor is not None:
+                        log(f"burst {n} x {BARE} (repetition {rep + 1} of {plan.repetitions})")
+                        r = await burst(bare.url, bare, bare_monitor, EMPTY, n, plan)
+                        results.setdefault("bursts", []).append(
+                            {**r, "page": BARE, "repetition": rep})
                     for page in _burst_pages(plan, n):
                         log(f"burst {n} x {page} (repetition {rep + 1} of {plan.repetitions})")
                         r = await burst(url, server, monitor, page, n, plan)
@@ -557,6 +576,8 @@ async def run_plan(url: str, server: Server, plan: Plan, log) -> dict:
             results["soak"] = await soak(url, server, plan)
     finally:
         monitor.stop()
+        if bare_monitor is not None:
+            bare_monitor.stop()
     if plan.repetitions > 1:
         results["budget"] = budget(results)
     results["errors_total"] = sum(
@@ -594,19 +615,31 @@ def budget(results: dict) -> dict:
                if r["page"] == page and r["kernel_rss_mb"] is not None]
         out["memory"][page] = {**_spread(rss), "within_goal": bool(rss) and
                                statistics.median(rss) <= KERNEL_MB_GOAL}
-    empty = {(r["viewers"], r["repetition"]): r["all_ready_s"]
-             for r in results.get("bursts", []) if r["page"] == EMPTY}
+    def baseline(name: str) -> dict:
+        return {(r["viewers"], r["repetition"]): r["all_ready_s"]
+                for r in results.get("bursts", []) if r["page"] == name}
+
+    def ratios(rows: list[dict], base: dict) -> list[float]:
+        return [r["all_ready_s"] / base[r["viewers"], r["repetition"]] for r in rows
+                if r["all_ready_s"] and base.get((r["viewers"], r["repetition"]))]
+
+    empty, bare = baseline(EMPTY), baseline(BARE)
     for key in dict.fromkeys((r["viewers"], r["page"]) for r in results.get("bursts", [])):
         n, page = key
         rows = [r for r in results["bursts"] if (r["viewers"], r["page"]) == key]
         ready = [r["all_ready_s"] for r in rows if r["all_ready_s"] is not None]
-        ratios = [r["all_ready_s"] / empty[n, r["repetition"]] for r in rows
-                  if r["all_ready_s"] and empty.get((n, r["repetition"]))]
+        to_empty = ratios(rows, empty)
         out["bursts"][f"{n} x {page}"] = {
             "viewers": n, "page": page, "all_ready_s": _spread(ready),
-            "ratio_to_empty": _spread(ratios),
-            "within_goal": bool(ratios) and statistics.median(ratios) <= BURST_RATIO_GOAL,
+            "ratio_to_empty": _spread(to_empty),
+            "within_goal": bool(to_empty) and statistics.median(to_empty) <= BURST_RATIO_GOAL,
             "errors": sum(r["errors"] for r in rows)}
+        if bare:
+            to_bare = ratios(rows, bare)
+            out["bursts"][f"{n} x {page}"].update(
+                ratio_to_bare=_spread(to_bare),
+                within_goal_of_bare=bool(to_bare)
+                and statistics.median(to_bare) <= BURST_RATIO_GOAL)
     return out
 
 
@@ -624,6 +657,9 @@ def run(plan: Plan, preheat: int = 0, pools: tuple[tuple[str, int], ...] = (),
     server = Server("--preheat", str(preheat), *pool_args, *CAP_ARGS, notebook_dir=nbdir,
                     log_path=log_path)
     assert server.url.startswith("http://127.0.0.1:"), "load goes to this machine only"
+    bare = (Server("--spawn-kernels", *CAP_ARGS, notebook_dir=nbdir,
+                   log_path=log_path.with_name(f"{log_path.stem}-bare.log"))
+            if plan.bare_baseline else None)
     warm = (preheat * (len(list(nbdir.rglob("*.ipynb"))) - len(pools))
             + sum(size for _, size in pools))
     if warm:  # let the pools fill before the first viewer arrives
@@ -635,9 +671,9 @@ def run(plan: Plan, preheat: int = 0, pools: tuple[tuple[str, int], ...] = (),
 
     started = time.perf_counter()
     try:
-        results = asyncio.run(run_plan(server.url, server, plan, log))
+        results = asyncio.run(run_plan(server.url, server, plan, log, bare))
     finally:
-        server.stop()
+        stop_all([server, *([bare] if bare else [])])
         shutil.rmtree(nbdir.parent, ignore_errors=True)
     results["preheat"] = preheat
     results["preheat_pages"] = dict(pools)
@@ -814,10 +850,18 @@ def summarise_budget(b: dict, reps: int) -> list[str]:
     lines.append(f"  burst: all ready (s), and ratio to the empty notebook's burst in the same "
                  f"repetition (goal: {b['burst_ratio_goal']:g}x or less)")
     for name, r in b["bursts"].items():
-        mark = ("—" if r["page"] == EMPTY else "within" if r["within_goal"] else "OVER")
+        mark = ("—" if r["page"] in (EMPTY, BARE) else "within" if r["within_goal"] else "OVER")
         lines.append(f"    {name:34s} {_range(r['all_ready_s']):>22s}  "
                      f"{_range(r['ratio_to_empty'], 'x'):>24s}  {mark}"
                      + (f"  errors {r['errors']}" if r["errors"] else ""))
+    if any("ratio_to_bare" in r for r in b["bursts"].values()):
+        lines.append(f"  the same bursts against the bare baseline: the empty notebook's burst on "
+                     f"a server with spawned kernels ({BARE!r}), same repetition")
+        for name, r in b["bursts"].items():
+            if r["page"] == BARE:
+                continue
+            mark = "within" if r["within_goal_of_bare"] else "OVER"
+            lines.append(f"    {name:34s} {_range(r['ratio_to_bare'], 'x'):>24s}  {mark}")
     return lines
 
 

@@ -129,3 +129,21 @@ def test_kernels_use_unix_sockets_unless_the_temporary_folder_is_too_long():
 
     assert kernel_transport("/tmp") == "ipc"
     assert kernel_transport("/tmp/" + "x" * 80) == "tcp"  # socket paths over 107 characters
+
+
+def test_kernels_are_forked_unless_told_to_spawn():
+    """Forking is the default (explainer.serving.forkserver); `--spawn-kernels` starts each
+    kernel as a new process. The kernelspec names the provisioner that reads the choice."""
+    import json
+
+    from explainer import paths
+
+    assert build_config(cli.options_from_args(["serve"])).ForkedProvisioner.fork is True
+    spawn = cli.options_from_args(["serve", "--spawn-kernels"])
+    assert build_config(spawn).ForkedProvisioner.fork is False
+    spec = json.loads((paths.JUPYTER_DATA_DIR / "kernels" / "python3" / "kernel.json").read_text())
+    assert spec["metadata"]["kernel_provisioner"] == {"provisioner_name": "kx-forked"}
+    from importlib.metadata import entry_points
+
+    (point,) = entry_points(group="jupyter_client.kernel_provisioners", name="kx-forked")
+    assert point.value == "explainer.serving.provisioner:ForkedProvisioner"

@@ -77,6 +77,9 @@ def _parser() -> argparse.ArgumentParser:
                    help="a Host name to answer besides loopback and --host (repeatable)")
     s.add_argument("--clinic", type=Path, default=None, metavar="FILE",
                    help="a clinic configuration file (TOML; see docs/clinic-config.md)")
+    s.add_argument("--spawn-kernels", action="store_true",
+                   help="start each viewer's kernel as a new process instead of forking it from "
+                        "one that has imported what pages need (slower; see docs/serving.md)")
     s.add_argument("--notebook-dir", type=Path, default=None, help=argparse.SUPPRESS)
     s.add_argument("--reservation-seconds", type=int, default=int(RESERVATION_SECONDS),
                    help=argparse.SUPPRESS)  # tests: how long a page's kernel waits for its page
@@ -127,6 +130,7 @@ def _serve_options(args: argparse.Namespace) -> ServeOptions:
             reservation_seconds=args.reservation_seconds,
             trusted_proxies=tuple(args.trusted_proxy),
             allowed_hosts=hosts,
+            fork_kernels=not args.spawn_kernels,
         )
     except ValueError as err:
         _parser().error(str(err))

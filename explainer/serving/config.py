@@ -72,6 +72,9 @@ class ServeOptions:
     """A page's kernel whose page has not connected this long after it was sent is shut down."""
     allowed_hosts: tuple[str, ...] = ()
     """Host names answered besides loopback and `host` ("*": any, as behind JupyterHub)."""
+    fork_kernels: bool = True
+    """Fork viewers' kernels from one parent that has imported what pages need
+    (explainer.serving.forkserver); False starts each as a new process, as Voilà does."""
 
     def __post_init__(self):
         if not 1 <= self.port <= 65535:
@@ -181,6 +184,8 @@ def build_config(options: ServeOptions) -> Config:
     # sockets cannot collide, and no other user of the machine can reach a kernel's port.
     # (TCP only where a very long $TMPDIR would make the socket paths too long.)
     c.KernelManager.transport = kernel_transport()
+    # Viewers' kernels forked from one parent (the kernelspec names the provisioner).
+    c.ForkedProvisioner.fork = options.fork_kernels
     km = c.MappingKernelManager
     km.cull_idle_timeout = options.cull_idle_seconds
     km.cull_interval = options.cull_interval_seconds

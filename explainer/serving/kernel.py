@@ -89,6 +89,9 @@ def main(argv: list[str] | None = None) -> None:
     args = list(sys.argv[1:] if argv is None else argv)
     app = IPKernelApp.instance()
     app.initialize([*KERNEL_OPTIONS, *args])
+    widgets = sys.modules.get("ipywidgets")
+    if widgets is not None:  # imported before there was a kernel (explainer.serving.forkserver),
+        widgets.register_comm_target()  # it could not register its comm targets then
     app.shell.events.register("post_run_cell", _after_cell)
     app.start()
 
