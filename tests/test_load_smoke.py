@@ -30,9 +30,10 @@ def test_load_harness_runs_in_quick_mode():
     assert r["errors_total"] == 0
     assert {b["page"] for b in r["bursts"]} >= {load.EMPTY, "start.ipynb"}
     assert all(b["ready"] == b["viewers"] and b["kernels_left"] == 0 for b in r["bursts"])
-    # as ipywidgets 8's page does: all states in one message through the control comm (pages
-    # without widgets close that comm, and the page falls back to asking each, of which none)
-    assert {b["page"]: b["states_via"] for b in r["bursts"]}[load.EMPTY] == ["each"]
+    # as ipywidgets 8's page does: all states in one message through the control comm (even
+    # the empty notebook's kernel answers it, with no states: it is forked from a parent that
+    # has imported ipywidgets, explainer.serving.forkserver)
+    assert {b["page"]: b["states_via"] for b in r["bursts"]}[load.EMPTY] == ["control"]
     moved = {x["control"]: x for x in r["latency"] if not x["hostile"]}
     assert moved["label"]["moves"] > 0 and moved["timeline"]["moves"] > 0
     assert moved["timeline"]["states_via"] == ["control"]
@@ -67,3 +68,7 @@ def test_budget_mode_repeats_every_page_and_reports_median_and_range():
     s = start["ratio_to_empty"]
     assert s["min"] <= s["median"] <= s["max"]
     assert budget["memory"]["start.ipynb"]["n"] == 2
+    # the bare baseline: the empty notebook's burst on a server that spawns its kernels
+    assert sorted(b["repetition"] for b in r["bursts"] if b["page"] == load.BARE) == [0, 1]
+    assert start["ratio_to_bare"]["n"] == 2
+    assert "against the bare baseline" in run.stdout

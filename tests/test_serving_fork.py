@@ -71,7 +71,8 @@ def _run(client, code: str) -> str:
 def test_the_parent_holds_nothing_a_kernel_must_not_inherit():
     """A fresh interpreter that imports what the parent imports: one thread, no zmq context,
     no event loop, no numpy, matplotlib or clinic file."""
-    code = "from explainer.serving import forkserver; print(forkserver.preload())"
+    code = ("from explainer.serving import forkserver as f; f.preload(); f.warm_words(); "
+            "print(f.held())")
     out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True,
                          check=True).stdout
     assert out.strip() == "[]"

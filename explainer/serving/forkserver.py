@@ -15,10 +15,16 @@ standard input and output, one JSON line each way:
     {"argv": ["-f", "/…/kernel-….json"], "cwd": "/…/notebooks", "env": {…}}  ->  {"pid": 4242}
 
 What the parent must never hold, because every kernel would inherit it: a thread, a zmq context,
-an event loop, a kernel, a clinic file's contents, anything about a viewer. `preload` checks the
-first three after importing and refuses to serve (exit status 3) if any is there; the server then
-starts kernels the usual way. The parent reads nothing but its requests and writes nothing but
-its answers; it reaps its exited children so that none is left a zombie.
+an event loop, a kernel, a clinic file's contents, anything about a viewer. `held` checks the
+first three (and that numpy, matplotlib and the clinic file stayed out); if any is there, the
+parent refuses to serve (exit status 3) and the server starts kernels the usual way. The parent
+reads nothing but its requests and writes nothing but its answers; it reaps its exited children
+so that none is left a zombie. Besides the modules, it parses every locale's word files once
+(`warm_words`): they are read-only while the server runs.
+
+Because kernels start from what the parent loaded when the server started, a change to the
+explainer's code or word files reaches viewers when the server is restarted (as with the
+server's own code), not with the next kernel.
 
 What forking changes, and why it is acceptable here: every kernel shares the parent's hash
 seed and memory layout (address-space randomisation is per fork server, not per kernel). A
@@ -52,14 +58,17 @@ NOT_READY = 3
 """Exit status when the parent holds something a kernel must not inherit."""
 
 
-def preload(modules: tuple[str, ...] = PRELOAD) -> list[str]:
-    """Import `modules` (with the kernel's own left-out modules refused first). Returns what the
-    parent holds that no kernel may inherit, empty when it is safe to fork."""
+def preload(modules: tuple[str, ...] = PRELOAD) -> None:
+    """Import `modules`, with the kernel's own left-out modules refused first."""
     from explainer.serving import kernel
 
     kernel.leave_out()
     for name in modules:
         __import__(name)
+
+
+def held() -> list[str]:
+    """What this process holds that no kernel may inherit: empty when it is safe to fork."""
     problems = []
     if threading.active_count() != 1:
         problems.append(f"{threading.active_count()} threads")
@@ -73,6 +82,28 @@ def preload(modules: tuple[str, ...] = PRELOAD) -> list[str]:
         if name in sys.modules:
             problems.append(f"the module {name}")
     return problems
+
+
+def warm_words() -> None:
+    """Parse every locale's word files and string tables here, once for every kernel (they are
+    read-only while the server runs; the clinic file is not among them). A file that does not
+    parse is left for the kernel that needs it to report."""
+    from explainer import formatting
+    from explainer.content import ContentError, strings
+
+    for code in strings.locales():
+        try:
+            for name in strings.TABLES:
+                strings.table(name, code)
+            for rel in strings.base_files():
+                if rel.endswith(".yaml"):
+                    strings.load(rel, code)
+            strings.use(code)  # and the locale's number formats (Babel's data)
+            formatting.grouped(1234.5)
+            formatting.list_text(["a", "b"])
+        except ContentError:
+            continue
+    strings.use(None)
 
 
 def _reap(*_args) -> None:
@@ -167,7 +198,9 @@ def serve(inbox=None, outbox=None) -> int:
 
 
 def main() -> int:
-    problems = preload()
+    preload()
+    warm_words()
+    problems = held()
     if problems:
         print("fork server: not forking kernels, the parent holds " + ", ".join(problems),
               file=sys.stderr, flush=True)
