@@ -71,8 +71,7 @@ def _run(client, code: str) -> str:
 def test_the_parent_holds_nothing_a_kernel_must_not_inherit():
     """A fresh interpreter that imports what the parent imports: one thread, no zmq context,
     no event loop, no numpy, matplotlib or clinic file."""
-    code = ("from explainer.serving import forkserver as f; f.preload(); f.warm_words(); "
-            "print(f.held())")
+    code = "from explainer.serving import forkserver as f; f.preload(); print(f.held())"
     out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True,
                          check=True).stdout
     assert out.strip() == "[]"
@@ -88,13 +87,14 @@ def test_each_forked_kernel_is_its_own(parent, tmp_path):
             assert process.ppid() == parent.proc.pid
             assert f"kernel-{name}.json" in " ".join(process.cmdline())  # named as a kernel
         probe = ("import os, random, signal, sys; print(os.environ.get('KX_PROBE'), os.getcwd(), "
+                 "sys.path[0] == os.getcwd(), "
                  "os.getsid(0) == os.getpid(), signal.getsignal(signal.SIGCHLD) == signal.SIG_DFL, "
                  "'jupyter.widget.control' in get_ipython().kernel.comm_manager.targets, "
                  "'numpy' in sys.modules, random.random())")
         a, b = _run(first, probe).split(), _run(second, probe).split()
-        assert a[:6] == ["first", str(tmp_path), "True", "True", "True", "False"]
-        assert b[:6] == ["second", str(tmp_path), "True", "True", "True", "False"]
-        assert a[6] != b[6], "each kernel draws its own random numbers"
+        assert a[:7] == ["first", str(tmp_path), "True", "True", "True", "True", "False"]
+        assert b[:7] == ["second", str(tmp_path), "True", "True", "True", "True", "False"]
+        assert a[7] != b[7], "each kernel draws its own random numbers"
         # What one kernel does to a shared module stays in that kernel.
         _run(first, "import explainer.pages as p; p.KX_PROBE = 'left by the first'")
         assert _run(second, "import explainer.pages as p; print(hasattr(p, 'KX_PROBE'))") == "False"

@@ -91,7 +91,9 @@ class ForkedProcess:
 class ForkServer:
     """The server's one fork server: started on first use, asked for one child at a time."""
 
-    command: tuple[str, ...] = (sys.executable, "-m", "explainer.serving.forkserver")
+    command: tuple[str, ...] = (sys.executable, "-P", "-m", "explainer.serving.forkserver")
+    """`-P`: the server's working folder is not put on the parent's import path (the kernels'
+    imports come from where the server's do; each kernel puts its own folder first)."""
 
     def __init__(self) -> None:
         self._proc: asyncio.subprocess.Process | None = None
