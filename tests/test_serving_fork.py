@@ -183,3 +183,21 @@ def test_the_server_forks_its_kernels_unless_told_to_spawn(server, make_server):
         parent = psutil.Process(srv.kernels()[new.pop()]).parent()
         assert ("explainer.serving.forkserver" in " ".join(parent.cmdline())) is forked
         assert (parent.pid == srv.proc.pid) is not forked
+
+
+def test_a_forked_kernel_can_be_interrupted(parent, tmp_path):
+    """The server interrupts a kernel with SIGINT to its process group, as for a spawned one
+    (the parent ignores SIGINT; its kernels must not)."""
+    pid, client = _kernel(parent, tmp_path, "d", {})
+    try:
+        msg_id = client.execute("import time; time.sleep(30)")
+        time.sleep(1.0)
+        os.killpg(pid, signal.SIGINT)
+        reply = client.get_shell_msg(timeout=15)
+        assert reply["parent_header"]["msg_id"] == msg_id
+        assert reply["content"]["status"] == "error"
+        assert reply["content"]["ename"] == "KeyboardInterrupt"
+        assert _run(client, "print('still here')") == "still here"
+    finally:
+        client.stop_channels()
+        os.kill(pid, signal.SIGKILL)

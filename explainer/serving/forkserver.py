@@ -102,7 +102,8 @@ def _become_kernel(request: dict) -> None:
     status = 1
     try:
         os.setsid()
-        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+        signal.signal(signal.SIGCHLD, signal.SIG_DFL)  # the parent's handlers are not the
+        signal.signal(signal.SIGINT, signal.default_int_handler)  # kernel's (interrupts work)
         # In `ps` (and to the tests' and benchmarks' harness) it is a kernel with its connection
         # file, not a second fork server. (Before the environment changes: setproctitle finds
         # the memory it rewrites through it.)
@@ -121,7 +122,6 @@ def _become_kernel(request: dict) -> None:
         argv = [*request["argv"], f"--IPKernelApp.parent_handle={os.getppid()}"]
         sys.argv = [sys.argv[0], *argv]
         from explainer.serving import kernel
-
 
         kernel.main(argv)
         status = 0
@@ -169,10 +169,14 @@ def serve(inbox=None, outbox=None) -> int:
         except ValueError as err:  # json.JSONDecodeError included
             answer = {"error": f"bad request: {err}"}
         else:
-            pid = os.fork()
-            if pid == 0:
-                _become_kernel(request)
-            answer = {"pid": pid}
+            try:
+                pid = os.fork()
+            except OSError as err:  # no memory or processes left: the server spawns or fails
+                answer = {"error": f"fork: {err.strerror}"}
+            else:
+                if pid == 0:
+                    _become_kernel(request)
+                answer = {"pid": pid}
         outbox.write(json.dumps(answer).encode() + b"\n")
         outbox.flush()
 

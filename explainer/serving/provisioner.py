@@ -142,8 +142,10 @@ class ForkServer:
                 await self.stop()
                 return None
             answer = await self._answer()
+            if answer is not None and "error" in answer:
+                return None  # it could not fork this one (say, no memory left); it is sound
             if not answer or not isinstance(answer.get("pid"), int):
-                await self.stop()  # a fork server that does not answer is not asked again
+                await self.stop()  # one that does not answer is replaced at the next request
                 return None
             return answer["pid"]
 
