@@ -12,6 +12,7 @@ import random
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -137,16 +138,27 @@ def test_only_the_viewers_kernel_is_forked():
     assert kernel_arguments(["python"]) is None
 
 
-def test_a_parent_that_cannot_serve_means_spawned_kernels(monkeypatch):
+def _in_own_loop(coro):
+    """Run `coro` in an event loop of its own thread (the browser tests' Playwright may keep
+    one running in this process)."""
+    out: list = []
+    worker = threading.Thread(target=lambda: out.append(asyncio.run(coro)))
+    worker.start()
+    worker.join(timeout=120)
+    return out[0]
+
+
+def test_a_parent_that_cannot_serve_means_spawned_kernels():
     """A fork server that says anything but "ready" (here: one whose preload finds a thread) is
     stopped and not asked again: `fork` answers None and the provisioner spawns the kernel."""
     server = ForkServer()
     server.command = (sys.executable, "-c", "import threading, sys; "
                       "threading.Thread(target=sys.stdin.read, daemon=True).start(); "
                       "from explainer.serving import forkserver; sys.exit(forkserver.main())")
-    assert asyncio.run(server.fork(["-f", "k.json"], str(REPO), dict(os.environ))) is None
+    asked = ["-f", "k.json"], str(REPO), dict(os.environ)
+    assert _in_own_loop(server.fork(*asked)) is None
     assert server.failed
-    assert asyncio.run(server.fork(["-f", "k.json"], str(REPO), dict(os.environ))) is None
+    assert _in_own_loop(server.fork(*asked)) is None
 
 
 def test_the_preloaded_parent_refuses_to_serve_with_a_thread():
