@@ -213,3 +213,26 @@ def test_a_forked_kernel_can_be_interrupted(parent, tmp_path):
     finally:
         client.stop_channels()
         os.kill(pid, signal.SIGKILL)
+
+
+def test_a_crashed_server_leaves_no_kernel_behind(make_server):
+    """Killed outright (no shutdown), the server leaves its fork server nothing to read: the
+    parent ends, and its kernels end when their parent does (`--IPKernelApp.parent_handle`)."""
+    import urllib.request
+
+    srv = make_server(name="crash")
+    with urllib.request.urlopen(f"{srv.url}/voila/render/about.ipynb", timeout=60) as page:
+        assert page.status == 200
+    left = psutil.Process(srv.proc.pid).children(recursive=True)
+    names = [" ".join(p.cmdline()) for p in left]
+    assert any("explainer.serving.forkserver" in n for n in names)
+    assert any("explainer.serving.kernel" in n for n in names)
+    srv.proc.kill()
+    srv.proc.wait(timeout=10)
+    gone_by = time.monotonic() + 20
+    while time.monotonic() < gone_by:
+        alive = [p for p in left if p.is_running() and p.status() != psutil.STATUS_ZOMBIE]
+        if not alive:
+            break
+        time.sleep(0.25)
+    assert not alive, f"left running after the server was killed: {alive}"
