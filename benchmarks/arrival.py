@@ -32,7 +32,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections import Counter
 from pathlib import Path
@@ -44,6 +43,7 @@ from benchmarks.load import EMPTY, kernel_memory_mb, wait_for_kernels
 from benchmarks.pages import notebook_dir
 from benchmarks.protocol import Viewer
 from explainer.figures.scene import CACHE_ENV_VAR
+from harness import own_loop
 from harness.browser import launch
 from harness.server import REPO, Server
 
@@ -175,16 +175,6 @@ def chromium_arrival(browser, server: Server, page_name: str) -> dict:
             "js_heap_mb": round(heap / 2**20, 1), "widget_views": widget_views}
 
 
-def _in_thread(coro) -> dict:
-    """Run `coro` to its end on an event loop of its own (Playwright's sync API keeps one
-    running in this thread)."""
-    out: list = []
-    worker = threading.Thread(target=lambda: out.append(asyncio.run(coro)))
-    worker.start()
-    worker.join()
-    return out[0] if out else {}
-
-
 # --- the run -------------------------------------------------------------------------------------
 
 
@@ -207,9 +197,9 @@ def run(pages: list[str], runs: int) -> dict:
                 for page in [EMPTY, *pages]:
                     print(f"[{time.strftime('%H:%M:%S')}] {page} run {rep + 1} of {runs}",
                           file=sys.stderr, flush=True)
-                    harness = _in_thread(harness_arrival(server, page))
+                    harness = own_loop.run(harness_arrival(server, page))
                     chromium = chromium_arrival(browser, server, page)
-                    _in_thread(wait_for_kernels(server, 0))
+                    own_loop.run(wait_for_kernels(server, 0))
                     results["arrivals"].append({"page": page, "run": rep, "harness": harness,
                                                 "chromium": chromium})
             browser.close()

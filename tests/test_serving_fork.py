@@ -5,14 +5,12 @@ spawning when the parent cannot serve."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
 import random
 import signal
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -23,6 +21,7 @@ from jupyter_client.connect import write_connection_file
 
 from explainer.serving import forkserver
 from explainer.serving.provisioner import ForkedProcess, ForkServer, kernel_arguments
+from harness import own_loop
 from harness.server import REPO
 
 
@@ -138,16 +137,6 @@ def test_only_the_viewers_kernel_is_forked():
     assert kernel_arguments(["python"]) is None
 
 
-def _in_own_loop(coro):
-    """Run `coro` in an event loop of its own thread (the browser tests' Playwright may keep
-    one running in this process)."""
-    out: list = []
-    worker = threading.Thread(target=lambda: out.append(asyncio.run(coro)))
-    worker.start()
-    worker.join(timeout=120)
-    return out[0]
-
-
 def test_a_parent_that_cannot_serve_means_spawned_kernels():
     """A fork server that says anything but "ready" (here: one whose preload finds a thread) is
     stopped and not asked again: `fork` answers None and the provisioner spawns the kernel."""
@@ -156,9 +145,9 @@ def test_a_parent_that_cannot_serve_means_spawned_kernels():
                       "threading.Thread(target=sys.stdin.read, daemon=True).start(); "
                       "from explainer.serving import forkserver; sys.exit(forkserver.main())")
     asked = ["-f", "k.json"], str(REPO), dict(os.environ)
-    assert _in_own_loop(server.fork(*asked)) is None
+    assert own_loop.run(server.fork(*asked)) is None
     assert server.failed
-    assert _in_own_loop(server.fork(*asked)) is None
+    assert own_loop.run(server.fork(*asked)) is None
 
 
 def test_the_preloaded_parent_refuses_to_serve_with_a_thread():

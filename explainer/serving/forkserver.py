@@ -154,10 +154,9 @@ def _valid(request: object) -> dict:
     return request
 
 
-def serve(inbox=None, outbox=None) -> int:
+def serve() -> int:
     """Answer fork requests until the server closes our input."""
-    inbox = inbox or sys.stdin.buffer
-    outbox = outbox or sys.stdout.buffer
+    inbox, outbox = sys.stdin.buffer, sys.stdout.buffer
     signal.signal(signal.SIGCHLD, _reap)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the server's Ctrl-C is the server's to handle
     while True:

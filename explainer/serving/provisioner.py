@@ -55,22 +55,16 @@ class ForkedProcess:
         except ProcessLookupError:
             self._fd, self.returncode = None, 0
 
-    def _ended(self, timeout: float) -> bool:
-        if self._fd is None:
-            return True
-        ready, _, _ = select.select([self._fd], [], [], timeout)
-        if ready:
+    def wait(self, timeout: float | None = None) -> int | None:
+        """The exit status once ended (0), or None if still running after `timeout` seconds
+        (None: until it ends)."""
+        if self._fd is not None and select.select([self._fd], [], [], timeout)[0]:
             os.close(self._fd)
             self._fd, self.returncode = None, 0
-        return bool(ready)
+        return self.returncode
 
     def poll(self) -> int | None:
-        self._ended(0)
-        return self.returncode
-
-    def wait(self, timeout: float | None = None) -> int | None:
-        self._ended(timeout if timeout is not None else None)
-        return self.returncode
+        return self.wait(0)
 
     def send_signal(self, signum: int) -> None:
         if self._fd is None:
