@@ -105,7 +105,8 @@ def test_the_timeline_diagram_sends_its_frames_once_it_draws():
 def test_a_figure_sends_its_background_by_url_when_the_server_serves_the_cache(monkeypatch):
     scene = pain_fig.diagram_scene("landscape")
     monkeypatch.delenv(BACKGROUNDS_URL_ENV_VAR, raising=False)
-    assert background_image(scene) == {"value": scene.background_png(), "format": "png"}
+    size = {"width": f"{scene.width_px:g}", "height": f"{scene.height_px:g}"}
+    assert background_image(scene) == {"value": scene.background_png(), "format": "png", **size}
     monkeypatch.setenv(BACKGROUNDS_URL_ENV_VAR, "/base/kx-backgrounds/")
     view = FigureView(scene, "label")
     digest = hashlib.sha256(scene.background_png()).hexdigest()
@@ -116,6 +117,9 @@ def test_a_figure_sends_its_background_by_url_when_the_server_serves_the_cache(m
     view.set_scene(portrait)
     assert bytes(view.background.value).endswith(
         f"{hashlib.sha256(portrait.background_png()).hexdigest()}.png".encode())
+    # the shape goes with the picture: the browser reserves its box before the PNG arrives
+    assert (view.background.width, view.background.height) == (
+        f"{portrait.width_px:g}", f"{portrait.height_px:g}")
 
 
 def test_a_background_not_in_the_cache_folder_is_sent_as_png(monkeypatch, tmp_path):

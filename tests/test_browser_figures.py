@@ -180,3 +180,38 @@ def test_layout_is_chosen_again_on_resize(browser, server):
         watch.assert_clean()
     finally:
         context.close()
+
+
+def test_a_figure_has_its_shape_before_its_picture_arrives(browser, server):
+    """The backgrounds are held back: every figure is already as tall as its picture will be,
+    with its overlays on it, so nothing jumps when a slow network brings the PNG."""
+    path, ready = PAGES["timeline"]
+    width, height = VIEWPORTS["desktop"]
+    context = browser.new_context(viewport={"width": width, "height": height})
+    held = []
+    context.route("**/kx-backgrounds/**", lambda route: held.append(route))
+    try:
+        page = context.new_page()
+        page.goto(server.url + path, wait_until="domcontentloaded")
+        page.wait_for_selector(ready, timeout=90_000)
+        boxes = page.evaluate("""() => [...document.querySelectorAll('.kx-figure')]
+            .filter(f => f.offsetParent !== null).map(f => {
+              const img = f.querySelector('img').getBoundingClientRect();
+              return {complete: f.querySelector('img').naturalWidth > 0,
+                      w: +f.querySelector('img').getAttribute('width'),
+                      h: +f.querySelector('img').getAttribute('height'),
+                      img: [img.width, img.height],
+                      svgs: [...f.querySelectorAll('.kx-figure-overlay svg')].map(s => {
+                        const b = s.getBoundingClientRect(); return [b.width, b.height]; })};
+            })""")
+        assert held and boxes, (held, boxes)
+        for box in boxes:
+            assert not box["complete"], box            # the picture really is still away
+            shown_w, shown_h = box["img"]
+            assert shown_w > 300 and abs(shown_h - shown_w * box["h"] / box["w"]) <= 1.5, box
+            for svg_w, svg_h in box["svgs"]:
+                assert abs(svg_w - shown_w) <= 1.5 and abs(svg_h - shown_h) <= 1.5, box
+    finally:
+        for route in held:
+            route.continue_()
+        context.close()

@@ -30,12 +30,17 @@ from explainer.widgets.syncing import already_shown
 def background_image(scene: Scene) -> dict:
     """The `Image` traits showing `scene`'s background: its URL on the server's static route
     (the browser caches it; no buffer in the widget state), or the PNG when there is no such
-    route (JupyterLab) or the PNG is not in the cache folder the route serves."""
+    route (JupyterLab) or the PNG is not in the cache folder the route serves.
+
+    The layout size goes with it as the image's width and height attributes: the browser
+    takes the picture's shape from them, so the figure (and the overlays sized to it) has its
+    height before the PNG has arrived, and nothing below it jumps when it does."""
+    size = {"width": f"{scene.width_px:g}", "height": f"{scene.height_px:g}"}
     prefix = os.environ.get(BACKGROUNDS_URL_ENV_VAR, "")
     digest = scene.background_digest() if prefix else None
     if digest:
-        return {"value": f"{prefix}{digest}.png".encode(), "format": "url"}
-    return {"value": scene.background_png(), "format": "png"}
+        return {"value": f"{prefix}{digest}.png".encode(), "format": "url", **size}
+    return {"value": scene.background_png(), "format": "png", **size}
 
 
 def overlay_layer(*classes: str) -> widgets.HTML:
@@ -95,8 +100,8 @@ class FigureView(widgets.VBox):
             self.scene = scene
             shown = background_image(scene)
             with self.background.hold_sync():
-                self.background.format = shown["format"]
-                self.background.value = shown["value"]
+                for name, value in shown.items():
+                    setattr(self.background, name, value)
 
     def add_layer(self, layer: widgets.Widget, *, under_overlay: bool = False) -> None:
         """Put another overlay layer on the stack: on top of everything, or (`under_overlay`)
