@@ -19,8 +19,10 @@ BACKGROUNDS_URL_ENV_VAR = "KETAMINE_EXPLAINER_BACKGROUNDS_URL"
 MODULES_URL_ENV_VAR = "KETAMINE_EXPLAINER_MODULES_URL"
 """Set by the server for its kernels: the URL prefix the overlays' browser module is served under
 (`explainer.serving.modules`); unset, a kernel sends the module's text in the widget state."""
-BROWSER_MODULES = (PACKAGE_DIR / "widgets" / "browser" / "overlay.js",)
-"""The browser modules the server serves by hash (the overlays' `_esm` files)."""
+BROWSER_MODULES = tuple(PACKAGE_DIR / "widgets" / "browser" / name
+                        for name in ("overlay.js", "nearby.js"))
+"""The browser modules the server serves by hash (the `_esm` files of the overlays and of
+`Nearby`)."""
 
 
 def cache_dir() -> Path:

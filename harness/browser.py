@@ -5,6 +5,7 @@
     w.assert_clean()                            # no console error, foreign request or overflow
     blocking_violations(page)                   # axe-core's serious and critical findings
     shoot(page, artifacts / "x.png", ".kx-figure", widget=".kx-timeline")
+    come_near(page, ".kx-timeline-pain-box", ".kx-timeline-pain svg")  # a part built on scroll
 """
 
 from __future__ import annotations
@@ -108,6 +109,13 @@ def wait_for_change(page, selector: str, old: str, what: str = "innerHTML",
     page.wait_for_function(
         "([sel, old, what]) => { const e = document.querySelector(sel);"
         " return e && e[what] !== old; }", arg=[selector, old, what], timeout=timeout)
+
+
+def come_near(page, stand_in: str, built: str, timeout: float = 30_000) -> None:
+    """Scroll to a part built when the viewer comes near it (`explainer.widgets.deferred`),
+    as a reader would: `stand_in` is where it stands in the page; waits for `built`."""
+    page.locator(stand_in).scroll_into_view_if_needed()
+    page.wait_for_selector(built, timeout=timeout)
 
 
 def shoot(page, path, target: str, *, widget: str | None = None, until: str | None = None,

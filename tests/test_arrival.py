@@ -91,7 +91,7 @@ def test_the_timeline_diagram_sends_its_frames_once_it_draws():
 
     with mock.patch("IPython.display.display"), shared_models():
         _switch, _timeline, pain_box, _note, _links = page_widgets("patient")
-    pain = pain_box.children[1]
+    pain = pain_box.section.build()
     overlay = pain.browser.overlay
     assert overlay.pack == {}  # not in the first state message
     overlay.live = True  # the page says it draws

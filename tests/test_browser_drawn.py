@@ -21,7 +21,7 @@ from explainer.figures import session as timeline_fig
 from explainer.widgets import pain_signal as pain
 from explainer.widgets import timeline as timeline
 from explainer.widgets.pain_signal.state import simulate
-from harness.browser import PageWatch, open_sized, wait_for_change
+from harness.browser import PageWatch, come_near, open_sized, wait_for_change
 from harness.delay_proxy import DelayProxy
 
 pytestmark = pytest.mark.browser
@@ -223,8 +223,9 @@ def test_timeline_grid_matches_the_kernels_cursor_and_the_linked_diagram_follows
         wait_drawn(page, expected_cursor(pid, positions[3], "patient"), CURSOR_DRAWN)
         page.keyboard.press("End")
         wait_drawn(page, expected_cursor(pid, positions[-1], "patient"), CURSOR_DRAWN)
-    # the NMDA diagram under it follows the level at the cursor: a level off the grid, which
-    # the kernel's layer shows
+    # the NMDA diagram under it, built as the reader scrolls to it, follows the level at the
+    # cursor: a level off the grid, which the kernel's layer shows
+    come_near(page, ".kx-timeline-pain-box", ".kx-timeline-pain .kx-kernel-drawn svg")
     page.wait_for_function(
         "() => getComputedStyle(document.querySelector("
         "'.kx-timeline-pain .kx-kernel-drawn')).opacity === '1'", timeout=TIMEOUT)

@@ -10,7 +10,14 @@ from __future__ import annotations
 
 import pytest
 
-from harness.browser import VIEWPORTS, open_sized, shoot, wait_for_change, wait_for_text
+from harness.browser import (
+    VIEWPORTS,
+    come_near,
+    open_sized,
+    shoot,
+    wait_for_change,
+    wait_for_text,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -68,6 +75,9 @@ def test_session_keyboard_cursor_and_protocol(browser, server, artifacts, size):
     # keyboard only: focus the cursor's handle and step it along
     before_svg, before_text = _html(page, CURSOR), _text(page, DESCRIBER)
     still = _html(page, OVERLAY)
+    # the NMDA diagram below is built as the reader comes near it, not on arrival
+    assert page.locator(".kx-timeline-pain").count() == 0
+    come_near(page, ".kx-timeline-pain-box", ".kx-timeline-pain .kx-figure-overlay svg")
     pain_before = _html(page, ".kx-timeline-pain .kx-figure-overlay")
     page.locator(HANDLE).focus()
     for _ in range(6):
@@ -155,4 +165,39 @@ def test_routes_course_and_trainee(browser, server, artifacts, size):
     assert "Bioavailability used" in _text(page, ".kx-routes-table")
     _shoot(page, artifacts, f"routes-trainee-{size}", ".kx-timeline-routes-view")
     w.assert_clean()
+    context.close()
+
+
+def test_the_diagram_below_is_built_as_a_keyboard_reaches_it_and_keeps_the_focus(browser, server):
+    """A keyboard user tabbing down reaches the diagram's stand-in button: it is built in its
+    place, and the focus stays in the section (not lost to the top of the page), so the next
+    Tab goes into the diagram."""
+    context, w, page = _open(browser, server, "desktop")
+    assert page.locator(".kx-timeline-pain").count() == 0      # not built on arrival
+    page.locator(".kx-deferred-show").focus()                  # scrolls it near
+    page.wait_for_selector(".kx-timeline-pain .kx-figure-overlay svg", timeout=TIMEOUT)
+    page.wait_for_function("() => document.activeElement !== document.body"
+                           " && document.activeElement.closest('.kx-timeline-pain-box')",
+                           timeout=TIMEOUT)
+    page.keyboard.press("Tab")
+    assert page.evaluate("() => !!document.activeElement.closest('.kx-timeline-pain')")
+    w.assert_clean()
+    context.close()
+
+
+def test_without_the_browser_module_the_button_builds_the_diagram(browser, server):
+    """A page whose browser modules did not load cannot tell the kernel it scrolled near: the
+    stand-in button builds the diagram, which the kernel then draws."""
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    page.route("**/labextensions/anywidget/**", lambda route: route.abort())
+    page.goto(server.url + URL, wait_until="domcontentloaded")
+    page.wait_for_selector(f"{OVERLAY} svg", timeout=90_000)
+    button = page.get_by_role("button", name="Show the picture of the receptor")
+    button.scroll_into_view_if_needed()
+    page.wait_for_timeout(500)
+    assert page.locator(".kx-timeline-pain").count() == 0      # nothing said it was near
+    button.click()
+    page.wait_for_selector(".kx-timeline-pain .kx-kernel-drawn svg", timeout=TIMEOUT)
+    assert "gates blocked" in _text(page, ".kx-timeline-pain .kx-kernel-drawn")
     context.close()

@@ -119,3 +119,51 @@ def test_forged_messages_never_reach_the_walkthrough_state():
     forge_all(walk)
     assert walk.state.step in range(wt.FIRST_STEP, wt.LAST_STEP + 1)
     assert walk.state.mode in AUDIENCES and isinstance(walk.state.large_text, bool)
+
+
+def test_a_deferred_part_is_built_once_by_the_page_or_its_button_and_nothing_else():
+    """`Deferred` (a part built when the viewer comes near it): the page may only say `near`
+    (true); a forged message sets nothing else and builds nothing; the part is built once."""
+    from explainer.widgets.deferred import Deferred
+
+    made = []
+
+    def make():
+        made.append(widgets.HTML("the part"))
+        return made[-1]
+
+    section = Deferred(make, "Show it")
+    mark, button = section.mark, section.button
+    for forged in ({"near": False}, {"near": 1}, {"near": "yes"}, {"_esm": "alert(1)"}):
+        update(mark, forged)
+    assert made == [] and section.part is None and not mark.near
+    update(mark, {"near": True})              # the page: the mark is near the screen
+    assert made and section.children == (made[0],) and section.part is made[0]
+    button.click()                             # a late click (or a second message) builds nothing
+    update(mark, {"near": True})
+    assert len(made) == 1 and section.build() is made[0]
+
+    by_button = Deferred(make, "Show it")
+    by_button.button._handle_msg({"content": {"data": {"method": "custom",
+                                                       "content": {"event": "click"}}}})
+    assert len(made) == 2 and by_button.children == (made[1],)
+
+
+def test_a_deferred_part_that_fails_to_build_says_so_and_can_be_tried_again():
+    from explainer.widgets.deferred import Deferred
+    from explainer.widgets.safety import FRIENDLY_ERROR
+
+    tries = []
+
+    def make():
+        tries.append(1)
+        if len(tries) == 1:
+            raise RuntimeError("the first try fails")
+        return widgets.HTML("the part")
+
+    section = Deferred(make, "Show it")
+    update(section.mark, {"near": True})
+    assert FRIENDLY_ERROR in section.error.value and section.part is None
+    assert section.button in section.children   # a person can try again
+    section.button.click()
+    assert section.part is not None and section.children == (section.part,)

@@ -42,6 +42,7 @@ from explainer.figures import course, routes
 from explainer import pages
 pain_signal.PainSignalWidget(mode="trainee")
 w = timeline.TimelineWidget(mode="trainee")
+timeline.page_widgets("trainee")[2].section.build()  # the diagram, once a viewer comes near
 for view in ("course", "routes", "session"):
     w.state.view = view
 walkthrough.Walkthrough(walkthrough.WalkthroughState(step=3))
@@ -112,7 +113,7 @@ TIMELINE_CURSOR = """
 import json, sys
 from explainer.widgets.timeline import page_widgets
 switch, timeline, pain_box, note, links = page_widgets("patient")
-pain = pain_box.children[1]
+pain = pain_box.section.build()
 for t in timeline.state.layout.cursor_positions:
     timeline.state.cursor_min = t
 print(json.dumps({"numpy": "numpy" in sys.modules,

@@ -526,7 +526,7 @@ def test_page_widgets_link_modes_and_the_diagram():
     switch.value = TRAINEE
     assert timeline.mode == TRAINEE
     if pain_box is not None:
-        pain = pain_box.children[1]
+        pain = pain_box.section.build()
         assert pain.mode == TRAINEE
         timeline.cursor.value = 150
         assert pain.state.conc_ng_ml == pytest.approx(timeline.state.level_ng_ml)

@@ -2,6 +2,7 @@
 
     link_to_pain_signal(timeline, pain_signal)      # the diagram follows the time cursor
     switch, timeline, pain_box, note, links = page_widgets("trainee")
+    pain = pain_box.section.build()                 # the diagram (else built when near)
     page()                                          # the whole notebook page
 """
 
@@ -16,6 +17,7 @@ import traitlets
 from explainer import pages
 from explainer.content import strings
 from explainer.widgets.audience import PATIENT, link_mode, mode_switch
+from explainer.widgets.deferred import Deferred
 from explainer.widgets.scaffold import show_page
 from explainer.widgets.shared_models import shared_models
 from explainer.widgets.timeline.widget import TimelineWidget
@@ -31,47 +33,61 @@ def link_to_pain_signal(timeline, pain_signal) -> traitlets.dlink:
 
 
 def _pain_signal_section(timeline: TimelineWidget, mode: str):
-    """A compact NMDA diagram under the session view, driven by the cursor; None if the
-    pain-signal widget cannot be imported (the timeline works without it)."""
+    """The NMDA diagram under the session view, driven by the cursor: a heading, a few words
+    and the diagram, which is built only when the viewer comes near it (`Deferred`; issue 26:
+    it is below the first screen, and about a third of the page's widgets). Its state is made
+    now: the cursor drives it and the handout draws it, built or not. Returns (box, links),
+    with the `Deferred` as `box.section`; None if the pain-signal widget cannot be imported
+    (the timeline works without it)."""
     try:
         from explainer.widgets.pain_signal import PainSignalWidget, state
     except ImportError:
         logging.getLogger("explainer").exception("the pain-signal diagram is not available")
         return None
-    # the levels it shows as the time cursor moves: stored, not simulated (issue 26)
-    curve = timeline.state.curve()
-    state.keep(curve.level_at(t) for t in curve.layout.cursor_positions)
-    pain = PainSignalWidget(mode=mode)
-    pain.browser.pack_when_live()  # below the first screen: its frames come once it draws
+    shown = state.PainSignalState(mode=mode)
+    links = [link_to_pain_signal(timeline, shown),
+             traitlets.dlink((timeline, "mode"), (shown, "mode"))]
+    timeline.plan.handout.pain_signal = shown  # issue 22: the handout draws what it shows
+
+    def make() -> PainSignalWidget:
+        # the levels it shows as the time cursor moves: stored, not simulated
+        curve = timeline.state.curve()
+        state.keep(curve.level_at(t) for t in curve.layout.cursor_positions)
+        with shared_models():  # as the rest of the page was built
+            pain = PainSignalWidget(shown)
+        pain.browser.pack_when_live()  # its frames come once the page draws it
+        pain.add_class("kx-timeline-pain")
+        return pain
+
     labels = strings.text("timeline", "controls")
-    pain.add_class("kx-timeline-pain")
     intro = widgets.HTML(f'<h2 class="kx-timeline-pain-title">'
                          f'{escape(labels["pain_signal_title"])}</h2>'
                          f"<p>{escape(labels['pain_signal_intro'])}</p>")
-    box = widgets.VBox([intro, pain], layout=widgets.Layout())  # shown and hidden: its own
+    section = Deferred(make, labels["pain_signal_show"])
+    box = widgets.VBox([intro, section], layout=widgets.Layout())  # shown and hidden: its own
     box.add_class("kx-timeline-pain-box")
-    link = link_to_pain_signal(timeline, pain)
-    timeline.plan.handout.pain_signal = pain.state  # issue 22: the handout draws what it shows
+    box.section = section
 
     def follow_view(change=None):
         box.layout.display = None if timeline.state.view == "session" else "none"
 
     timeline.state.observe(timeline.guard(follow_view), names="view")
     follow_view()
-    return box, pain, link
+    return box, links
 
 
 def page_widgets(mode: str = PATIENT, with_pain_signal: bool = True):
     """The mode switch, the timeline, the NMDA section (or None) and the education note, with
-    their modes linked to the switch. Returns (switch, timeline, pain_box, note, links)."""
+    their modes linked to the switch. Returns (switch, timeline, pain_box, note, links); the
+    diagram itself is `pain_box.section.build()` (built when the viewer comes near it)."""
     switch = mode_switch(mode)
     timeline = TimelineWidget(mode=mode)
     links = link_mode(switch, timeline)
     pain_box = None
     section = _pain_signal_section(timeline, mode) if with_pain_signal else None
     if section is not None:
-        pain_box, pain, link = section
-        links += [link, *link_mode(switch, pain)]
+        pain_box, more = section
+        links += more
     education = strings.text("timeline", "education_note")
     note = widgets.HTML(f'<p class="kx-note">{escape(education)}</p>')
     return switch, timeline, pain_box, note, links
