@@ -33,7 +33,8 @@ def digest(data: bytes) -> str:
 
 @cache
 def known_modules() -> dict[str, bytes]:
-    """SHA-256 of content -> the bytes of each module the overlays import (read once)."""
+    """SHA-256 of content -> the bytes of each browser module (the overlays', `Nearby`'s),
+    read once."""
     found = {}
     for path in paths.BROWSER_MODULES:
         data = path.read_bytes()
