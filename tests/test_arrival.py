@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import subprocess
 import sys
 from collections import Counter
@@ -198,6 +199,27 @@ def test_guessing_hashes_rescans_the_folder_at_most_once_a_second(served, monkey
     served.clock[0] += backgrounds.RESCAN_SECONDS
     resp = served.fetch(f"/base/kx-backgrounds/{hashlib.sha256(new).hexdigest()}.png")
     assert resp.code == 200 and len(scans) == 2
+
+
+def test_a_background_a_kernel_has_just_rendered_is_served_at_once(served, monkeypatch):
+    """A kernel writes a new background (a phone asked for the portrait layout) and its
+    viewer's browser asks for it within the second: the folder has changed, so the index looks
+    again rather than answering 404 (a broken picture for that viewer). Guesses in between,
+    with the folder unchanged, still cost no scan."""
+    scans = []
+    real = served.index._scan
+    monkeypatch.setattr(served.index, "_scan", lambda: (scans.append(1), real()))
+    served.fetch("/base/kx-backgrounds/" + "0" * 64 + ".png")
+    assert len(scans) == 1
+    new = b"\x89PNG\r\n\x1a\n" + b"portrait"
+    (served.folder / "figure-portrait.png").write_bytes(new)
+    folder = os.stat(served.folder)   # (a file system's clock may not have ticked since)
+    os.utime(served.folder, ns=(folder.st_atime_ns, folder.st_mtime_ns + 1_000_000))
+    resp = served.fetch(f"/base/kx-backgrounds/{hashlib.sha256(new).hexdigest()}.png")
+    assert resp.code == 200 and resp.body == new and len(scans) == 2   # no clock tick needed
+    for i in range(20):
+        served.fetch(f"/base/kx-backgrounds/{i:064x}.png")
+    assert len(scans) == 2
 
 
 class _ModulesApp(tornado.testing.AsyncHTTPTestCase):

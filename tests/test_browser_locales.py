@@ -84,3 +84,20 @@ def test_a_language_the_clinic_does_not_offer_falls_back_quietly(browser, us_ser
         watch.assert_clean()
     finally:
         context.close()
+
+
+def test_the_timelines_diagram_built_on_scroll_is_in_the_pages_language(browser, us_server):
+    """The NMDA diagram under the Spanish timeline is built as the reader scrolls to it
+    (`Deferred`): its stand-in and the diagram itself are in Spanish too."""
+    from harness.browser import come_near
+
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    watch = PageWatch(context.new_page(), us_server.url)
+    page = watch.open("/voila/render/treatment-timeline.ipynb?lang=es",
+                      ready=".kx-timeline .kx-browser-ready svg")
+    assert page.locator(".kx-deferred-show").inner_text() == "Mostrar el dibujo del receptor"
+    come_near(page, ".kx-timeline-pain-box", ".kx-timeline-pain .kx-figure-overlay svg")
+    assert "médula espinal" in page.locator(".kx-timeline-pain .kx-figure-overlay svg").first \
+        .get_attribute("aria-label")
+    watch.assert_clean()
+    context.close()

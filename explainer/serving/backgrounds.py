@@ -9,8 +9,10 @@ new URL), and a kernel need not hold the bytes at all.
 What is served is only what the kernels rendered: the PNG files in the background cache folder
 (`explainer.paths.cache_dir`), indexed by the SHA-256 of their content. The URL names a hash,
 never a path: a name that is not 64 lowercase hex digits is no route at all (404), and a hash
-not in the index is 404 after at most one fresh look at the folder per `RESCAN_SECONDS` (so
-guessing cannot make the server read the folder more often than that). The files are read once
+not in the index is 404 after a fresh look at the folder only if the folder has changed since
+the last look (a kernel has just rendered a background: its viewer's browser asks for it next)
+or `RESCAN_SECONDS` have passed (so guessing costs one `stat` of the folder, and cannot make the
+server read it more often than that). The files are read once
 and kept in memory (at most `MAX_FILES` of at most `MAX_BYTES` each).
 
 The server tells its kernels where the files are through `$KETAMINE_EXPLAINER_BACKGROUNDS_URL`
@@ -46,6 +48,8 @@ class BackgroundIndex:
         self._clock = clock
         self._files: dict[str, bytes] = {}
         self._scanned_at: float | None = None
+        self._scanned_version: int | None = None
+        """The folder's modification time (ns) at the last look."""
 
     def get(self, digest: str) -> bytes | None:
         """The PNG whose content hashes to `digest`, or None (looking again at the folder at
@@ -58,9 +62,15 @@ class BackgroundIndex:
 
     def _may_rescan(self) -> bool:
         now = self._clock()
-        if self._scanned_at is not None and now - self._scanned_at < RESCAN_SECONDS:
+        try:
+            version = os.stat(self._folder()).st_mtime_ns
+        except OSError:
+            version = None
+        changed = version is not None and version != self._scanned_version
+        if (not changed and self._scanned_at is not None
+                and now - self._scanned_at < RESCAN_SECONDS):
             return False
-        self._scanned_at = now
+        self._scanned_at, self._scanned_version = now, version
         return True
 
     def _scan(self) -> None:
