@@ -39,6 +39,13 @@ def test_page_loads_clean_and_has_no_serious_axe_violation(browser, server, arti
         assert smallest >= 18, f"body text as small as {smallest}px"
         if size in AXE_SIZES:  # the page as loaded, before the full-page screenshot resizes it
             assert blocking_violations(page) == [], size
+            # and with the parts built as a reader scrolls to them (the timeline's diagram)
+            while page.locator(".kx-deferred-show").count():
+                stand_in = page.locator(".kx-deferred-show").first
+                stand_in.scroll_into_view_if_needed()
+                stand_in.wait_for(state="detached", timeout=30_000)
+                page.wait_for_timeout(500)
+                assert blocking_violations(page) == [], (size, "after scrolling down")
         page.screenshot(path=str(artifacts / f"{page_id}-{size}.png"), full_page=True)
         w.assert_clean()  # no errors, no foreign requests, no sideways scrolling
         context.close()

@@ -23,7 +23,7 @@ import pytest
 from explainer import content
 from explainer.content import strings
 from explainer.pages import pages
-from harness.browser import VIEWPORTS, full_page_shot, open_sized
+from harness.browser import VIEWPORTS, come_near, full_page_shot, open_sized
 
 pytestmark = pytest.mark.browser
 
@@ -216,6 +216,7 @@ def test_timeline_mode_both_ways_in_every_view(browser, server, artifacts):
         _resize(page, size)
         _timeline_round_trip(page, size)
         if size == "phone":
+            come_near(page, ".kx-timeline-pain-box", ".kx-timeline-pain .kx-figure-overlay svg")
             full_page_shot(page, artifacts / "phone-timeline-patient.png", size, settle_ms=600)
     w.assert_clean()
     context.close()
