@@ -26,6 +26,8 @@ CHROMIUM_ARGS = [
     "--disable-dev-shm-usage",
 ]
 VIEWPORTS = {"desktop": (1280, 800), "tablet": (768, 1024), "phone": (390, 844)}
+SHOT_TIMEOUT_MS = 90_000
+"""For screenshots of a tall window (Playwright's default is 30 s)."""
 
 
 class PageWatch:
@@ -92,7 +94,8 @@ def full_page_shot(page, path, size: str, settle_ms: int = 300, resize_ms: int =
     tall = page.evaluate("document.querySelector('#rendered_cells').scrollHeight")
     page.set_viewport_size({"width": width, "height": max(height, tall)})
     page.wait_for_timeout(resize_ms)
-    page.screenshot(path=str(path))
+    # a window several thousand pixels tall takes a while to capture on a busy machine
+    page.screenshot(path=str(path), timeout=SHOT_TIMEOUT_MS)
     page.set_viewport_size({"width": width, "height": height})
 
 
@@ -135,11 +138,11 @@ def shoot(page, path, target: str, *, widget: str | None = None, until: str | No
     page.wait_for_timeout(300)
     widget_path = str(path.with_name(f"{path.stem}-widget{path.suffix}"))
     if until is None:
-        page.locator(widget).screenshot(path=widget_path)
+        page.locator(widget).screenshot(path=widget_path, timeout=SHOT_TIMEOUT_MS)
     else:
         box = page.locator(until).bounding_box()
         top = page.locator(widget).bounding_box()["y"]
-        page.screenshot(path=widget_path,
+        page.screenshot(path=widget_path, timeout=SHOT_TIMEOUT_MS,
                         clip={"x": 0, "y": max(top - 8, 0), "width": size["width"],
                               "height": min(box["y"] + box["height"] - top + 16, tall - 100)})
     page.set_viewport_size(size)

@@ -46,12 +46,25 @@ def _shoot(page, artifacts, name: str, target: str = SESSION) -> None:
     shoot(page, artifacts / f"timeline-{name}.png", target, widget=".kx-timeline")
 
 
+_BOXES = """root => {
+  const box = e => { const r = e.getBoundingClientRect();
+                     return [r.x, r.y, r.width, r.height]; };
+  const img = document.querySelector(root + ' .kx-figure img');
+  return img && {img: box(img), svgs: [...document.querySelectorAll(
+    root + ' .kx-figure-overlay svg')].map(box)};
+}"""
+
+
 def _aligned(page, root: str) -> None:
-    img = page.locator(f"{root} .kx-figure img").bounding_box()
-    for layer in page.locator(f"{root} .kx-figure-overlay svg").all():
-        svg = layer.bounding_box()
-        for key in ("x", "y", "width", "height"):
-            assert abs(img[key] - svg[key]) <= 1.5, (key, img, svg)
+    """Every overlay layer lies exactly on the picture. Measured in one go, in one frame (the
+    text above the chart may change height as a protocol changes: two separate measurements
+    could straddle that), and waited for, as the page settles."""
+    check = f"root => {{ const b = ({_BOXES})(root); return b && b.svgs.length > 0 && " \
+            "b.svgs.every(s => s.every((v, i) => Math.abs(v - b.img[i]) <= 1.5)); }"
+    try:
+        page.wait_for_function(check, arg=root, timeout=10_000)
+    except Exception:
+        raise AssertionError(("overlays off the picture", page.evaluate(_BOXES, root))) from None
 
 
 def _handle_under_cursor(page) -> None:
