@@ -214,6 +214,12 @@ def test_timeline_grid_matches_the_kernels_cursor_and_the_linked_diagram_follows
         wait_text(page, f"{SESSION} .kx-figure-overlay:not(.kx-figure-cursor)", p.name)
         layout = timeline_fig.layout_for(p)
         positions = layout.cursor_positions
+        # another time axis comes with a new slider, a moment after the chart's title: keys
+        # pressed before it arrives go to the old one, which is then taken away
+        page.wait_for_function(
+            "n => { const h = document.querySelectorAll('.kx-cursor-slider .noUi-handle');"
+            " return h.length === 1 && parseFloat(h[0].getAttribute('aria-valuemax')) === n; }",
+            arg=len(positions) - 1, timeout=TIMEOUT)
         handle = page.locator(".kx-cursor-slider .noUi-handle")
         handle.focus()
         page.keyboard.press("Home")
