@@ -52,8 +52,8 @@ class BackgroundIndex:
         """The folder's modification time (ns) at the last look."""
 
     def get(self, digest: str) -> bytes | None:
-        """The PNG whose content hashes to `digest`, or None (looking again at the folder at
-        most once per `RESCAN_SECONDS`)."""
+        """The PNG whose content hashes to `digest`, or None (looking again at the folder if it
+        has changed, or at most once per `RESCAN_SECONDS` if not)."""
         found = self._files.get(digest)
         if found is None and self._may_rescan():
             self._scan()

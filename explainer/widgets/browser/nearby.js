@@ -5,8 +5,9 @@
 // (Voilà's page scrolls inside a box of its own, #rendered_cells, and an observer's margin
 // applies to its root only), for a quarter of a second (while the page is still being laid
 // out, the mark can pass through the screen on its way down). A hidden part (another view
-// shows) is never near. Without IntersectionObserver the part is built at once. The element itself is empty and hidden from assistive technology:
-// the part's own button, next to it, is how a keyboard or a page without this module asks.
+// shows) is never near. Without IntersectionObserver the part is built at once. The element
+// itself is empty and hidden from assistive technology: the part's own button, next to it, is
+// how a keyboard or a page without this module asks.
 //
 // Focus is kept: if it was on the button when the part replaced it (a keyboard user tabbed to
 // it, which scrolled it near), it moves to the part's box, so the next Tab goes on into the part
@@ -54,7 +55,6 @@ function render({ model, el }) {
       box.addEventListener("focusin", onIn);
       box.addEventListener("focusout", onOut);
     }
-    if (watch) watch.disconnect();
     watch = new IntersectionObserver((entries) => {
       // near for a moment, not just while the page above is still being laid out (its
       // widgets appear one by one, so the mark can pass through the screen on arrival)
@@ -85,10 +85,8 @@ function render({ model, el }) {
   };
 }
 
-let leavingHere = false;
-for (const event of ["beforeunload", "pagehide"]) {
-  window.addEventListener(event, () => { leavingHere = true; });
-}
-const leavingNow = () => leavingHere || window.kxLeaving === true;
+// Set by the page's head script (connection.js) once the page is being left: nothing is said
+// to a kernel whose connection is closing.
+const leavingNow = () => window.kxLeaving === true;
 
 export default { render };

@@ -32,19 +32,19 @@ def link_to_pain_signal(timeline, pain_signal) -> traitlets.dlink:
     return traitlets.dlink((source, "level_ng_ml"), (target, "conc_ng_ml"))
 
 
-def _pain_signal_section(timeline: TimelineWidget, mode: str):
+def _pain_signal_section(timeline: TimelineWidget):
     """The NMDA diagram under the session view, driven by the cursor: a heading, a few words
     and the diagram, which is built only when the viewer comes near it (`Deferred`; issue 26:
-    it is below the first screen, and about a third of the page's widgets). Its state is made
-    now: the cursor drives it and the handout draws it, built or not. Returns (box, links),
-    with the `Deferred` as `box.section`; None if the pain-signal widget cannot be imported
-    (the timeline works without it)."""
+    it is below the first screen, and a quarter of the page's widgets). Its state is made
+    now: the cursor drives it and the handout draws it, built or not; its mode follows the
+    timeline's. Returns (box, links), with the `Deferred` as `box.section`; None if the
+    pain-signal widget cannot be imported (the timeline works without it)."""
     try:
         from explainer.widgets.pain_signal import PainSignalWidget, state
     except ImportError:
         logging.getLogger("explainer").exception("the pain-signal diagram is not available")
         return None
-    shown = state.PainSignalState(mode=mode)
+    shown = state.PainSignalState()
     links = [link_to_pain_signal(timeline, shown),
              traitlets.dlink((timeline, "mode"), (shown, "mode"))]
     timeline.plan.handout.pain_signal = shown  # issue 22: the handout draws what it shows
@@ -84,7 +84,7 @@ def page_widgets(mode: str = PATIENT, with_pain_signal: bool = True):
     timeline = TimelineWidget(mode=mode)
     links = link_mode(switch, timeline)
     pain_box = None
-    section = _pain_signal_section(timeline, mode) if with_pain_signal else None
+    section = _pain_signal_section(timeline) if with_pain_signal else None
     if section is not None:
         pain_box, more = section
         links += more
